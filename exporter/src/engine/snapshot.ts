@@ -1,0 +1,69 @@
+import type { Measurement, ProbeOutcome } from '../probes/types.js';
+import type { State } from './state.js';
+import type { Tier } from '../config/types.js';
+
+export interface ProbeStatus {
+  readonly name: string;
+  readonly kind: string;
+  readonly success: boolean;
+  readonly durationSeconds: number;
+  /** Baseline in use: configured, or learned; undefined until enough samples are seen. */
+  readonly baselineSeconds?: number;
+  readonly reason?: string;
+  readonly degradedReason?: string;
+  readonly inconclusive: boolean;
+  readonly maintenance: boolean;
+  readonly measurements: readonly Measurement[];
+  readonly info: ProbeOutcome['info'];
+  /** Epoch ms when this result was taken. */
+  readonly checkedAt: number;
+}
+
+export interface ComponentStatus {
+  readonly name: string;
+  readonly tier: Tier;
+  readonly displayName: string;
+  readonly environment: string;
+  readonly runbook?: string;
+  readonly dependsOn: readonly string[];
+  /** Own state, from its own probes, after hysteresis. */
+  readonly state: State;
+  /** Epoch ms of the last change of `state` (or of the start). */
+  readonly since: number;
+  /** Why it is in that state (first failing probe's reason, or the degradation). */
+  readonly reason?: string;
+  readonly maintenance: boolean;
+  /** A dependency, direct or transitive, is in partial or major outage. */
+  readonly impacted: boolean;
+  /** The unhealthy components furthest upstream on the paths that impact it; empty when not impacted. */
+  readonly rootCauses: readonly string[];
+  /** Every component downstream of this one (transitive dependents), from the graph. */
+  readonly dependents: readonly string[];
+  readonly probes: readonly ProbeStatus[];
+  /** False until every probe of the component has run once. */
+  readonly checked: boolean;
+}
+
+/** One immutable picture of every component; everything downstream reads it, nothing recomputes it. */
+export interface Snapshot {
+  /** Increases by one per published snapshot. */
+  readonly seq: number;
+  /** Epoch ms when it was built. */
+  readonly at: number;
+  readonly components: readonly ComponentStatus[];
+  readonly byName: ReadonlyMap<string, ComponentStatus>;
+  /** Duration of the last complete probe cycle, seconds (0 before the first). */
+  readonly cycleDurationSeconds: number;
+  /** Completed probe cycles since (re)start. */
+  readonly cyclesCompleted: number;
+}
+
+/** A component's own state changed (after hysteresis). Emitted with the snapshot that shows it. */
+export interface StateChange {
+  readonly component: string;
+  readonly from: State;
+  readonly to: State;
+  readonly reason?: string;
+  readonly rootCauses: readonly string[];
+  readonly at: number;
+}

@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+
+/**
+ * A gauge a probe kind contributes to /metrics, beyond the per-probe families every kind has.
+ * `name` is without the `statusgraph_` prefix; `component` is always the first label.
+ */
+export interface MetricFamily {
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly string[];
+}
+
+/** One value a probe measured, for one of its kind's MetricFamily entries. */
+export interface Measurement {
+  readonly metric: string;
+  readonly value: number;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** States a target can report about itself (a vendor's status page), worse than operational. */
+export type ReportedState = 'degraded' | 'partial_outage' | 'major_outage';
+
+/**
+ * What one probe run found. Never a bare boolean: the classifier, the API and the logs all need
+ * the reason, and the metrics need the measured values.
+ */
+export interface ProbeOutcome {
+  /** The probe reached the target and every check passed. */
+  readonly success: boolean;
+  /** Wall time of the check itself, in seconds. */
+  readonly durationSeconds: number;
+  /** Short reason when it failed: refused, timeout, dns, tls, status 503, body mismatch, ... */
+  readonly reason?: string;
+  /** The probe passed, but a measured value is over its threshold, e.g. "replication lag 12s (threshold: 2s)". */
+  readonly degradedReason?: string;
+  /** The target reports its own state (vendor status pages). */
+  readonly reportedState?: ReportedState;
+  /** The probe could not tell (vendor status page unavailable): shown, but never marks the component down. */
+  readonly inconclusive?: boolean;
+  /** The target reports planned maintenance: shown as such, not as an outage. */
+  readonly maintenance?: boolean;
+  readonly measurements?: readonly Measurement[];
+  /** Facts for the API (postgres role, a vendor's open incident names, ...). Never secrets. */
+  readonly info?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
+/** Fields every probe has, whatever its kind, after parsing. */
+export interface ProbeCommon {
+  readonly kind: string;
+  /** Unique within the component: its kind, numbered when repeated (http, http-2). */
+  readonly name: string;
+  readonly timeoutMs: number;
+  /** Configured baseline latency; when absent the classifier learns one. */
+  readonly baselineSeconds?: number;
+}
+
+export interface ProbeContext {
+  readonly component: string;
+  readonly logger: Logger;
+}
+
+/** A live probe: may hold a connection between runs (a real application would), closed on reload. */
+export interface ProbeRunner {
+  /** Must settle promptly once `signal` aborts; the scheduler aborts at the probe's deadline. */
+  run(signal: AbortSignal): Promise<ProbeOutcome>;
+  close(): Promise<void>;
+}
+
+/**
+ * One probe kind: one file under probes/, one line in probes/registry.ts. The config schema is
+ * derived from `options`, so a new kind needs nothing else.
+ */
+export interface ProbeKind<Options = unknown> {
+  readonly kind: string;
+  /** Zod schema of the kind's own keys (strict; the common keys are added by the config loader). */
+  readonly options: z.ZodType<Options>;
+  /** Extra gauges this kind exports. */
+  readonly metrics?: readonly MetricFamily[];
+  create(config: ProbeCommon & Options, ctx: ProbeContext): ProbeRunner;
+}
+
+export type ProbeConfig = ProbeCommon & Readonly<Record<string, unknown>>;

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// One test command for the whole repo. Projects split by environment: pure and exporter tests in
+// Node, the panel in jsdom, and the cross-part tests that start real servers, which run one file
+// at a time because they own processes and ports on a 2-core machine.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'exporter',
+          include: ['exporter/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      'grafana-panel/vitest.config.ts',
+      {
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
