@@ -1,0 +1,125 @@
+/*
+ * The SSE hub behind GET /api/v1/events: every snapshot (event `snapshot`) and every incident
+ * change (event `incident`) goes to each connected client. A new client gets the latest snapshot
+ * at once, so a page never waits a whole probe cycle for its first picture.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import type { Snapshot } from '../engine/snapshot.js';
+
+export interface EventHubOptions {
+  /** Turns a snapshot into the JSON sent to clients; defaults to `compactSnapshot`. */
+  readonly serializeSnapshot?: (snapshot: Snapshot) => unknown;
+  /** Comment line sent this often so proxies keep idle streams open. */
+  readonly heartbeatMs?: number;
+  /** A client this far behind (bytes queued in its socket) is dropped rather than buffered without end. */
+  readonly maxBufferedBytes?: number;
+}
+
+export interface IncidentEvent {
+  /** opened | updated | resolved */
+  readonly change: 'opened' | 'updated' | 'resolved';
+  readonly incident: unknown;
+}
+
+export interface EventHub {
+  publishSnapshot(snapshot: Snapshot): void;
+  publishIncident(event: IncidentEvent): void;
+  /** Express handler for the stream; mount behind the read auth. */
+  readonly handler: RequestHandler;
+  clientCount(): number;
+  /** Ends every stream and stops the heartbeat. */
+  close(): void;
+}
+
+/** Default snapshot payload: what a status page needs to repaint, nothing that could be a secret. */
+export function compactSnapshot(s: Snapshot): unknown {
+  return {
+    seq: s.seq,
+    at: new Date(s.at).toISOString(),
+    components: s.components.map((c) => ({
+      name: c.name,
+      displayName: c.displayName,
+      tier: c.tier,
+      state: c.state,
+      since: new Date(c.since).toISOString(),
+      reason: c.reason ?? null,
+      maintenance: c.maintenance,
+      impacted: c.impacted,
+      rootCauses: c.rootCauses,
+      dependsOn: c.dependsOn,
+    })),
+  };
+}
+
+interface Client {
+  readonly res: Response;
+}
+
+export function createEventHub(options: EventHubOptions = {}): EventHub {
+  const serialize = options.serializeSnapshot ?? compactSnapshot;
+  const maxBuffered = options.maxBufferedBytes ?? 1_000_000;
+  const clients = new Set<Client>();
+  let lastSnapshotFrame: string | undefined;
+  let nextId = 1;
+  let closed = false;
+
+  const frame = (event: string, data: unknown): string =>
+    // JSON.stringify never emits raw newlines, so one data line per event is safe.
+    `id: ${nextId++}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+  const drop = (c: Client): void => {
+    clients.delete(c);
+    c.res.end();
+  };
+
+  const send = (c: Client, text: string): void => {
+    if (c.res.writableLength > maxBuffered) {
+      drop(c);
+      return;
+    }
+    c.res.write(text);
+  };
+
+  const broadcast = (text: string): void => {
+    for (const c of [...clients]) send(c, text);
+  };
+
+  const heartbeat = setInterval(() => broadcast(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
+  heartbeat.unref();
+
+  const handler: RequestHandler = (req: Request, res: Response) => {
+    if (closed) {
+      res.status(503).json({ error: 'shutting down' });
+      return;
+    }
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    // Tell nginx-style proxies not to buffer the stream.
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    const client: Client = { res };
+    clients.add(client);
+    res.write('retry: 3000\n\n');
+    if (lastSnapshotFrame) res.write(lastSnapshotFrame);
+    req.on('close', () => clients.delete(client));
+  };
+
+  return {
+    publishSnapshot(snapshot) {
+      lastSnapshotFrame = frame('snapshot', serialize(snapshot));
+      broadcast(lastSnapshotFrame);
+    },
+    publishIncident(event) {
+      broadcast(frame('incident', event));
+    },
+    handler,
+    clientCount: () => clients.size,
+    close() {
+      closed = true;
+      clearInterval(heartbeat);
+      for (const c of [...clients]) drop(c);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/*
+ * /api/v1/incidents routes (DESIGN.md "HTTP API"). Auth runs before the body is even parsed, and
+ * every input is validated before the service is called, so a rejected request writes nothing.
+ */
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { parseId } from './ids.js';
+import { NotFoundError } from './errors.js';
+import { incidentJson } from './serialize.js';
+import type { IncidentService } from './service.js';
+import { incidentSummary } from './summary.js';
+import { createIncidentBody, listIncidentsQuery, parseBody, resolveIncidentBody, updateIncidentBody } from './validation.js';
+
+export interface RouteAuth {
+  readonly read: RequestHandler;
+  readonly write: RequestHandler;
+}
+
+const DEFAULT_AUTHOR = 'api';
+
+export function incidentRoutes(service: IncidentService, auth: RouteAuth, now: () => number): Router {
+  const router = express.Router();
+  // Any content type is read as JSON: a curl without -H should still work, and a bad body is a 400.
+  const json = express.json({ limit: '64kb', type: () => true });
+
+  const idParam = (req: Request): number => {
+    const raw = req.params.id;
+    const id = typeof raw === 'string' ? parseId(raw) : undefined;
+    if (id === undefined) throw new NotFoundError(`no incident ${String(raw)}`);
+    return id;
+  };
+  const found = (req: Request) => {
+    const id = idParam(req);
+    const inc = service.get(id);
+    if (!inc) throw new NotFoundError(`no incident ${String(req.params.id)}`);
+    return inc;
+  };
+
+  router.get('/api/v1/incidents', auth.read, (req, res) => {
+    const q = parseBody(listIncidentsQuery, { ...(req.query as object) }, 'query');
+    res.json({ incidents: service.list(q).map(incidentJson) });
+  });
+
+  router.get('/api/v1/incidents/:id', auth.read, (req, res) => {
+    res.json(incidentJson(found(req)));
+  });
+
+  router.get('/api/v1/incidents/:id/summary', auth.read, (req, res) => {
+    res.type('text/markdown; charset=utf-8').send(incidentSummary(found(req), now()));
+  });
+
+  router.post('/api/v1/incidents', auth.write, json, (req, res) => {
+    const body = parseBody(createIncidentBody, req.body);
+    const inc = service.createManual({
+      title: body.title, components: body.components, author: body.author ?? DEFAULT_AUTHOR,
+      ...(body.severity ? { severity: body.severity } : {}), ...(body.text ? { text: body.text } : {}),
+    });
+    res.status(201).location(`/api/v1/incidents/${incidentJson(inc).id}`).json(incidentJson(inc));
+  });
+
+  router.post('/api/v1/incidents/:id/updates', auth.write, json, (req, res) => {
+    const id = idParam(req);
+    const body = parseBody(updateIncidentBody, req.body);
+    const inc = service.addUpdate(id, { text: body.text, author: body.author ?? DEFAULT_AUTHOR, ...(body.status ? { status: body.status } : {}) });
+    res.json(incidentJson(inc));
+  });
+
+  router.post('/api/v1/incidents/:id/resolve', auth.write, json, (req, res) => {
+    const id = idParam(req);
+    const body = parseBody(resolveIncidentBody, req.body);
+    const inc = service.resolve(id, { author: body.author ?? DEFAULT_AUTHOR, ...(body.text ? { text: body.text } : {}) });
+    res.json(incidentJson(inc));
+  });
+
+  return router;
+}

@@ -1,0 +1,167 @@
+/*
+ * The automatic incident rules as a pure function: open incidents + one snapshot in, a list of
+ * actions out. No clock, no store, so every rule is testable with synthetic snapshots.
+ */
+import type { ComponentStatus, Snapshot, StateChange } from '../engine/snapshot.js';
+import { isUnhealthy, STATE_LABELS, type State } from '../engine/state.js';
+import { formatDuration, listOrNone } from './format.js';
+import { SYSTEM_AUTHOR, type Action, type Incident, type IncidentRef, type Severity } from './types.js';
+
+export interface DecideInput {
+  /** Every open incident (automatic and manual), as stored. */
+  readonly open: readonly Incident[];
+  readonly snapshot: Snapshot;
+  readonly changes: readonly StateChange[];
+  /** Own state of each component as last seen by the engine; empty after a start. */
+  readonly previous: ReadonlyMap<string, State>;
+}
+
+export interface DecideOutput {
+  readonly actions: Action[];
+  /** `previous` for the next snapshot. */
+  readonly states: Map<string, State>;
+}
+
+interface Working {
+  readonly ref: IncidentRef;
+  readonly source: Incident['source'];
+  readonly rootCause: string | null;
+  readonly startedAt: number;
+  severity: Severity;
+  readonly components: Set<string>;
+  readonly tookDown: Set<string>;
+}
+
+function severityFor(root: ComponentStatus | undefined): Severity {
+  // The root itself down is the worst case; a root in partial outage that takes a dependent down
+  // is serious but not total.
+  return root?.state === 'major_outage' ? 'critical' : 'major';
+}
+
+function changeText(c: StateChange): string {
+  return `${c.component}: ${STATE_LABELS[c.from]} → ${STATE_LABELS[c.to]}${c.reason ? ` (${c.reason})` : ''}`;
+}
+
+/** A component counts as recovered once it is out of partial and major outage (after its own hysteresis). */
+function recovered(s: ComponentStatus | undefined): boolean {
+  // A component removed from the config can no longer hold an incident open.
+  if (s === undefined) return true;
+  return s.checked && !isUnhealthy(s.state);
+}
+
+export function decide({ open, snapshot, changes, previous }: DecideInput): DecideOutput {
+  const at = snapshot.at;
+  const actions: Action[] = [];
+  const working: Working[] = open.map((i) => ({
+    ref: { id: i.id },
+    source: i.source,
+    rootCause: i.rootCause,
+    startedAt: i.startedAt,
+    severity: i.severity,
+    components: new Set(i.components),
+    tookDown: new Set(i.tookDown),
+  }));
+  const byRoot = new Map<string, Working>();
+  for (const w of working) if (w.source === 'auto' && w.rootCause !== null) byRoot.set(w.rootCause, w);
+
+  // Components entering major outage, derived from the snapshot rather than from `changes` alone:
+  // after a restart `previous` is empty, so whatever is down re-attaches to its stored incident.
+  const entered = snapshot.components
+    .filter((c) => c.checked && c.state === 'major_outage' && previous.get(c.name) !== 'major_outage')
+    // Roots first, so a dependent going down in the same cycle joins its root's new incident.
+    .sort((a, b) => a.rootCauses.length - b.rootCauses.length);
+
+  for (const c of entered) {
+    const roots = c.rootCauses.length ? c.rootCauses : [c.name];
+    const existing = roots.map((r) => byRoot.get(r)).find((w) => w !== undefined);
+    const reportedByChange = changes.some((ch) => ch.component === c.name && ch.to === 'major_outage');
+    if (existing) {
+      const root = existing.rootCause ?? c.name;
+      const blast = snapshot.byName.get(root)?.dependents ?? [];
+      if (!existing.tookDown.has(c.name)) {
+        actions.push({
+          type: 'join',
+          ref: existing.ref,
+          component: c.name,
+          blastRadius: blast,
+          // The state-change entry below already records it; otherwise (seen after a restart) say so.
+          entry: reportedByChange ? undefined : {
+            at, kind: 'joined', author: SYSTEM_AUTHOR, component: c.name, to: c.state,
+            text: `${c.name} is in major outage (root cause: ${root})`,
+          },
+        });
+        existing.tookDown.add(c.name);
+        existing.components.add(c.name);
+        for (const b of blast) existing.components.add(b);
+      }
+      if (c.name === existing.rootCause && existing.severity !== 'critical') {
+        existing.severity = 'critical';
+        actions.push({
+          type: 'severity', ref: existing.ref, severity: 'critical',
+          entry: { at, kind: 'severity', author: SYSTEM_AUTHOR, component: c.name, text: `Severity raised to critical: ${c.name} is in major outage` },
+        });
+      }
+      continue;
+    }
+    const rootName = roots[0]!;
+    const root = snapshot.byName.get(rootName);
+    const severity = severityFor(root);
+    const blastRadius = [...(root?.dependents ?? [])].sort();
+    const tookDown = new Set([c.name]);
+    if (root?.state === 'major_outage') tookDown.add(rootName);
+    const rootLabel = root ? STATE_LABELS[root.state] : STATE_LABELS.major_outage;
+    const title = c.name === rootName ? `${rootName}: ${rootLabel}` : `${rootName}: ${rootLabel}, ${c.name} down`;
+    const w: Working = {
+      ref: { root: rootName },
+      source: 'auto',
+      rootCause: rootName,
+      startedAt: at,
+      severity,
+      components: new Set([rootName, ...blastRadius, c.name]),
+      tookDown,
+    };
+    actions.push({
+      type: 'open',
+      rootCause: rootName,
+      title,
+      severity,
+      components: [...w.components].sort(),
+      blastRadius,
+      tookDown: [...tookDown].sort(),
+      at,
+      entry: {
+        at, kind: 'opened', author: SYSTEM_AUTHOR, component: c.name, to: c.state, status: 'investigating',
+        text: `Opened: ${c.name} is in major outage; root cause ${rootName}; blast radius: ${listOrNone(blastRadius)}`,
+      },
+    });
+    working.push(w);
+    byRoot.set(rootName, w);
+  }
+
+  for (const ch of changes) {
+    for (const w of working) {
+      if (!w.components.has(ch.component)) continue;
+      actions.push({
+        type: 'entry', ref: w.ref,
+        entry: { at: ch.at, kind: 'state_change', author: SYSTEM_AUTHOR, component: ch.component, from: ch.from, to: ch.to, text: changeText(ch) },
+      });
+    }
+  }
+
+  for (const w of working) {
+    if (w.source !== 'auto' || w.rootCause === null) continue;
+    const watch = new Set([w.rootCause, ...w.tookDown]);
+    if (![...watch].every((name) => recovered(snapshot.byName.get(name)))) continue;
+    actions.push({
+      type: 'resolve', ref: w.ref, at,
+      entry: {
+        at, kind: 'resolved', author: SYSTEM_AUTHOR, status: 'resolved',
+        text: `Resolved: ${listOrNone([...watch].sort())} recovered after ${formatDuration(at - w.startedAt)}`,
+      },
+    });
+  }
+
+  const states = new Map(previous);
+  for (const c of snapshot.components) if (c.checked) states.set(c.name, c.state);
+  return { actions, states };
+}

@@ -1,0 +1,118 @@
+/*
+ * The incident subsystem's core: feeds snapshots through `decide`, applies the result to the store,
+ * and tells the SSE hub and the annotation outbox. Manual operations go through here too, so every
+ * change is announced the same way.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import { transitiveDependents } from '../engine/graph.js';
+import type { Snapshot, StateChange } from '../engine/snapshot.js';
+import type { State } from '../engine/state.js';
+import type { IncidentEvent } from '../http/events.js';
+import { decide } from './decide.js';
+import { BadRequestError, ConflictError, NotFoundError } from './errors.js';
+import { formatId } from './ids.js';
+import { incidentJson } from './serialize.js';
+import type { IncidentStore } from './store.js';
+import type { Incident, IncidentWithTimeline, Severity, UpdateStatus } from './types.js';
+
+export interface IncidentServiceDeps {
+  readonly store: IncidentStore;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly config: () => Config;
+  readonly publish: (event: IncidentEvent) => void;
+  /** Called after any change that Grafana should mirror. */
+  readonly onChange: () => void;
+}
+
+export interface IncidentService {
+  onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): void;
+  get(id: number): IncidentWithTimeline | undefined;
+  list(filter?: { state?: 'open' | 'resolved'; limit?: number }): Incident[];
+  openCount(): number;
+  createManual(input: { title: string; components: readonly string[]; severity?: Severity; text?: string; author: string }): IncidentWithTimeline;
+  addUpdate(id: number, input: { text: string; status?: UpdateStatus; author: string }): IncidentWithTimeline;
+  resolve(id: number, input: { text?: string; author: string }): IncidentWithTimeline;
+}
+
+export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
+  const { store, logger, now } = deps;
+  let previous = new Map<string, State>();
+
+  const announce = (id: number, change: IncidentEvent['change']): IncidentWithTimeline => {
+    const inc = store.get(id)!;
+    deps.publish({ change, incident: incidentJson(inc) });
+    deps.onChange();
+    return inc;
+  };
+
+  const mustGet = (id: number): IncidentWithTimeline => {
+    const inc = store.get(id);
+    if (!inc) throw new NotFoundError(`no incident ${formatId(id)}`);
+    return inc;
+  };
+  const mustBeOpen = (id: number): IncidentWithTimeline => {
+    const inc = mustGet(id);
+    if (inc.resolvedAt !== null) throw new ConflictError(`${formatId(id)} is already resolved`);
+    return inc;
+  };
+
+  return {
+    onSnapshot(snapshot, changes) {
+      const open = store.openIncidents();
+      const openBefore = new Set(open.map((i) => i.id));
+      const { actions, states } = decide({ open, snapshot, changes, previous });
+      let touched: number[];
+      try {
+        touched = store.apply(actions, now());
+      } catch (e) {
+        // Keep `previous` as it was, so the next snapshot derives the same entries and tries again.
+        logger.error({ err: (e as Error).message, seq: snapshot.seq }, 'could not record incident changes');
+        return;
+      }
+      previous = states;
+      for (const id of touched) {
+        const inc = store.get(id)!;
+        const change = !openBefore.has(id) ? 'opened' : inc.resolvedAt !== null ? 'resolved' : 'updated';
+        if (change !== 'updated') {
+          logger.info({ incident: formatId(id), rootCause: inc.rootCause, components: inc.components }, `incident ${change}`);
+        }
+        deps.publish({ change, incident: incidentJson(inc) });
+      }
+      if (touched.length) deps.onChange();
+    },
+    get: (id) => store.get(id),
+    list: (filter) => store.list(filter),
+    openCount: () => store.openCount(),
+    createManual(input) {
+      const config = deps.config();
+      const known = new Set(config.components.map((c) => c.name));
+      input.components.forEach((name, i) => {
+        if (!known.has(name)) throw new BadRequestError(`components.${i}: unknown component "${name}"`);
+      });
+      const names = [...new Set(input.components)];
+      const downstream = transitiveDependents(new Map(config.components.map((c) => [c.name, c.dependsOn])));
+      const blast = new Set<string>();
+      for (const n of names) for (const d of downstream.get(n) ?? []) blast.add(d);
+      for (const n of names) blast.delete(n);
+      const id = store.createManual({
+        title: input.title, components: names, blastRadius: [...blast].sort(), severity: input.severity ?? 'major',
+        ...(input.text ? { text: input.text } : {}), author: input.author, at: now(),
+      });
+      logger.info({ incident: formatId(id), components: names }, 'manual incident opened');
+      return announce(id, 'opened');
+    },
+    addUpdate(id, input) {
+      mustBeOpen(id);
+      store.addUpdate(id, { ...input, at: now() });
+      return announce(id, 'updated');
+    },
+    resolve(id, input) {
+      mustBeOpen(id);
+      store.resolve(id, { ...input, at: now() });
+      logger.info({ incident: formatId(id) }, 'incident resolved');
+      return announce(id, 'resolved');
+    },
+  };
+}
