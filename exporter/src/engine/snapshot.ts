@@ -42,6 +42,8 @@ export interface ComponentStatus {
   readonly probes: readonly ProbeStatus[];
   /** False until every probe of the component has run once. */
   readonly checked: boolean;
+  /** Own-state transitions since start (statusgraph_component_state_changes_total). */
+  readonly stateChanges: number;
 }
 
 /** One immutable picture of every component; everything downstream reads it, nothing recomputes it. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
+import type { HttpDispatchers } from './http-dispatchers.js';
 
 /**
  * A gauge a probe kind contributes to /metrics, beyond the per-probe families every kind has.
@@ -58,6 +59,8 @@ export interface ProbeCommon {
 export interface ProbeContext {
   readonly component: string;
   readonly logger: Logger;
+  /** Shared HTTP connection pools (http and statuspage probes). */
+  readonly http: HttpDispatchers;
 }
 
 /** A live probe: may hold a connection between runs (a real application would), closed on reload. */
@@ -73,8 +76,8 @@ export interface ProbeRunner {
  */
 export interface ProbeKind<Options = unknown> {
   readonly kind: string;
-  /** Zod schema of the kind's own keys (strict; the common keys are added by the config loader). */
-  readonly options: z.ZodType<Options>;
+  /** Zod object of the kind's own keys; the loader adds the common keys and makes it strict. */
+  readonly options: z.ZodType<Options> & { readonly shape: z.ZodRawShape };
   /** Extra gauges this kind exports. */
   readonly metrics?: readonly MetricFamily[];
   create(config: ProbeCommon & Options, ctx: ProbeContext): ProbeRunner;

@@ -1,0 +1,139 @@
+import http from 'node:http';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { loadConfigFile } from './config/load.js';
+import type { Config } from './config/types.js';
+import type { Env } from './config/interpolate.js';
+import { PROBE_KINDS } from './probes/registry.js';
+import { Monitor } from './engine/monitor.js';
+import type { Snapshot, StateChange } from './engine/snapshot.js';
+import { MetricsRenderer } from './metrics/renderer.js';
+import { createAuth } from './http/auth.js';
+import { createHttpApp } from './http/server.js';
+import { createLogger, Redaction } from './log.js';
+
+export interface ServiceOptions {
+  readonly configFile: string;
+  /** Overrides `listen` of the config (CLI --listen). */
+  readonly listen?: string;
+  /** Overrides `data_dir` of the config (CLI --data-dir). */
+  readonly dataDir?: string;
+  readonly env?: Env;
+  readonly logger?: Logger;
+  readonly now?: () => number;
+}
+
+export interface Service {
+  readonly url: string;
+  config(): Config;
+  snapshot(): Snapshot;
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function withOverrides(c: Config, o: ServiceOptions): Config {
+  let out = c;
+  if (o.listen) {
+    const i = o.listen.lastIndexOf(':');
+    const host = o.listen.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0';
+    out = { ...out, listen: { host, port: Number(o.listen.slice(i + 1)) } };
+  }
+  if (o.dataDir) out = { ...out, dataDir: o.dataDir };
+  return Object.freeze(out);
+}
+
+/**
+ * The composition root: the one place where config, logger, monitor, metrics, HTTP and the
+ * subsystems are built and wired. Nothing below it reaches for globals.
+ */
+export async function startService(opts: ServiceOptions): Promise<Service> {
+  const env = opts.env ?? process.env;
+  const now = opts.now ?? Date.now;
+  const redaction = new Redaction();
+  const load = () => withOverrides(loadConfigFile(opts.configFile, { env, probeKinds: PROBE_KINDS }), opts);
+
+  let config = load();
+  redaction.set(config.secrets);
+  const logger = opts.logger ?? createLogger(redaction);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  let reloadOk = true;
+  let reloadAt = now() / 1_000;
+  const listeners: ((s: Snapshot, c: readonly StateChange[]) => void)[] = [];
+  const wire = (m: Monitor) => {
+    m.onSnapshot((s, c) => { for (const l of listeners) l(s, c); });
+    return m;
+  };
+  let monitor = wire(new Monitor({ config, kinds: PROBE_KINDS, logger, now }));
+
+  const auth = createAuth(() => config.auth);
+  const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
+    incidentsOpen: () => 0,
+    reloadSuccessful: () => reloadOk,
+    reloadTimestampSeconds: () => reloadAt,
+    intervalSeconds: () => config.intervalMs / 1_000,
+  });
+
+  let reloading: Promise<void> | undefined;
+  const reload = async (): Promise<void> => {
+    // Reloads are serialised: a second SIGHUP during a reload waits for the first.
+    while (reloading) await reloading.catch(() => undefined);
+    reloading = (async () => {
+      let next: Config;
+      try {
+        next = load();
+      } catch (err) {
+        reloadOk = false;
+        logger.error({ event: 'reload_failed', error: (err as Error).message }, 'config reload failed; the running config is kept');
+        throw err;
+      }
+      if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port) {
+        logger.warn({ event: 'reload' }, 'listen address changed: takes effect at the next restart');
+      }
+      const old = monitor;
+      const fresh = wire(new Monitor({ config: next, kinds: PROBE_KINDS, logger, now, carried: old.carry() }));
+      await old.stop();
+      monitor = fresh;
+      config = next;
+      redaction.set(next.secrets);
+      reloadOk = true;
+      reloadAt = now() / 1_000;
+      fresh.start();
+      logger.info({ event: 'reload', components: next.components.length }, 'config reloaded');
+    })();
+    try { await reloading; } finally { reloading = undefined; }
+  };
+
+  const app = createHttpApp({
+    logger,
+    auth,
+    metrics,
+    snapshot: () => monitor.snapshot(),
+    ready: () => monitor.ready(),
+    reload,
+  });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => { server.off('error', reject); resolve(); });
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${host}:${addr.port}`;
+  logger.info({ event: 'start', url, components: config.components.length, interval_ms: config.intervalMs }, `statusgraph listening on ${url}`);
+  monitor.start();
+
+  return {
+    url,
+    config: () => config,
+    snapshot: () => monitor.snapshot(),
+    reload,
+    async stop() {
+      await monitor.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

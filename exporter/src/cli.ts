@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfigFile } from './config/load.js';
+import { ConfigError } from './config/errors.js';
+import { PROBE_KINDS } from './probes/registry.js';
+import { startService } from './app.js';
+
+function listenArg(v: string): string {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(v)) throw new InvalidArgumentError('expected HOST:PORT');
+  return v;
+}
+
+export function buildCli(): Command {
+  const program = new Command();
+  program.name('statusgraph').description('Status of every component, its dependencies and its incidents, for Prometheus, Grafana and Slack.');
+
+  program.command('run')
+    .description('run the service: probe, classify, serve /metrics, the API and the status page')
+    .requiredOption('--config <file>', 'config file (YAML)')
+    .option('--listen <addr>', 'HOST:PORT to listen on (overrides listen in the config)', listenArg)
+    .option('--data-dir <dir>', 'where SQLite and the outbox live (overrides data_dir)')
+    .action(async (o: { config: string; listen?: string; dataDir?: string }) => {
+      let service;
+      try {
+        service = await startService({ configFile: o.config, ...(o.listen ? { listen: o.listen } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`${err.message}\n`);
+          process.exit(1);
+        }
+        throw err;
+      }
+      process.on('SIGHUP', () => { service.reload().catch(() => undefined); });
+      const shutdown = (signal: string) => {
+        service.stop().then(() => process.exit(0), () => process.exit(1));
+        setTimeout(() => process.exit(1), 10_000).unref();
+        process.stderr.write(`statusgraph: ${signal}, shutting down\n`);
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+
+  program.command('check-config')
+    .description('validate a config file; prints FILE:LINE:COL: message for each problem and exits 1')
+    .argument('<file>')
+    .action((file: string) => {
+      try {
+        const c = loadConfigFile(file, { probeKinds: PROBE_KINDS });
+        process.stdout.write(`${file}: OK, ${c.components.length} components, ${c.components.reduce((n, x) => n + x.probes.length, 0)} probes\n`);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  return program;
+}
+
+await buildCli().parseAsync(process.argv);

@@ -1,0 +1,343 @@
+import pLimit from 'p-limit';
+import type { Logger } from 'pino';
+import type { ComponentConfig, Config } from '../config/types.js';
+import type { ProbeConfig, ProbeKind, ProbeRunner } from '../probes/types.js';
+import { HttpDispatchers } from '../probes/http-dispatchers.js';
+import { LearnedBaseline } from './baseline.js';
+import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis, type ProbeVerdict } from './classifier.js';
+import { runWithDeadline } from './deadline.js';
+import { computeImpact, transitiveDependents } from './graph.js';
+import type { ComponentStatus, ProbeStatus, Snapshot, StateChange } from './snapshot.js';
+import { isUnhealthy, type State } from './state.js';
+
+export type SnapshotListener = (snapshot: Snapshot, changes: readonly StateChange[]) => void;
+
+interface ProbeRuntime {
+  readonly config: ProbeConfig;
+  readonly runner: ProbeRunner;
+  readonly baseline: LearnedBaseline;
+  last?: ProbeStatus;
+}
+
+interface ComponentRuntime {
+  readonly config: ComponentConfig;
+  readonly probes: ProbeRuntime[];
+  readonly offsetMs: number;
+  hysteresis: Hysteresis;
+  since: number;
+  reason?: string;
+  maintenance: boolean;
+  stateChanges: number;
+  running: boolean;
+  checked: boolean;
+  /** Bumped on every finished round; unchanged components keep their status object (and its rendered metrics). */
+  version: number;
+  built?: { version: number; impactKey: string; status: ComponentStatus };
+}
+
+/** What survives a reload for a component of the same name. */
+export interface CarriedState {
+  readonly components: ReadonlyMap<string, {
+    hysteresis: Hysteresis; since: number; reason?: string; maintenance: boolean; stateChanges: number; checked: boolean;
+    probes: ReadonlyMap<string, { baseline: LearnedBaseline; last?: ProbeStatus }>;
+  }>;
+  readonly seq: number;
+}
+
+export interface MonitorDeps {
+  readonly config: Config;
+  readonly kinds: ReadonlyMap<string, ProbeKind<any>>;
+  readonly logger: Logger;
+  /** Epoch milliseconds; injected so tests and replays control time stamps. */
+  readonly now: () => number;
+  readonly carried?: CarriedState;
+}
+
+/**
+ * Runs every component's probes once per interval, each component at its own fixed offset so
+ * that 10,000 components are spread evenly over the interval instead of firing at once, with at
+ * most `max_concurrency` probes in flight and a hard deadline per probe. Each finished round is
+ * classified; results are published as immutable snapshots, coalesced over a short window.
+ */
+export class Monitor {
+  private readonly runtimes: ComponentRuntime[];
+  private readonly edges: Map<string, readonly string[]>;
+  private readonly dependents: Map<string, string[]>;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly http = new HttpDispatchers();
+  private readonly listeners: SnapshotListener[] = [];
+  private readonly pendingChanges: Omit<StateChange, 'rootCauses'>[] = [];
+  private readonly publishDelayMs: number;
+  private timer?: NodeJS.Timeout;
+  private publishTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private startedAt = 0;
+  private pointer = 0;
+  private cycle = 0;
+  private readonly cycles = new Map<number, { start: number; launched: number; pending: number }>();
+  private cyclesCompleted = 0;
+  private lastCycleSeconds = 0;
+  private seq: number;
+  private current: Snapshot;
+
+  constructor(private readonly deps: MonitorDeps) {
+    const { config } = deps;
+    this.limit = pLimit(config.maxConcurrency);
+    this.publishDelayMs = Math.min(500, Math.max(25, config.intervalMs / 100));
+    this.edges = new Map(config.components.map((c) => [c.name, c.dependsOn]));
+    this.dependents = transitiveDependents(this.edges);
+    const n = config.components.length;
+    this.runtimes = config.components.map((c, i) => {
+      const carried = deps.carried?.components.get(c.name);
+      const logger = deps.logger.child({ component: c.name });
+      return {
+        config: c,
+        offsetMs: (i * config.intervalMs) / n,
+        probes: c.probes.map((p) => {
+          const kind = deps.kinds.get(p.kind);
+          if (!kind) throw new Error(`unknown probe kind ${p.kind}`);
+          const prev = carried?.probes.get(`${p.kind}/${p.name}`);
+          return {
+            config: p,
+            runner: kind.create(p, { component: c.name, logger, http: this.http }),
+            baseline: prev?.baseline ?? new LearnedBaseline(),
+            ...(prev?.last ? { last: prev.last } : {}),
+          };
+        }),
+        hysteresis: carried?.hysteresis ?? INITIAL_HYSTERESIS,
+        since: carried?.since ?? deps.now(),
+        ...(carried?.reason !== undefined ? { reason: carried.reason } : {}),
+        maintenance: carried?.maintenance ?? false,
+        stateChanges: carried?.stateChanges ?? 0,
+        running: false,
+        checked: carried?.checked ?? false,
+        version: 0,
+      };
+    });
+    this.seq = deps.carried?.seq ?? 0;
+    this.current = this.build();
+  }
+
+  onSnapshot(listener: SnapshotListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  snapshot(): Snapshot {
+    return this.current;
+  }
+
+  /** True after the first complete cycle since start (or since a reload that kept state). */
+  ready(): boolean {
+    return this.cyclesCompleted > 0 || this.deps.carried !== undefined;
+  }
+
+  start(): void {
+    this.startedAt = performance.now();
+    this.tick();
+  }
+
+  /** When component `i` runs in cycle `k`, in performance.now() milliseconds. */
+  private due(i: number, k: number): number {
+    const rt = this.runtimes[i]!;
+    if (k === 0) {
+      // The first cycle ramps up over a short window so that readiness does not wait a whole
+      // interval, yet 10,000 components still do not connect in the same millisecond.
+      const ramp = Math.min(this.deps.config.intervalMs, 1_000);
+      return this.startedAt + (rt.offsetMs / this.deps.config.intervalMs) * ramp;
+    }
+    return this.startedAt + k * this.deps.config.intervalMs + rt.offsetMs;
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    const n = this.runtimes.length;
+    const now = performance.now();
+    while (this.due(this.pointer, this.cycle) <= now + 1) {
+      this.launch(this.pointer, this.cycle);
+      this.pointer++;
+      if (this.pointer === n) {
+        this.pointer = 0;
+        this.cycle++;
+      }
+    }
+    const wait = Math.max(0, this.due(this.pointer, this.cycle) - performance.now());
+    this.timer = setTimeout(() => this.tick(), wait);
+  }
+
+  private launch(i: number, k: number): void {
+    let c = this.cycles.get(k);
+    if (!c) {
+      c = { start: performance.now(), launched: 0, pending: 0 };
+      this.cycles.set(k, c);
+    }
+    c.launched++;
+    const rt = this.runtimes[i]!;
+    if (rt.running) {
+      // Only possible when the concurrency limit is saturated for longer than an interval.
+      this.deps.logger.warn({ component: rt.config.name }, 'probe round skipped: previous round still running');
+      this.maybeCompleteCycle(k);
+      return;
+    }
+    c.pending++;
+    rt.running = true;
+    void this.runRound(rt).finally(() => {
+      rt.running = false;
+      c!.pending--;
+      this.maybeCompleteCycle(k);
+    });
+  }
+
+  private maybeCompleteCycle(k: number): void {
+    const c = this.cycles.get(k);
+    if (!c || c.pending > 0 || c.launched < this.runtimes.length) return;
+    this.cycles.delete(k);
+    this.lastCycleSeconds = (performance.now() - c.start) / 1_000;
+    this.cyclesCompleted++;
+    this.schedulePublish();
+  }
+
+  private async runRound(rt: ComponentRuntime): Promise<void> {
+    const results = await Promise.all(rt.probes.map((p) => this.limit(async () => {
+      const outcome = await runWithDeadline(p.runner, p.config.timeoutMs);
+      return { p, outcome, at: this.deps.now() };
+    })));
+    if (this.stopped) return;
+    const verdicts: ProbeVerdict[] = [];
+    for (const { p, outcome, at } of results) {
+      // The baseline in use is the one before this sample: a slow sample must not excuse itself.
+      const baselineSeconds = p.config.baselineSeconds ?? p.baseline.value();
+      if (outcome.success && !outcome.inconclusive && p.config.baselineSeconds === undefined) p.baseline.add(outcome.durationSeconds);
+      verdicts.push({ name: p.config.name, outcome, ...(baselineSeconds !== undefined ? { baselineSeconds } : {}) });
+      p.last = {
+        name: p.config.name,
+        kind: p.config.kind,
+        success: outcome.success,
+        durationSeconds: outcome.durationSeconds,
+        ...(baselineSeconds !== undefined ? { baselineSeconds } : {}),
+        ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+        ...(outcome.degradedReason !== undefined ? { degradedReason: outcome.degradedReason } : {}),
+        inconclusive: outcome.inconclusive === true,
+        maintenance: outcome.maintenance === true,
+        measurements: outcome.measurements ?? [],
+        info: outcome.info,
+        checkedAt: at,
+      };
+    }
+    const raw = classifyRound(verdicts);
+    const before = rt.hysteresis.state;
+    rt.hysteresis = applyHysteresis(rt.hysteresis, raw.state, rt.config.failAfter, rt.config.recoverAfter);
+    rt.maintenance = raw.maintenance;
+    rt.checked = true;
+    rt.version++;
+    if (rt.hysteresis.state !== before) {
+      const at = this.deps.now();
+      rt.since = at;
+      rt.stateChanges++;
+      this.pendingChanges.push({ component: rt.config.name, from: before, to: rt.hysteresis.state, ...(raw.reason !== undefined ? { reason: raw.reason } : {}), at });
+    }
+    // The reason follows the state shown, not a raw round that hysteresis has not accepted yet.
+    if (rt.hysteresis.state === raw.state) {
+      if (raw.reason !== undefined) rt.reason = raw.reason;
+      else delete rt.reason;
+    }
+    this.schedulePublish();
+  }
+
+  private schedulePublish(): void {
+    if (this.publishTimer || this.stopped) return;
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = undefined;
+      this.publish();
+    }, this.publishDelayMs);
+  }
+
+  private publish(): void {
+    const snapshot = this.build();
+    this.current = snapshot;
+    const changes: StateChange[] = this.pendingChanges.splice(0).map((c) => ({
+      ...c,
+      rootCauses: snapshot.byName.get(c.component)?.rootCauses ?? [],
+    }));
+    for (const ch of changes) {
+      this.deps.logger.info({
+        event: 'state_change', component: ch.component, from: ch.from, to: ch.to,
+        reason: ch.reason ?? null, root_cause: ch.rootCauses.length ? ch.rootCauses.join(',') : null,
+      }, `${ch.component}: ${ch.from} -> ${ch.to}`);
+    }
+    for (const l of this.listeners) {
+      try {
+        l(snapshot, changes);
+      } catch (err) {
+        this.deps.logger.error({ err }, 'snapshot listener failed');
+      }
+    }
+  }
+
+  private build(): Snapshot {
+    const state = new Map<string, State>(this.runtimes.map((rt) => [rt.config.name, rt.hysteresis.state]));
+    const impact = computeImpact(this.edges, (n) => isUnhealthy(state.get(n) ?? 'operational'));
+    const components: ComponentStatus[] = this.runtimes.map((rt) => {
+      const imp = impact.get(rt.config.name)!;
+      const impactKey = imp.rootCauses.join(',');
+      if (rt.built && rt.built.version === rt.version && rt.built.impactKey === impactKey) return rt.built.status;
+      const c = rt.config;
+      const status: ComponentStatus = Object.freeze({
+        name: c.name,
+        tier: c.tier,
+        displayName: c.displayName,
+        environment: c.environment,
+        ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
+        dependsOn: c.dependsOn,
+        state: rt.hysteresis.state,
+        since: rt.since,
+        ...(rt.reason !== undefined ? { reason: rt.reason } : {}),
+        maintenance: rt.maintenance,
+        impacted: imp.impacted,
+        rootCauses: imp.rootCauses,
+        dependents: this.dependents.get(c.name) ?? [],
+        probes: rt.probes.flatMap((p) => (p.last ? [p.last] : [])),
+        checked: rt.checked,
+        stateChanges: rt.stateChanges,
+      });
+      rt.built = { version: rt.version, impactKey, status };
+      return status;
+    });
+    return Object.freeze({
+      seq: ++this.seq,
+      at: this.deps.now(),
+      components: Object.freeze(components),
+      byName: new Map(components.map((c) => [c.name, c])),
+      cycleDurationSeconds: this.lastCycleSeconds,
+      cyclesCompleted: this.cyclesCompleted,
+    });
+  }
+
+  /** What a reloaded monitor keeps: states, baselines and last results of same-named parts. */
+  carry(): CarriedState {
+    return {
+      seq: this.seq,
+      components: new Map(this.runtimes.map((rt) => [rt.config.name, {
+        hysteresis: rt.hysteresis,
+        since: rt.since,
+        ...(rt.reason !== undefined ? { reason: rt.reason } : {}),
+        maintenance: rt.maintenance,
+        stateChanges: rt.stateChanges,
+        checked: rt.checked,
+        probes: new Map(rt.probes.map((p) => [`${p.config.kind}/${p.config.name}`, { baseline: p.baseline, ...(p.last ? { last: p.last } : {}) }])),
+      }])),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.publishTimer);
+    this.limit.clearQueue();
+    await Promise.allSettled(this.runtimes.flatMap((rt) => rt.probes.map((p) => p.runner.close())));
+    await this.http.close();
+  }
+}

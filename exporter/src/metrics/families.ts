@@ -1,0 +1,65 @@
+import type { ProbeKind } from '../probes/types.js';
+import type { ComponentStatus, ProbeStatus } from '../engine/snapshot.js';
+import { stateValue } from '../engine/state.js';
+import { sample } from './exposition.js';
+
+export interface SeriesFamily {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'gauge' | 'counter';
+  /** The samples one component contributes to this family, as exposition lines. */
+  readonly samples: (c: ComponentStatus) => string;
+}
+
+type Labels = readonly (readonly [string, string])[];
+type Emit = (labels: Labels, value: number) => string;
+
+/** The per-component families of the contract (DESIGN.md, "Metrics"), plus each probe kind's. */
+export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily[] {
+  const families: SeriesFamily[] = [];
+  const add = (name: string, help: string, type: 'gauge' | 'counter', build: (c: ComponentStatus, emit: Emit) => string) => {
+    const emit: Emit = (labels, value) => sample(name, labels, value);
+    families.push({ name, help, type, samples: (c) => build(c, emit) });
+  };
+  const perProbe = (f: (p: ProbeStatus) => number | undefined) => (c: ComponentStatus, emit: Emit) => {
+    let out = '';
+    for (const p of c.probes) {
+      const v = f(p);
+      if (v !== undefined) out += emit([['component', c.name], ['probe', p.name]], v);
+    }
+    return out;
+  };
+
+  add('statusgraph_component_status', 'Own state of the component: 0 operational, 1 degraded, 2 partial outage, 3 major outage.', 'gauge',
+    (c, emit) => emit([['component', c.name], ['tier', c.tier]], stateValue(c.state)));
+  add('statusgraph_component_impacted', 'Present with value 1 while a dependency of the component (direct or transitive) is in partial or major outage, one series per root cause.', 'gauge',
+    (c, emit) => c.rootCauses.map((r) => emit([['component', c.name], ['tier', c.tier], ['root_cause', r]], 1)).join(''));
+  add('statusgraph_component_info', 'Static facts about the component; always 1.', 'gauge',
+    (c, emit) => emit([['component', c.name], ['tier', c.tier], ['display_name', c.displayName], ['environment', c.environment], ['runbook', c.runbook ?? '']], 1));
+  add('statusgraph_dependency_info', 'One series per edge of the dependency graph (component depends on depends_on); always 1.', 'gauge',
+    (c, emit) => c.dependsOn.map((d) => emit([['component', c.name], ['depends_on', d]], 1)).join(''));
+  add('statusgraph_component_maintenance', 'Whether the component (a vendor) reports planned maintenance (1) or not (0).', 'gauge',
+    (c, emit) => emit([['component', c.name]], c.maintenance ? 1 : 0));
+  add('statusgraph_probe_success', 'Whether the last run of the probe succeeded (1) or failed (0).', 'gauge', perProbe((p) => (p.success ? 1 : 0)));
+  add('statusgraph_probe_duration_seconds', 'Latency of the last run of the probe.', 'gauge', perProbe((p) => p.durationSeconds));
+  add('statusgraph_probe_baseline_seconds', 'Baseline latency in use for the probe: configured, or learned from recent successes.', 'gauge', perProbe((p) => p.baselineSeconds));
+  add('statusgraph_component_state_changes_total', "Transitions of the component's own state since the exporter started.", 'counter',
+    (c, emit) => emit([['component', c.name]], c.stateChanges));
+  for (const kind of kinds) {
+    for (const m of kind.metrics ?? []) {
+      add(`statusgraph_${m.name}`, m.help, 'gauge', (c, emit) => {
+        let out = '';
+        for (const p of c.probes) {
+          for (const ms of p.measurements) {
+            if (ms.metric !== m.name) continue;
+            const labels: [string, string][] = [['component', c.name]];
+            for (const ln of m.labelNames) labels.push([ln, ms.labels?.[ln] ?? '']);
+            out += emit(labels, ms.value);
+          }
+        }
+        return out;
+      });
+    }
+  }
+  return families;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { Dispatcher } from 'undici';
+import type { ProbeKind, ProbeOutcome } from './types.js';
+import { networkReason, since } from './errors.js';
+
+/** Enough to find a health marker; a probe must not download a large page every cycle. */
+const MAX_BODY_BYTES = 1 << 20;
+
+const options = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().optional(),
+  expect: z.strictObject({
+    status: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
+    body_contains: z.string().min(1).optional(),
+    /** Dotted path in the JSON body -> expected value, e.g. {"status": "ok", "checks.db": true}. */
+    json: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  }).prefault({}),
+  tls_verify: z.boolean().default(true),
+  follow_redirects: z.boolean().default(true),
+  max_redirects: z.number().int().min(1).max(20).default(10),
+});
+
+export type HttpOptions = z.output<typeof options>;
+
+function lookup(value: unknown, dotted: string): unknown {
+  let v = value;
+  for (const part of dotted.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    chunks.push(buf);
+    if (size >= MAX_BODY_BYTES) break;
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_BODY_BYTES).toString('utf8');
+}
+
+export const httpProbe: ProbeKind<HttpOptions> = {
+  kind: 'http',
+  options,
+  create(cfg, ctx) {
+    const dispatcher = ctx.http.get({ verifyTls: cfg.tls_verify, maxRedirections: cfg.follow_redirects ? cfg.max_redirects : 0 });
+    const wantsBody = cfg.expect.body_contains !== undefined || cfg.expect.json !== undefined;
+    const jsonChecks = Object.entries(cfg.expect.json ?? {});
+    const target = new URL(cfg.url);
+    return {
+      async run(signal): Promise<ProbeOutcome> {
+        const start = performance.now();
+        try {
+          const res = await dispatcher.request({
+            origin: target.origin,
+            path: target.pathname + target.search,
+            method: cfg.method,
+            headers: { 'user-agent': 'statusgraph', ...cfg.headers },
+            ...(cfg.body !== undefined ? { body: cfg.body } : {}),
+            signal,
+          });
+          let text = '';
+          if (wantsBody && cfg.method !== 'HEAD') text = await readLimited(res.body);
+          else await res.body.dump({ limit: MAX_BODY_BYTES, signal });
+          const durationSeconds = since(start);
+          const info = { status_code: res.statusCode };
+          if (!cfg.expect.status.includes(res.statusCode)) {
+            return { success: false, durationSeconds, reason: `status ${res.statusCode}`, info };
+          }
+          if (cfg.expect.body_contains !== undefined && !text.includes(cfg.expect.body_contains)) {
+            return { success: false, durationSeconds, reason: 'body mismatch', info };
+          }
+          if (jsonChecks.length > 0) {
+            let doc: unknown;
+            try { doc = JSON.parse(text); } catch { return { success: false, durationSeconds, reason: 'body not JSON', info }; }
+            for (const [field, want] of jsonChecks) {
+              const got = lookup(doc, field);
+              if (got !== want) return { success: false, durationSeconds, reason: `json ${field} is ${JSON.stringify(got) ?? 'missing'}, want ${JSON.stringify(want)}`, info };
+            }
+          }
+          return { success: true, durationSeconds, info };
+        } catch (err) {
+          return { success: false, durationSeconds: since(start), reason: networkReason(err, signal) };
+        }
+      },
+      async close() { /* the pools are shared and closed with the monitor */ },
+    };
+  },
+};
