@@ -102,12 +102,13 @@ export function openIncidentStore(opts: { dataDir: string; annotate: boolean }):
   const file = path.join(opts.dataDir, DB_FILE);
   const db = new Database(file);
   try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // Migrate (or refuse a newer schema) before switching to WAL, so a refused file is left as it was.
+    migrate(db);
     db.pragma('journal_mode = WAL');
     // FULL: an incident acknowledged over the API must survive power loss, and writes are rare.
     db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
   } catch (e) {
     db.close();
     throw e;

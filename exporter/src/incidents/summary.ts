@@ -7,7 +7,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Keeps user text on one list line and stops it from opening markdown structure of its own. */
 function inline(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').replace(/([\\`*_[\]<>|#])/g, '\\$1');
+  return text.replace(/\s*\r?\n\s*/g, ' ').replace(/([\\`*_[\]<>|])/g, '\\$1');
 }
 
 export function incidentSummary(i: IncidentWithTimeline, now: number): string {

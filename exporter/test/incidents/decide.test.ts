@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/incidents/decide.js';
+import type { Action, Incident } from '../../src/incidents/types.js';
+import type { Snapshot } from '../../src/engine/snapshot.js';
+import type { State } from '../../src/engine/state.js';
+import { CHAIN, changesBetween, snapshot } from './fixtures.js';
+
+const T0 = Date.UTC(2026, 10, 21, 7, 0, 0);
+
+function openFrom(action: Action, id: number): Incident {
+  if (action.type !== 'open') throw new Error('not an open action');
+  return {
+    id, title: action.title, source: 'auto', rootCause: action.rootCause, severity: action.severity, status: 'investigating',
+    components: action.components, blastRadius: action.blastRadius, tookDown: action.tookDown,
+    startedAt: action.at, resolvedAt: null, updatedAt: action.at,
+  };
+}
+
+/** Runs snapshots through decide, keeping open incidents the way the store would. */
+function run(steps: Array<Record<string, State>>) {
+  let open: Incident[] = [];
+  let previous = new Map<string, State>();
+  let before: Snapshot | undefined;
+  const perStep: Action[][] = [];
+  let nextId = 1;
+  steps.forEach((states, i) => {
+    const snap = snapshot(CHAIN, states, { seq: i + 1, at: T0 + i * 1000 });
+    const out = decide({ open, snapshot: snap, changes: changesBetween(before, snap), previous });
+    perStep.push(out.actions);
+    for (const a of out.actions) {
+      if (a.type === 'open') open.push(openFrom(a, nextId++));
+      if (a.type === 'join') {
+        const inc = open.find((o) => ('id' in a.ref ? o.id === a.ref.id : o.rootCause === a.ref.root))!;
+        open = open.map((o) => (o === inc ? { ...o, tookDown: [...o.tookDown, a.component].sort() } : o));
+      }
+      if (a.type === 'resolve') open = open.filter((o) => !('id' in a.ref ? o.id === a.ref.id : o.rootCause === a.ref.root));
+    }
+    previous = out.states;
+    before = snap;
+  });
+  return { perStep, open };
+}
+
+describe('decide', () => {
+  it('opens one incident for a root cause with every transitive dependent as blast radius', () => {
+    const { perStep } = run([{}, { db: 'major_outage' }]);
+    const opens = perStep[1]!.filter((a) => a.type === 'open');
+    expect(opens).toHaveLength(1);
+    const o = opens[0]!;
+    if (o.type !== 'open') throw new Error();
+    expect(o.rootCause).toBe('db');
+    expect(o.blastRadius).toEqual(['api', 'web']);
+    expect(o.components).toEqual(['api', 'db', 'web']);
+    expect(o.severity).toBe('critical');
+    expect(o.tookDown).toEqual(['db']);
+    expect(perStep[0]).toEqual([]);
+  });
+
+  it('lets dependents that go down join the root cause incident instead of opening their own', () => {
+    const { perStep, open } = run([{}, { db: 'major_outage' }, { db: 'major_outage', api: 'major_outage', web: 'major_outage' }]);
+    expect(perStep[2]!.filter((a) => a.type === 'open')).toEqual([]);
+    expect(perStep[2]!.filter((a) => a.type === 'join').map((a) => (a.type === 'join' ? a.component : ''))).toEqual(['api', 'web']);
+    expect(open).toHaveLength(1);
+    expect(open[0]!.tookDown).toEqual(['api', 'db', 'web']);
+  });
+
+  it('records a timeline entry for every state change of an affected component and none for others', () => {
+    const { perStep } = run([{}, { db: 'major_outage' }, { db: 'major_outage', api: 'degraded', mail: 'major_outage' }]);
+    const entries = perStep[2]!.filter((a) => a.type === 'entry').map((a) => (a.type === 'entry' ? [('id' in a.ref ? a.ref.id : a.ref.root), a.entry.component, a.entry.to] : []));
+    // api belongs to db's incident; mail opens its own and its change lands there only.
+    expect(entries).toEqual([[1, 'api', 'degraded'], ['mail', 'mail', 'major_outage']]);
+  });
+
+  it('resolves only when the root cause and every component it took down have recovered', () => {
+    const down = { db: 'major_outage', api: 'major_outage' } as const;
+    const { perStep, open } = run([{}, down, { api: 'major_outage' }, { api: 'degraded' }]);
+    expect(perStep[2]!.some((a) => a.type === 'resolve')).toBe(false);
+    const resolves = perStep[3]!.filter((a) => a.type === 'resolve');
+    expect(resolves).toHaveLength(1);
+    if (resolves[0]!.type !== 'resolve') throw new Error();
+    expect(resolves[0]!.at).toBe(T0 + 3000);
+    expect(resolves[0]!.entry.text).toContain('after 2s');
+    expect(open).toEqual([]);
+  });
+
+  it('keys an incident opened by a dependent by the root cause, and raises severity when the root goes down', () => {
+    const { perStep, open } = run([{}, { db: 'partial_outage', api: 'major_outage' }, { db: 'major_outage', api: 'major_outage' }]);
+    const o = perStep[1]!.find((a) => a.type === 'open');
+    if (o?.type !== 'open') throw new Error('expected an open');
+    expect(o.rootCause).toBe('db');
+    expect(o.severity).toBe('major');
+    expect(perStep[2]!.filter((a) => a.type === 'open')).toEqual([]);
+    expect(perStep[2]!.find((a) => a.type === 'severity')).toMatchObject({ severity: 'critical' });
+    expect(open[0]!.tookDown).toEqual(['api', 'db']);
+  });
+
+  it('re-attaches to a stored incident after a restart (no previous states) instead of opening another', () => {
+    const stored: Incident = {
+      id: 7, title: 'db: Major outage', source: 'auto', rootCause: 'db', severity: 'critical', status: 'investigating',
+      components: ['api', 'db', 'web'], blastRadius: ['api', 'web'], tookDown: ['db', 'web'], startedAt: T0, resolvedAt: null, updatedAt: T0,
+    };
+    const snap = snapshot(CHAIN, { db: 'major_outage', web: 'major_outage' }, { at: T0 + 60_000 });
+    const out = decide({ open: [stored], snapshot: snap, changes: [], previous: new Map() });
+    expect(out.actions.filter((a) => a.type === 'open' || a.type === 'resolve')).toEqual([]);
+    expect(out.actions.filter((a) => a.type === 'join')).toEqual([]);
+  });
+
+  it('ignores components whose probes have not all run yet, so a restart cannot resolve early', () => {
+    const stored: Incident = {
+      id: 3, title: 'db: Major outage', source: 'auto', rootCause: 'db', severity: 'critical', status: 'investigating',
+      components: ['api', 'db', 'web'], blastRadius: ['api', 'web'], tookDown: ['db'], startedAt: T0, resolvedAt: null, updatedAt: T0,
+    };
+    const snap = snapshot(CHAIN, {}, { at: T0 + 5000, unchecked: ['db'] });
+    const out = decide({ open: [stored], snapshot: snap, changes: [], previous: new Map() });
+    expect(out.actions).toEqual([]);
+    expect(out.states.has('db')).toBe(false);
+  });
+
+  it('never resolves a manual incident by itself', () => {
+    const manual: Incident = {
+      id: 4, title: 'Checkout slow', source: 'manual', rootCause: null, severity: 'major', status: 'identified',
+      components: ['web'], blastRadius: [], tookDown: [], startedAt: T0, resolvedAt: null, updatedAt: T0,
+    };
+    const snap = snapshot(CHAIN, {}, { at: T0 + 5000 });
+    expect(decide({ open: [manual], snapshot: snap, changes: [], previous: new Map() }).actions).toEqual([]);
+  });
+
+  it('does not open a second incident while the root stays down across cycles', () => {
+    const { perStep } = run([{}, { db: 'major_outage' }, { db: 'major_outage' }, { db: 'major_outage' }]);
+    expect(perStep.flat().filter((a) => a.type === 'open')).toHaveLength(1);
+  });
+
+  it('opens a new incident when the root goes down again after it resolved', () => {
+    const { perStep } = run([{}, { db: 'major_outage' }, {}, { db: 'major_outage' }]);
+    expect(perStep.map((s) => s.filter((a) => a.type === 'open' || a.type === 'resolve').map((a) => a.type))).toEqual([[], ['open'], ['resolve'], ['open']]);
+  });
+});

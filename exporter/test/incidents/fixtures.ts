@@ -1,0 +1,81 @@
+/*
+ * Synthetic snapshots for the incident tests, built with the real graph functions so impact and
+ * root causes are what the scheduler would compute for the same states.
+ */
+import pino from 'pino';
+import type { Config, ComponentConfig } from '../../src/config/types.js';
+import { computeImpact, transitiveDependents } from '../../src/engine/graph.js';
+import type { ComponentStatus, Snapshot, StateChange } from '../../src/engine/snapshot.js';
+import { isUnhealthy, type State } from '../../src/engine/state.js';
+
+export type Topology = Record<string, string[]>;
+
+/** db <- api <- web, plus an unrelated `mail`. */
+export const CHAIN: Topology = { db: [], api: ['db'], web: ['api'], mail: [] };
+
+export function snapshot(topology: Topology, states: Record<string, State>, opts: { seq?: number; at: number; unchecked?: string[] }): Snapshot {
+  const edges = new Map(Object.entries(topology));
+  const stateOf = (n: string): State => states[n] ?? 'operational';
+  const impact = computeImpact(edges, (n) => isUnhealthy(stateOf(n)));
+  const downstream = transitiveDependents(edges);
+  const components: ComponentStatus[] = Object.keys(topology).map((name) => ({
+    name,
+    tier: 'service',
+    displayName: name,
+    environment: 'production',
+    dependsOn: topology[name]!,
+    state: stateOf(name),
+    since: opts.at,
+    maintenance: false,
+    impacted: impact.get(name)!.impacted,
+    rootCauses: impact.get(name)!.rootCauses,
+    dependents: downstream.get(name)!,
+    probes: [],
+    checked: !(opts.unchecked ?? []).includes(name),
+  }));
+  return {
+    seq: opts.seq ?? 1,
+    at: opts.at,
+    components,
+    byName: new Map(components.map((c) => [c.name, c])),
+    cycleDurationSeconds: 0.01,
+    cyclesCompleted: opts.seq ?? 1,
+  };
+}
+
+/** The changes between two state maps, as the scheduler would emit them. */
+export function changesBetween(before: Snapshot | undefined, after: Snapshot): StateChange[] {
+  const out: StateChange[] = [];
+  for (const c of after.components) {
+    const from = before?.byName.get(c.name)?.state ?? 'operational';
+    if (from !== c.state) out.push({ component: c.name, from, to: c.state, rootCauses: c.rootCauses, at: after.at, reason: c.state === 'operational' ? undefined : 'connection refused' });
+  }
+  return out;
+}
+
+export function config(topology: Topology, over: Partial<Config> = {}): Config {
+  const components: ComponentConfig[] = Object.entries(topology).map(([name, deps]) => ({
+    name, tier: 'service', displayName: name, environment: 'production', dependsOn: deps,
+    failAfter: 1, recoverAfter: 2, probes: [],
+  }));
+  return {
+    file: '/tmp/statusgraph-test.yml',
+    intervalMs: 1000,
+    timeoutMs: 500,
+    listen: { host: '127.0.0.1', port: 0 },
+    dataDir: '/nonexistent',
+    maxConcurrency: 8,
+    reports: { timezone: 'UTC', daily: false, weekly: false },
+    components,
+    secrets: [],
+    ...over,
+  };
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** A clock tests move by hand. */
+export function manualClock(start = Date.UTC(2026, 10, 21, 7, 0, 0)): { now: () => number; advance(ms: number): number } {
+  let t = start;
+  return { now: () => t, advance: (ms) => (t += ms) };
+}

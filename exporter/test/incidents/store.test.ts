@@ -1,0 +1,123 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/incidents/migrations.js';
+import { DB_FILE, openIncidentStore, type IncidentStore } from '../../src/incidents/store.js';
+import { tempDir } from '../../../test/support/tmp.js';
+import type { Action } from '../../src/incidents/types.js';
+
+const T0 = Date.UTC(2026, 10, 21, 7, 0, 0);
+const cleanups: Array<() => void> = [];
+afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+
+function fresh(annotate = true): { store: IncidentStore; dir: string } {
+  const dir = tempDir('sg-store-');
+  const store = openIncidentStore({ dataDir: dir.path, annotate });
+  cleanups.push(() => { store.close(); dir.remove(); });
+  return { store, dir: dir.path };
+}
+
+const openDb: Action = {
+  type: 'open', rootCause: 'db', title: 'db: Major outage', severity: 'critical', components: ['api', 'db'], blastRadius: ['api'],
+  tookDown: ['db'], at: T0, entry: { at: T0, kind: 'opened', author: 'statusgraph', text: 'Opened', component: 'db', to: 'major_outage' },
+};
+
+describe('incident store', () => {
+  it('creates the schema at the latest version in WAL mode', () => {
+    const { store, dir } = fresh();
+    store.close();
+    const db = new Database(path.join(dir, DB_FILE), { readonly: true });
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name);
+      expect(tables).toEqual(expect.arrayContaining(['annotation_outbox', 'incidents', 'timeline']));
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a database from a newer version and leaves it untouched', () => {
+    const dir = tempDir('sg-store-');
+    cleanups.push(() => dir.remove());
+    const db = new Database(path.join(dir.path, DB_FILE));
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openIncidentStore({ dataDir: dir.path, annotate: false })).toThrow(/newer than this statusgraph/);
+    const again = new Database(path.join(dir.path, DB_FILE), { readonly: true });
+    expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+    expect(again.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
+    again.close();
+  });
+
+  it('keeps incidents across a reopen and does not migrate twice', () => {
+    const { store, dir } = fresh();
+    store.apply([openDb], T0);
+    store.close();
+    const again = openIncidentStore({ dataDir: dir, annotate: true });
+    try {
+      const open = again.openIncidents();
+      expect(open.map((i) => [i.id, i.rootCause, i.status])).toEqual([[1, 'db', 'investigating']]);
+      expect(again.get(1)!.timeline.map((e) => e.text)).toEqual(['Opened']);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('enforces one open automatic incident per root cause in the database', () => {
+    const { store } = fresh();
+    store.apply([openDb], T0);
+    expect(() => store.apply([{ ...openDb, at: T0 + 1 }], T0 + 1)).toThrow(/UNIQUE/);
+    // The failed transaction left nothing behind.
+    expect(store.list()).toHaveLength(1);
+    expect(store.get(1)!.timeline).toHaveLength(1);
+  });
+
+  it('rolls back a whole snapshot when one action fails', () => {
+    const { store } = fresh();
+    const bad: Action = { type: 'entry', ref: { id: 99 }, entry: { at: T0, kind: 'state_change', author: 'statusgraph', text: 'x' } };
+    expect(() => store.apply([openDb, bad], T0)).toThrow(/names no incident/);
+    expect(store.list()).toEqual([]);
+    expect(store.dueAnnotations(T0 + 1)).toEqual([]);
+  });
+
+  it('joins, resolves and records the resolution time', () => {
+    const { store } = fresh();
+    store.apply([openDb], T0);
+    store.apply([{ type: 'join', ref: { root: 'db' }, component: 'api', blastRadius: ['api'] }], T0 + 1000);
+    store.apply([{ type: 'resolve', ref: { id: 1 }, at: T0 + 5000, entry: { at: T0 + 5000, kind: 'resolved', author: 'statusgraph', text: 'ok', status: 'resolved' } }], T0 + 5000);
+    const inc = store.get(1)!;
+    expect(inc.tookDown).toEqual(['api', 'db']);
+    expect(inc.status).toBe('resolved');
+    expect(inc.resolvedAt).toBe(T0 + 5000);
+    expect(store.openCount()).toBe(0);
+    expect(store.list({ state: 'resolved' }).map((i) => i.id)).toEqual([1]);
+    expect(store.list({ state: 'open' })).toEqual([]);
+  });
+
+  it('bumps the annotation outbox on every change, only when annotations are on', () => {
+    const on = fresh(true).store;
+    on.apply([openDb], T0);
+    expect(on.dueAnnotations(T0).map((o) => [o.incident.id, o.version])).toEqual([[1, 1]]);
+    on.annotationSynced(1, 1, 42);
+    expect(on.dueAnnotations(T0 + 10)).toEqual([]);
+    on.addUpdate(1, { text: 'looking', author: 'api', at: T0 + 20 });
+    expect(on.dueAnnotations(T0 + 20).map((o) => [o.version, o.annotationId])).toEqual([[2, 42]]);
+    on.annotationFailed(1, 'down', T0 + 1000);
+    expect(on.dueAnnotations(T0 + 999)).toEqual([]);
+    expect(on.nextAnnotationAttempt()).toBe(T0 + 1000);
+    const off = fresh(false).store;
+    off.apply([openDb], T0);
+    expect(off.dueAnnotations(T0 + 1)).toEqual([]);
+  });
+
+  it('rejects updates and resolution of a resolved incident without writing', () => {
+    const { store } = fresh();
+    const id = store.createManual({ title: 'Slow checkout', components: ['web'], blastRadius: [], severity: 'minor', author: '@bob', at: T0 });
+    store.resolve(id, { author: '@bob', at: T0 + 1000 });
+    const before = store.get(id);
+    expect(() => store.addUpdate(id, { text: 'more', author: 'api', at: T0 + 2000 })).toThrow(/resolved/);
+    expect(() => store.resolve(id, { author: 'api', at: T0 + 2000 })).toThrow(/resolved/);
+    expect(store.get(id)).toEqual(before);
+  });
+});
