@@ -25,6 +25,10 @@ export interface PostgresServer {
   stop(): Promise<void>;
   /** Immediate shutdown (SIGQUIT), like a crash; the next start runs recovery. */
   crash(): Promise<void>;
+  /** SIGSTOP to the postmaster and every backend: connections stay open, nothing answers. */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
   running(): boolean;
   logs(): string;
 }
@@ -145,8 +149,15 @@ function pgServer(name: string, dataDir: string, port: number, baseDir: string, 
       await client.end().catch(() => undefined);
     }
   };
+  const thaw = () => {
+    if (!proc || proc.exited()) return;
+    for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGCONT');
+    proc.signal('SIGCONT');
+  };
   const halt = async (signal: NodeJS.Signals) => {
     if (!proc || proc.exited()) return;
+    // Frozen backends could not act on the shutdown request.
+    thaw();
     await proc.stop(signal, 20_000);
   };
   return {
@@ -171,7 +182,30 @@ function pgServer(name: string, dataDir: string, port: number, baseDir: string, 
       // The port opens before recovery ends; ready means it accepts a query.
       await until(`postgres ${name} to accept queries`, async () => (await query('SELECT 1')).length === 1, 30_000, 100);
     },
+    freeze() {
+      if (!proc || proc.exited()) return;
+      proc.signal('SIGSTOP');
+      for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGSTOP');
+    },
+    thaw,
     stop: () => halt('SIGINT'),
     crash: () => halt('SIGQUIT'),
   };
+}
+
+/** The direct children of `pid` (a postmaster's backends), from /proc. */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Field 4 is the parent pid; the command name (field 2) may contain spaces, so split after it.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return out;
 }

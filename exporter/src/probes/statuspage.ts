@@ -146,9 +146,13 @@ export const statuspageProbe: ProbeKind<StatuspageOptions> = {
     // Vendors redirect (http to https, old domains); TLS is always verified for a third party.
     const dispatcher = ctx.http.get({ verifyTls: true, maxRedirections: 5 });
     const target = new URL(cfg.url);
+    const ownDeadlineMs = Math.max(1, cfg.timeoutMs - Math.min(250, cfg.timeoutMs * 0.1));
     return {
-      async run(signal) {
+      async run(deadline) {
         const start = performance.now();
+        // A slow status page is "unavailable", not a failed probe: answer just before the
+        // scheduler's deadline would turn the run into a timeout failure.
+        const signal = AbortSignal.any([deadline, AbortSignal.timeout(ownDeadlineMs)]);
         try {
           const res = await dispatcher.request({
             origin: target.origin,
