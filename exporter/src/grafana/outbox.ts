@@ -43,6 +43,7 @@ export function startAnnotationOutbox(opts: OutboxOptions): AnnotationOutbox {
   let running: Promise<void> | undefined;
   let again = false;
   let closed = false;
+  let closing: Promise<void> | undefined;
   const waiters: Array<() => void> = [];
 
   const sync = async (item: OutboxItem): Promise<number> => {
@@ -120,12 +121,15 @@ export function startAnnotationOutbox(opts: OutboxOptions): AnnotationOutbox {
       if (!running && store.nextAnnotationAttempt() === undefined) return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
     },
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      for (const w of waiters.splice(0)) w();
-      await client.close();
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        await running;
+        for (const w of waiters.splice(0)) w();
+        await client.close();
+      })();
+      return closing;
     },
   };
 }

@@ -1,0 +1,69 @@
+/*
+ * The incident subsystem mounted on a real HTTP server, with minimal bearer-token middlewares in
+ * place of the lead's http/auth.ts, for route tests.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type RequestHandler } from 'express';
+import type { Config } from '../../src/config/types.js';
+import { createEventHub, type EventHub } from '../../src/http/events.js';
+import { createIncidents, type Incidents } from '../../src/incidents/index.js';
+import { tempDir } from '../../../test/support/tmp.js';
+import { CHAIN, config, silentLogger } from './fixtures.js';
+
+export const TOKEN = 'test-token-0123456789';
+export const SIGNING_SECRET = 'slack-signing-secret-for-tests';
+
+function bearer(required: boolean): RequestHandler {
+  return (req, res, next) => {
+    if (!required) return next();
+    if (req.get('authorization') !== `Bearer ${TOKEN}`) {
+      res.status(401).json({ error: 'missing or bad bearer token' });
+      return;
+    }
+    next();
+  };
+}
+
+export interface TestApp {
+  url: string;
+  incidents: Incidents;
+  events: EventHub;
+  dataDir: string;
+  /** Everything the store holds, for "nothing changed" assertions. */
+  dump(): unknown;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(over: Partial<Config> = {}, now: () => number = Date.now): Promise<TestApp> {
+  const dir = tempDir('sg-app-');
+  const cfg = config(CHAIN, { dataDir: dir.path, slack: { signingSecret: SIGNING_SECRET }, ...over });
+  const events = createEventHub({ heartbeatMs: 60_000 });
+  const incidents = createIncidents({ config: cfg, logger: silentLogger, now, events });
+  const app = express();
+  app.use(incidents.router({ read: bearer(true), write: bearer(true) }));
+  app.get('/api/v1/events', bearer(true), events.handler);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    incidents,
+    events,
+    dataDir: dir.path,
+    dump: () => {
+      const all = incidents.store.list({ limit: 1000 });
+      return { all: all.map((i) => incidents.store.get(i.id)), due: incidents.store.dueAnnotations(Number.MAX_SAFE_INTEGER, 1000) };
+    },
+    async close() {
+      events.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await incidents.close();
+      dir.remove();
+    },
+  };
+}
+
+export const auth = { authorization: `Bearer ${TOKEN}` };
+export const jsonAuth = { ...auth, 'content-type': 'application/json' };
