@@ -57,3 +57,70 @@ export const BASELINE: Readonly<Record<string, number>> = {
 export function referenceEdges(): { source: string; target: string }[] {
   return REFERENCE.flatMap((c) => c.dependsOn.map((d) => ({ source: c.name, target: d })));
 }
+
+export interface RawSeries {
+  readonly metric: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** What Prometheus returns for the panel's instant queries during the outage. */
+export function outageSeries(): Record<string, RawSeries[]> {
+  const tierOf = new Map(REFERENCE.map((c) => [c.name, c.tier]));
+  return {
+    statusgraph_component_status: REFERENCE.map((c) => ({
+      metric: 'statusgraph_component_status', labels: { component: c.name, tier: c.tier }, value: OUTAGE_STATUS[c.name] as number,
+    })),
+    statusgraph_component_impacted: OUTAGE_IMPACTED.map((name) => ({
+      metric: 'statusgraph_component_impacted', labels: { component: name, tier: tierOf.get(name) as string, root_cause: ROOT_CAUSE }, value: 1,
+    })),
+    statusgraph_dependency_info: referenceEdges().map((e) => ({
+      metric: 'statusgraph_dependency_info', labels: { component: e.source, depends_on: e.target }, value: 1,
+    })),
+    statusgraph_probe_duration_seconds: REFERENCE.map((c) => ({
+      metric: 'statusgraph_probe_duration_seconds', labels: { component: c.name, probe: c.probes[0] as string }, value: OUTAGE_LATENCY[c.name] as number,
+    })),
+    statusgraph_probe_baseline_seconds: REFERENCE.map((c) => ({
+      metric: 'statusgraph_probe_baseline_seconds', labels: { component: c.name, probe: c.probes[0] as string }, value: BASELINE[c.name] as number,
+    })),
+    statusgraph_component_info: REFERENCE.map((c) => ({
+      metric: 'statusgraph_component_info',
+      labels: { component: c.name, tier: c.tier, display_name: c.displayName, environment: 'production', runbook: `https://wiki.example/runbooks/${c.name}` },
+      value: 1,
+    })),
+  };
+}
+
+/** The open incident annotation the exporter mirrors for the outage. */
+export const OUTAGE_INCIDENT = {
+  id: 17,
+  title: 'INC-17: postgresql-primary major outage',
+  tags: ['incident', 'severity:critical', `component:${ROOT_CAUSE}`, ...OUTAGE_IMPACTED.map((c) => `component:${c}`)],
+} as const;
+
+/**
+ * A Prometheus data source frame in table format, as plain data (the DataFrame shape), so the
+ * browser harness can use it without @grafana/data: one row per series, labels as string columns.
+ */
+export function plainTableFrame(refId: string, series: readonly RawSeries[], withName: boolean): {
+  refId: string; name?: string; length: number; meta: { executedQueryString: string };
+  fields: Array<{ name: string; type: string; values: unknown[]; config: Record<string, unknown> }>;
+} {
+  const labelNames = [...new Set(series.flatMap((s) => Object.keys(s.labels)))].sort();
+  if (withName) labelNames.unshift('__name__');
+  const metric = series[0]?.metric ?? '';
+  const at = 1_763_700_000_000;
+  return {
+    refId,
+    length: series.length,
+    meta: { executedQueryString: `Expr: ${withName ? metric : `max by (${labelNames.join(', ')}) (${metric})`}\nStep: 15s` },
+    fields: [
+      { name: 'Time', type: 'time', values: series.map(() => at), config: {} },
+      ...labelNames.map((l) => ({
+        name: l, type: 'string', config: {},
+        values: series.map((s) => (l === '__name__' ? s.metric : s.labels[l] ?? '')),
+      })),
+      { name: `Value #${refId}`, type: 'number', values: series.map((s) => s.value), config: {} },
+    ],
+  };
+}

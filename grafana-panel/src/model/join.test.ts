@@ -1,0 +1,104 @@
+import { createDataFrame, FieldType } from '@grafana/data';
+import { describe, expect, it } from 'vitest';
+import { buildGraphModel } from './join.js';
+import { seriesFrames, tableFrames } from '../test/frames.js';
+import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE, outageSeries, referenceEdges } from '../test/reference.js';
+
+describe('buildGraphModel', () => {
+  it('joins the five queries by component label (table format)', () => {
+    const m = buildGraphModel(tableFrames());
+    expect(m.nodes.map((n) => n.id)).toEqual(REFERENCE.map((c) => c.name).sort());
+    expect(m.edges).toHaveLength(referenceEdges().length);
+    const primary = m.nodes.find((n) => n.id === ROOT_CAUSE)!;
+    expect(primary.state).toBe('major_outage');
+    expect(primary.tier).toBe('infrastructure');
+    expect(primary.displayName).toBe('PostgreSQL primary');
+    expect(primary.runbook).toBe('https://wiki.example/runbooks/postgresql-primary');
+    expect(primary.latencySeconds).toBe(10);
+    expect(primary.probes).toEqual([{ name: 'postgres', durationSeconds: 10, baselineSeconds: 0.002 }]);
+    const orders = m.nodes.find((n) => n.id === 'orders')!;
+    expect(orders.state).toBe('operational');
+    expect(orders.rootCauses).toEqual([ROOT_CAUSE]);
+    expect(m.rootCauses).toEqual(new Set([ROOT_CAUSE]));
+    expect(m.nodes.filter((n) => n.rootCauses.length > 0).map((n) => n.id).sort()).toEqual([...OUTAGE_IMPACTED].sort());
+    expect(m.warnings).toEqual([]);
+  });
+
+  it('gives the same model from time-series frames, and keeps the status cell for data links', () => {
+    const a = buildGraphModel(tableFrames());
+    const b = buildGraphModel(seriesFrames());
+    const strip = (m: typeof a) => m.nodes.map(({ linkSource, ...rest }) => rest);
+    expect(strip(b)).toEqual(strip(a));
+    expect(b.edges).toEqual(a.edges);
+    const link = a.nodes.find((n) => n.id === 'orders')!.linkSource!;
+    expect(link.field.values[link.rowIndex]).toBe(OUTAGE_STATUS.orders);
+  });
+
+  it('recognises aggregated queries without __name__ by their expression', () => {
+    const m = buildGraphModel(tableFrames(outageSeries(), false));
+    expect(m.nodes.find((n) => n.id === ROOT_CAUSE)!.state).toBe('major_outage');
+    expect(m.nodes.find((n) => n.id === 'auth')!.rootCauses).toEqual([ROOT_CAUSE]);
+    expect(m.nodes.find((n) => n.id === 'auth')!.probes[0]!.baselineSeconds).toBe(0.008);
+  });
+
+  it('skips series without a component label or with a bad value, and says so', () => {
+    const s = outageSeries();
+    s.statusgraph_component_status = [
+      ...s.statusgraph_component_status!,
+      { metric: 'statusgraph_component_status', labels: { tier: 'service' }, value: 0 },
+      { metric: 'statusgraph_component_status', labels: { component: 'weird', tier: 'service' }, value: 7 },
+    ];
+    s.statusgraph_dependency_info = [...s.statusgraph_dependency_info!, { metric: 'statusgraph_dependency_info', labels: { component: 'orders' }, value: 1 }];
+    const m = buildGraphModel(tableFrames(s));
+    expect(m.nodes).toHaveLength(14);
+    expect(m.warnings).toEqual([
+      '1 series or rows without a component label were skipped',
+      '2 series with a missing label or an invalid value were skipped',
+    ]);
+  });
+
+  it('keeps components seen only as a dependency, with no state', () => {
+    const m = buildGraphModel(tableFrames({
+      statusgraph_dependency_info: [{ metric: 'statusgraph_dependency_info', labels: { component: 'a', depends_on: 'b' }, value: 1 }],
+    }));
+    expect(m.nodes.map((n) => [n.id, n.state])).toEqual([['a', undefined], ['b', undefined]]);
+  });
+
+  it('reads Node Graph frames and derives impact itself', () => {
+    const nodes = createDataFrame({
+      name: 'nodes',
+      meta: { preferredVisualisationType: 'nodeGraph' },
+      fields: [
+        { name: 'id', type: FieldType.string, values: ['web', 'db', 'cache', 'api'] },
+        { name: 'title', type: FieldType.string, values: ['Web', 'Database', 'Cache', 'API'] },
+        { name: 'mainstat', type: FieldType.number, values: [12, 3000, 1, 40], config: { unit: 'ms' } },
+        { name: 'detail__state', type: FieldType.string, values: ['operational', 'major_outage', 'degraded', '2'] },
+        { name: 'detail__tier', type: FieldType.string, values: ['service', 'infrastructure', 'infrastructure', 'service'] },
+      ],
+    });
+    const edges = createDataFrame({
+      name: 'edges',
+      fields: [
+        { name: 'id', type: FieldType.string, values: ['1', '2', '3'] },
+        { name: 'source', type: FieldType.string, values: ['web', 'api', 'api'] },
+        { name: 'target', type: FieldType.string, values: ['api', 'db', 'cache'] },
+      ],
+    });
+    const m = buildGraphModel([nodes, edges]);
+    const by = new Map(m.nodes.map((n) => [n.id, n]));
+    expect(by.get('db')!.state).toBe('major_outage');
+    expect(by.get('api')!.state).toBe('partial_outage');
+    expect(by.get('db')!.latencySeconds).toBe(3);
+    // api is itself unhealthy because of db: db is the root cause of both api and web.
+    expect(by.get('web')!.rootCauses).toEqual(['db']);
+    expect(by.get('api')!.rootCauses).toEqual(['db']);
+    expect(by.get('cache')!.rootCauses).toEqual([]);
+    expect(m.edges).toEqual([{ source: 'api', target: 'cache' }, { source: 'api', target: 'db' }, { source: 'web', target: 'api' }]);
+  });
+
+  it('returns an empty model for no data', () => {
+    const m = buildGraphModel([]);
+    expect(m.nodes).toEqual([]);
+    expect(m.edges).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+import type { DataFrame } from '@grafana/data';
+import type { Sample } from './frames.js';
+
+/** The series the panel joins, by their contract names (DESIGN.md, "Metrics"). */
+export const METRICS = {
+  status: 'statusgraph_component_status',
+  impacted: 'statusgraph_component_impacted',
+  dependency: 'statusgraph_dependency_info',
+  duration: 'statusgraph_probe_duration_seconds',
+  baseline: 'statusgraph_probe_baseline_seconds',
+  success: 'statusgraph_probe_success',
+  info: 'statusgraph_component_info',
+} as const;
+
+export type MetricKind = keyof typeof METRICS;
+
+const BY_NAME = new Map<string, MetricKind>(Object.entries(METRICS).map(([k, v]) => [v, k as MetricKind]));
+const NAME_PATTERN = /statusgraph_[a-z_]+/g;
+
+/**
+ * Which metric a sample belongs to. Prometheus keeps `__name__` only for plain selectors, so an
+ * aggregated query (`max by (component, tier) (...)`) is recognised by the metric name in its
+ * expression or frame, and failing that by its label set, which differs per metric.
+ */
+export function metricOf(sample: Sample): MetricKind | undefined {
+  const named = sample.labels.__name__;
+  if (named !== undefined) return BY_NAME.get(named);
+  const fromQuery = metricNamedIn(sample.frame, sample.field.config?.displayNameFromDS, sample.field.name);
+  if (fromQuery) return fromQuery;
+  const l = sample.labels;
+  if ('depends_on' in l) return 'dependency';
+  if ('root_cause' in l) return 'impacted';
+  if ('display_name' in l || 'runbook' in l || 'environment' in l) return 'info';
+  if ('probe' in l) return 'duration';
+  if ('component' in l) return 'status';
+  return undefined;
+}
+
+function metricNamedIn(frame: DataFrame, ...more: Array<string | undefined>): MetricKind | undefined {
+  const texts = [frame.meta?.executedQueryString, frame.name, ...more];
+  for (const text of texts) {
+    if (!text) continue;
+    const kinds = new Set([...text.matchAll(NAME_PATTERN)].map((m) => BY_NAME.get(m[0])).filter((k) => k !== undefined));
+    // An expression naming two of our metrics (a join in PromQL) says nothing about its labels.
+    if (kinds.size === 1) return [...kinds][0];
+  }
+  return undefined;
+}

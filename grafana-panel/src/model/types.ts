@@ -1,0 +1,46 @@
+import type { Field } from '@grafana/data';
+import type { State } from '../layout/states.js';
+
+export interface ProbeInfo {
+  readonly name: string;
+  readonly durationSeconds?: number;
+  readonly baselineSeconds?: number;
+  /** From statusgraph_probe_success when queried: false = the probe fails. */
+  readonly success?: boolean;
+}
+
+/** One component, everything the panel knows about it after joining the series by label. */
+export interface ComponentNode {
+  readonly id: string;
+  readonly tier?: string;
+  readonly displayName?: string;
+  readonly environment?: string;
+  readonly runbook?: string;
+  /** Own state; undefined when no status series names this component. */
+  readonly state?: State;
+  /** Root causes it is impacted by, sorted; empty when not impacted. */
+  readonly rootCauses: readonly string[];
+  readonly probes: readonly ProbeInfo[];
+  /** The slowest probe's last latency. */
+  readonly latencySeconds?: number;
+  /** Failing probes and error texts. */
+  readonly errors: readonly string[];
+  /** Where Grafana's data links for this component live (the status value's cell). */
+  readonly linkSource?: { readonly field: Field; readonly rowIndex: number };
+}
+
+export interface GraphEdge {
+  /** The dependent. */
+  readonly source: string;
+  /** What it depends on. */
+  readonly target: string;
+}
+
+export interface GraphModel {
+  readonly nodes: readonly ComponentNode[];
+  readonly edges: readonly GraphEdge[];
+  /** Components that are the root cause of some impact. */
+  readonly rootCauses: ReadonlySet<string>;
+  /** What was skipped and why, shown to the user instead of failing silently. */
+  readonly warnings: readonly string[];
+}
