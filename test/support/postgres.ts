@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort, until, waitForPort } from './ports.js';
 import { tempDir } from './tmp.js';
-import { runCommand, startProcess, type OwnedProcess } from './process.js';
+import { childPids, runCommand, startProcess, type OwnedProcess } from './process.js';
 import { mkdirOwned, unprivilegedUser, writeOwned, type RunAs } from './users.js';
 
 /** Debian's PostgreSQL binaries; PG_BIN overrides (another major version, another distribution). */
@@ -191,21 +191,4 @@ function pgServer(name: string, dataDir: string, port: number, baseDir: string, 
     stop: () => halt('SIGINT'),
     crash: () => halt('SIGQUIT'),
   };
-}
-
-/** The direct children of `pid` (a postmaster's backends), from /proc. */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Field 4 is the parent pid; the command name (field 2) may contain spaces, so split after it.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // The process exited while we looked.
-    }
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
 
 /**
  * A server process a test owns: its output is kept (bounded) for failure messages, and `stop()`
@@ -76,4 +77,21 @@ export async function runCommand(command: string, args: readonly string[], optio
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The direct children of `pid` (a postmaster's backends, a wrapper script's server), from /proc. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Field 4 is the parent pid; the command name (field 2) may contain spaces, so split after it.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // The process exited while we looked.
+    }
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import { freePort, until, waitForPort } from './ports.js';
 import { tempDir } from './tmp.js';
-import { startProcess, type OwnedProcess } from './process.js';
+import { childPids, startProcess, type OwnedProcess } from './process.js';
 
 /** Debian's rabbitmq-server layout; RABBITMQ_SCRIPTS overrides. The /usr/sbin wrapper would su to the system user and its files. */
 const SCRIPTS = process.env.RABBITMQ_SCRIPTS ?? '/usr/lib/rabbitmq/bin';
@@ -123,15 +123,30 @@ export async function startRabbit(): Promise<RabbitServer> {
       }, 30_000, 100);
     },
     async stop() {
+      server.thaw();
       await closeConnections();
-      await proc?.stop('SIGTERM', 30_000);
+      if (!proc || proc.exited()) return;
+      const vm = childPids(proc.pid);
+      await proc.stop('SIGTERM', 30_000);
+      // Should the script have been killed after the grace period, its VM must not outlive it.
+      for (const pid of vm) {
+        try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
+      }
     },
     async crash() {
       connections.splice(0);
-      await proc?.stop('SIGKILL');
+      if (!proc || proc.exited()) return;
+      for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGKILL');
+      await proc.waitExit();
     },
-    freeze: () => proc?.signal('SIGSTOP'),
-    thaw: () => proc?.signal('SIGCONT'),
+    // The Debian script runs the Erlang VM as its background child (and forwards SIGTERM to it):
+    // freezing means stopping that child.
+    freeze() {
+      if (proc && !proc.exited()) for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGSTOP');
+    },
+    thaw() {
+      if (proc && !proc.exited()) for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGCONT');
+    },
     async destroy() {
       await server.stop();
       await epmd?.stop('SIGTERM', 5_000);

@@ -63,7 +63,8 @@ export function rabbitReason(err: unknown, signal?: AbortSignal): string {
   if (signal?.aborted || err instanceof DeadlineError) return 'timeout';
   const message = String((err as { message?: unknown })?.message ?? '');
   if (/ACCESS.REFUSED|403/.test(message) && /handshake|login|refused/i.test(message)) return 'auth failed';
-  if (/NOT.ALLOWED|530/.test(message)) return 'vhost not allowed';
+  // amqplib hides the 530 of a refused connection.open behind this message; only the vhost is checked there.
+  if (/NOT.ALLOWED|530|Expected ConnectionOpenOk; got <ConnectionClose/.test(message)) return 'vhost not allowed';
   if (/connect ETIMEDOUT/.test(message)) return 'timeout';
   if (/CONNECTION.FORCED|320/.test(message)) return 'broker closed the connection';
   if (/closed abruptly|Socket closed|Connection closed/i.test(message) && (err as { code?: unknown })?.code === undefined) return 'connection closed';

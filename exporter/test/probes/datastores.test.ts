@@ -138,6 +138,7 @@ describe('rabbitmq probe logic', () => {
   it('names refused, auth and vhost failures', () => {
     expect(rabbitReason(err('Handshake terminated by server: 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN."'))).toBe('auth failed');
     expect(rabbitReason(err('Handshake terminated by server: 530 (NOT-ALLOWED) with message "NOT_ALLOWED - vhost nope not found"'))).toBe('vhost not allowed');
+    expect(rabbitReason(err('Expected ConnectionOpenOk; got <ConnectionClose channel:0>'))).toBe('vhost not allowed');
     expect(rabbitReason(err('connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED' }))).toBe('refused');
     expect(rabbitReason(err('connect ETIMEDOUT'))).toBe('timeout');
     expect(rabbitReason(new DeadlineError())).toBe('timeout');
