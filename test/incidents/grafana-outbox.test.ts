@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { annotationTags } from '../../src/grafana/annotation.js';
-import { createAnnotationClient } from '../../src/grafana/client.js';
-import { backoffDelay, startAnnotationOutbox } from '../../src/grafana/outbox.js';
-import { openIncidentStore, type IncidentStore } from '../../src/incidents/store.js';
-import { startGrafanaStandIn, type GrafanaStandIn } from '../../../test/support/grafana.js';
-import { until } from '../../../test/support/ports.js';
-import { tempDir } from '../../../test/support/tmp.js';
-import { silentLogger } from '../incidents/fixtures.js';
+import { annotationTags } from '../../exporter/src/grafana/annotation.js';
+import { createAnnotationClient } from '../../exporter/src/grafana/client.js';
+import { startAnnotationOutbox } from '../../exporter/src/grafana/outbox.js';
+import { openIncidentStore, type IncidentStore } from '../../exporter/src/incidents/store.js';
+import { startGrafanaStandIn, type GrafanaStandIn } from '../support/grafana.js';
+import { until } from '../support/ports.js';
+import { tempDir } from '../support/tmp.js';
+import { silentLogger } from '../../exporter/test/incidents/fixtures.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
@@ -40,12 +40,6 @@ function onlyRealRequests(g: GrafanaStandIn) {
 }
 
 describe('grafana annotation outbox', () => {
-  it('backs off exponentially up to the cap', () => {
-    expect([0, 1, 2, 3, 10, 40].map((a) => backoffDelay(a, 1000, 60_000))).toEqual([1000, 2000, 4000, 8000, 60_000, 60_000]);
-    const jittered = backoffDelay(2, 1000, 60_000, 0.2, () => 0);
-    expect(jittered).toBe(3200);
-  });
-
   it('retries through failures and ends with exactly one annotation per incident, tags right, timeEnd on resolve', async () => {
     const { grafana, store, start } = await setup({ failFirst: 3 });
     const a = manual(store);

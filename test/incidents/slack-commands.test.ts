@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedHeaders, slashCommandBody } from '../../../test/support/slack-sign.js';
-import { SIGNING_SECRET, startTestApp, type TestApp } from '../incidents/app.js';
+import { signedHeaders, slashCommandBody } from '../support/slack-sign.js';
+import { SIGNING_SECRET, startTestApp, type TestApp } from '../../exporter/test/incidents/app.js';
 
 let app: TestApp;
 beforeAll(async () => { app = await startTestApp(); });

@@ -49,6 +49,21 @@ function recovered(s: ComponentStatus | undefined): boolean {
   return s.checked && !isUnhealthy(s.state);
 }
 
+/** A component is settled when it and every component it depends on, transitively, have been probed. */
+function settled(snapshot: Snapshot): (name: string) => boolean {
+  const memo = new Map<string, boolean>();
+  const visit = (name: string): boolean => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    memo.set(name, false); // cycles are refused at load; this only guards hand-built graphs
+    const c = snapshot.byName.get(name);
+    const ok = c !== undefined && c.checked && c.dependsOn.every(visit);
+    memo.set(name, ok);
+    return ok;
+  };
+  return visit;
+}
+
 export function decide({ open, snapshot, changes, previous }: DecideInput): DecideOutput {
   const at = snapshot.at;
   const actions: Action[] = [];
@@ -66,8 +81,11 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
 
   // Components entering major outage, derived from the snapshot rather than from `changes` alone:
   // after a restart `previous` is empty, so whatever is down re-attaches to its stored incident.
+  // Only settled components count: until every dependency has been probed, a dependent's root
+  // cause is unknown and it would wrongly look like its own root.
+  const isSettled = settled(snapshot);
   const entered = snapshot.components
-    .filter((c) => c.checked && c.state === 'major_outage' && previous.get(c.name) !== 'major_outage')
+    .filter((c) => isSettled(c.name) && c.state === 'major_outage' && previous.get(c.name) !== 'major_outage')
     // Roots first, so a dependent going down in the same cycle joins its root's new incident.
     .sort((a, b) => a.rootCauses.length - b.rootCauses.length);
 
@@ -162,6 +180,6 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
   }
 
   const states = new Map(previous);
-  for (const c of snapshot.components) if (c.checked) states.set(c.name, c.state);
+  for (const c of snapshot.components) if (isSettled(c.name)) states.set(c.name, c.state);
   return { actions, states };
 }

@@ -8,7 +8,7 @@ import express, { type RequestHandler } from 'express';
 import type { Config } from '../../src/config/types.js';
 import { createEventHub, type EventHub } from '../../src/http/events.js';
 import { createIncidents, type Incidents } from '../../src/incidents/index.js';
-import { tempDir } from '../../../test/support/tmp.js';
+import { tempDir } from './support.js';
 import { CHAIN, config, silentLogger } from './fixtures.js';
 
 export const TOKEN = 'test-token-0123456789';

@@ -135,3 +135,19 @@ describe('decide', () => {
     expect(perStep.map((s) => s.filter((a) => a.type === 'open' || a.type === 'resolve').map((a) => a.type))).toEqual([[], ['open'], ['resolve'], ['open']]);
   });
 });
+
+describe('decide before the first full picture', () => {
+  it('waits until a component and its dependencies have been probed before deciding its root cause', () => {
+    // web is down, db (its root cause) has not been probed yet: web must not open an incident of its own.
+    const early = snapshot(CHAIN, { web: 'major_outage', api: 'major_outage' }, { at: T0, unchecked: ['db'] });
+    const first = decide({ open: [], snapshot: early, changes: [], previous: new Map() });
+    expect(first.actions).toEqual([]);
+    expect(first.states.has('web')).toBe(false);
+    const full = snapshot(CHAIN, { db: 'major_outage', web: 'major_outage', api: 'major_outage' }, { at: T0 + 1000 });
+    const second = decide({ open: [], snapshot: full, changes: [], previous: first.states });
+    const opens = second.actions.filter((a) => a.type === 'open');
+    expect(opens).toHaveLength(1);
+    expect(opens[0]).toMatchObject({ rootCause: 'db', tookDown: ['db'] });
+    expect(second.actions.filter((a) => a.type === 'join').map((a) => (a.type === 'join' ? a.component : ''))).toEqual(['api', 'web']);
+  });
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../../../test/support/ports.js';
+import { until } from './support.js';
 import { CHAIN, snapshot } from './fixtures.js';
 import { auth, jsonAuth, startTestApp, type TestApp } from './app.js';
 

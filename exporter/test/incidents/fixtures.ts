@@ -32,6 +32,7 @@ export function snapshot(topology: Topology, states: Record<string, State>, opts
     dependents: downstream.get(name)!,
     probes: [],
     checked: !(opts.unchecked ?? []).includes(name),
+    stateChanges: 0,
   }));
   return {
     seq: opts.seq ?? 1,

@@ -5,7 +5,7 @@ import { openIncidentStore } from '../../src/incidents/store.js';
 import { incidentSummary } from '../../src/incidents/summary.js';
 import type { Snapshot } from '../../src/engine/snapshot.js';
 import type { State } from '../../src/engine/state.js';
-import { tempDir } from '../../../test/support/tmp.js';
+import { tempDir } from './support.js';
 import { CHAIN, changesBetween, config, manualClock, silentLogger, snapshot } from './fixtures.js';
 
 const cleanups: Array<() => void> = [];

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/incidents/migrations.js';
 import { DB_FILE, openIncidentStore, type IncidentStore } from '../../src/incidents/store.js';
-import { tempDir } from '../../../test/support/tmp.js';
+import { tempDir } from './support.js';
 import type { Action } from '../../src/incidents/types.js';
 
 const T0 = Date.UTC(2026, 10, 21, 7, 0, 0);
