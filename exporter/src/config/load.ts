@@ -154,7 +154,7 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Conf
   const loc: Located = { doc, lines, file };
   const issues: ConfigIssue[] = [];
   for (const e of doc.errors) {
-    const { line, col } = e.linePos?.[0] ?? { line: 1, col: 1 };
+    const { line, col } = lines.linePos(e.pos[0]);
     issues.push({ file, line, col, message: `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
   }
   if (issues.length) throw new ConfigError(issues);

@@ -140,16 +140,18 @@ export class Monitor {
     this.tick();
   }
 
-  /** When component `i` runs in cycle `k`, in performance.now() milliseconds. */
+  /**
+   * When component `i` runs in cycle `k`, in performance.now() milliseconds. Cycle 0 ramps up
+   * over a short window so that readiness does not wait a whole interval, yet 10,000 components
+   * still do not connect in the same millisecond. The steady cycles then start at once, at
+   * their spread offsets, so that no component ever waits more than one interval between two
+   * results: detection stays within one interval from the first second on.
+   */
   private due(i: number, k: number): number {
     const rt = this.runtimes[i]!;
-    if (k === 0) {
-      // The first cycle ramps up over a short window so that readiness does not wait a whole
-      // interval, yet 10,000 components still do not connect in the same millisecond.
-      const ramp = Math.min(this.deps.config.intervalMs, 1_000);
-      return this.startedAt + (rt.offsetMs / this.deps.config.intervalMs) * ramp;
-    }
-    return this.startedAt + k * this.deps.config.intervalMs + rt.offsetMs;
+    const interval = this.deps.config.intervalMs;
+    if (k === 0) return this.startedAt + (rt.offsetMs / interval) * Math.min(interval, 1_000);
+    return this.startedAt + (k - 1) * interval + rt.offsetMs;
   }
 
   private tick(): void {
@@ -177,8 +179,9 @@ export class Monitor {
     c.launched++;
     const rt = this.runtimes[i]!;
     if (rt.running) {
-      // Only possible when the concurrency limit is saturated for longer than an interval.
-      this.deps.logger.warn({ component: rt.config.name }, 'probe round skipped: previous round still running');
+      // Expected right after start, where cycle 1 may begin before the ramp's round ends;
+      // later only when the concurrency limit is saturated for longer than an interval.
+      this.deps.logger[k === 1 ? 'debug' : 'warn']({ component: rt.config.name, cycle: k }, 'probe round skipped: previous round still running');
       this.maybeCompleteCycle(k);
       return;
     }

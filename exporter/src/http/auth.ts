@@ -62,6 +62,11 @@ export interface AuthMiddleware {
   readonly allowlist: RequestHandler;
   readonly read: RequestHandler;
   readonly write: RequestHandler;
+  /**
+   * Lifecycle endpoints (/-/reload): open when no tokens are configured, as Prometheus's are on
+   * a loopback listener; a write token once auth is configured.
+   */
+  readonly lifecycle: RequestHandler;
   /** Whether this request could write (for pages that show write forms). */
   canWrite(req: Request): boolean;
 }
@@ -104,6 +109,11 @@ export function createAuth(current: () => AuthConfig | undefined): AuthMiddlewar
       const a = current();
       if (!a) return deny(res, 401, 'write access is disabled: no auth.tokens configured');
       if (hasToken(req, a)) return next();
+      deny(res, 401, presentedToken(req) === undefined ? 'authentication required' : 'invalid token');
+    },
+    lifecycle(req: Request, res: Response, next: NextFunction) {
+      const a = current();
+      if (!a || hasToken(req, a)) return next();
       deny(res, 401, presentedToken(req) === undefined ? 'authentication required' : 'invalid token');
     },
     canWrite(req: Request) {

@@ -38,7 +38,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     if (deps.ready()) res.type('text/plain').send('statusgraph is ready.\n');
     else res.status(503).type('text/plain').send('statusgraph is not ready: the first probe cycle has not completed.\n');
   });
-  app.post('/-/reload', deps.auth.write, async (_req, res) => {
+  app.post('/-/reload', deps.auth.lifecycle, async (_req, res) => {
     try {
       await deps.reload();
       res.json({ status: 'success' });

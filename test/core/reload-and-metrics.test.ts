@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExporter, metricValue, type RunningExporter } from '../support/exporter.js';
+import { HttpTarget } from '../support/targets.js';
+import { until } from '../support/ports.js';
+
+const config = (targets: HttpTarget[], extra = '') => `
+interval: 1s
+timeout: 500ms
+components:
+${targets.map((t, i) => `  - name: svc-${i}
+    tier: service
+    display_name: "Service \\"${i}\\""
+    runbook: https://wiki.example/runbooks/svc-${i}
+    probes: [{ kind: http, url: "${t.url}" }]`).join('\n')}
+${extra}`;
+
+describe('reload and /metrics', () => {
+  let a: HttpTarget, b: HttpTarget;
+  let exp: RunningExporter;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([HttpTarget.start(), HttpTarget.start()]);
+    exp = await startExporter({ config: config([a]) });
+  });
+  afterAll(async () => {
+    await exp?.stop();
+    await Promise.all([a?.down(), b?.down()]);
+  });
+
+  it('passes promtool check metrics (the statusgraph_ families)', async () => {
+    const text = await exp.metrics();
+    const ours = text.split('\n').filter((l) => l.startsWith('statusgraph_') || /^# (HELP|TYPE) statusgraph_/.test(l)).join('\n') + '\n';
+    expect(ours).toContain('statusgraph_component_status{component="svc-0",tier="service"} 0');
+    expect(ours).toContain('display_name="Service \\"0\\""');
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: ours, encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('rejects a bad config on /-/reload, keeps the running one, and says so in the metric', async () => {
+    exp.writeConfig(config([a, b]).replace('tier: service', 'tier: nonsense'));
+    const res = await fetch(`${exp.url}/-/reload`, { method: 'POST' });
+    expect(res.status).toBe(500);
+    const body = await res.json() as { error: string };
+    expect(body.error).toMatch(/statusgraph\.yml:\d+:\d+: components\.0\.tier: must be one of/);
+    const m = await exp.metrics();
+    expect(metricValue(m, 'statusgraph_config_last_reload_successful')).toBe(0);
+    expect((await exp.components()).map((c) => c.name)).toEqual(['svc-0']);
+    // Still probing with the old config.
+    const before = a.requests;
+    await until('old config still probing', () => a.requests > before + 1);
+    expect(exp.logLines().some((l) => l.event === 'reload_failed')).toBe(true);
+  });
+
+  it('applies a good config on SIGHUP, keeping the state of unchanged components', async () => {
+    const since = (await exp.components())[0].since;
+    exp.writeConfig(config([a, b]));
+    exp.process.kill('SIGHUP');
+    const comps = await until('new component probed', async () => {
+      const c = await exp.components();
+      return c.length === 2 && c[1].checked ? c : undefined;
+    });
+    expect(comps.map((c) => c.name)).toEqual(['svc-0', 'svc-1']);
+    expect(comps[0].since).toBe(since);
+    const m = await exp.metrics();
+    expect(metricValue(m, 'statusgraph_config_last_reload_successful')).toBe(1);
+    expect(metricValue(m, 'statusgraph_component_info', { component: 'svc-1', runbook: 'https://wiki.example/runbooks/svc-1' })).toBe(1);
+    expect((await fetch(`${exp.url}/-/ready`)).status).toBe(200);
+  });
+
+  it('answers liveness, and JSON 404 for unknown API paths', async () => {
+    expect((await fetch(`${exp.url}/-/healthy`)).status).toBe(200);
+    const r = await fetch(`${exp.url}/api/v1/nope`);
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({ error: 'not found' });
+  });
+});

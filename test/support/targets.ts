@@ -1,0 +1,101 @@
+import http from 'node:http';
+import net from 'node:net';
+import { freePort } from './ports.js';
+
+export interface HttpTargetBehaviour {
+  status: number;
+  body: string;
+  /** Delay before answering, ms. */
+  delayMs: number;
+  /** Accept the request and never answer. */
+  hang: boolean;
+}
+
+/**
+ * A local HTTP server whose answer a test changes at will, and which can be stopped and started
+ * again on the same port (a service going down and coming back).
+ */
+export class HttpTarget {
+  behaviour: HttpTargetBehaviour = { status: 200, body: '{"status":"ok"}', delayMs: 0, hang: false };
+  requests = 0;
+  private server?: http.Server;
+  private readonly pending = new Set<http.ServerResponse>();
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<HttpTarget> {
+    const t = new HttpTarget(await freePort());
+    await t.up();
+    return t;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/health`;
+  }
+
+  set(b: Partial<HttpTargetBehaviour>): void {
+    this.behaviour = { ...this.behaviour, ...b };
+  }
+
+  async up(): Promise<void> {
+    if (this.server) return;
+    const server = http.createServer((req, res) => {
+      this.requests++;
+      req.resume();
+      const b = this.behaviour;
+      if (b.hang) { this.pending.add(res); res.on('close', () => this.pending.delete(res)); return; }
+      const answer = () => res.writeHead(b.status, { 'content-type': 'application/json' }).end(b.body);
+      if (b.delayMs > 0) setTimeout(answer, b.delayMs); else answer();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+  }
+
+  /** Stops listening and drops every connection: the next probe is refused. */
+  async down(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    for (const r of this.pending) r.destroy();
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+}
+
+/** A TCP listener that can be stopped and restarted on the same port. */
+export class TcpTarget {
+  private server?: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<TcpTarget> {
+    const t = new TcpTarget(await freePort());
+    await t.up();
+    return t;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  async up(): Promise<void> {
+    if (this.server) return;
+    const server = net.createServer((s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => undefined); });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    this.server = undefined;
+    for (const so of this.sockets) so.destroy();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+}
