@@ -12,6 +12,10 @@ import { MetricsRenderer } from './metrics/renderer.js';
 import { createAuth } from './http/auth.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, Redaction } from './log.js';
+import express from 'express';
+import { createEventHub } from './http/events.js';
+import { componentsView } from './http/components-view.js';
+import { createIncidents } from './incidents/index.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -68,8 +72,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let monitor = wire(new Monitor({ config, kinds: PROBE_KINDS, logger, now }));
 
   const auth = createAuth(() => config.auth);
+  // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
+  const events = createEventHub({ serializeSnapshot: componentsView });
+  const incidents = createIncidents({ config, logger, now, events });
+  listeners.push((s, c) => {
+    events.publishSnapshot(s);
+    incidents.onSnapshot(s, c);
+  });
+  const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
-    incidentsOpen: () => 0,
+    incidentsOpen: () => incidents.openCount(),
     reloadSuccessful: () => reloadOk,
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,
@@ -96,6 +108,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await old.stop();
       monitor = fresh;
       config = next;
+      incidents.setConfig(next);
       redaction.set(next.secrets);
       reloadOk = true;
       reloadAt = now() / 1_000;
@@ -112,6 +125,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     snapshot: () => monitor.snapshot(),
     ready: () => monitor.ready(),
     reload,
+    routers: [incidents.router(auth), eventsRouter],
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -132,8 +146,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     reload,
     async stop() {
       await monitor.stop();
+      events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await incidents.close();
     },
   };
 }
