@@ -2,7 +2,7 @@ import { createDataFrame, FieldType } from '@grafana/data';
 import { describe, expect, it } from 'vitest';
 import { buildGraphModel } from './join.js';
 import { seriesFrames, tableFrames } from '../test/frames.js';
-import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE, outageSeries, referenceEdges } from '../test/reference.js';
+import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE, outageSeries, plainTableFrame, referenceEdges } from '../test/reference.js';
 
 describe('buildGraphModel', () => {
   it('joins the five queries by component label (table format)', () => {
@@ -39,6 +39,29 @@ describe('buildGraphModel', () => {
     expect(m.nodes.find((n) => n.id === ROOT_CAUSE)!.state).toBe('major_outage');
     expect(m.nodes.find((n) => n.id === 'auth')!.rootCauses).toEqual([ROOT_CAUSE]);
     expect(m.nodes.find((n) => n.id === 'auth')!.probes[0]!.baselineSeconds).toBe(0.008);
+  });
+
+  it('recognises the provisioned dashboard\'s refIds when neither __name__ nor the expression tell', () => {
+    const refIds: Record<string, string> = {
+      statusgraph_component_status: 'status', statusgraph_component_impacted: 'impacted', statusgraph_dependency_info: 'dependencies',
+      statusgraph_probe_duration_seconds: 'duration', statusgraph_probe_baseline_seconds: 'baseline', statusgraph_component_info: 'info',
+    };
+    const frames = Object.entries(outageSeries()).map(([metric, s]) => {
+      const plain = plainTableFrame(refIds[metric]!, s, false);
+      plain.meta.executedQueryString = '';
+      return createDataFrame(plain as never);
+    });
+    const auth = buildGraphModel(frames).nodes.find((n) => n.id === 'auth')!;
+    // Baseline and duration share their labels: only the refId tells them apart here.
+    expect(auth.probes).toEqual([{ name: 'http', durationSeconds: 0.009, baselineSeconds: 0.008 }]);
+    expect(auth.rootCauses).toEqual([ROOT_CAUSE]);
+  });
+
+  it('takes the first metric of a joined expression, as the dashboard\'s status query does', () => {
+    const plain = plainTableFrame('A', outageSeries().statusgraph_component_status!, false);
+    plain.meta.executedQueryString = 'Expr: statusgraph_component_status and on (component) statusgraph_component_info{environment=~"production"}';
+    const m = buildGraphModel([createDataFrame(plain as never)]);
+    expect(m.nodes.find((n) => n.id === ROOT_CAUSE)!.state).toBe('major_outage');
   });
 
   it('skips series without a component label or with a bad value, and says so', () => {

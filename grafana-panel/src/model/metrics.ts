@@ -20,11 +20,15 @@ const NAME_PATTERN = /statusgraph_[a-z_]+/g;
 /**
  * Which metric a sample belongs to. Prometheus keeps `__name__` only for plain selectors, so an
  * aggregated query (`max by (component, tier) (...)`) is recognised by the metric name in its
- * expression or frame, and failing that by its label set, which differs per metric.
+ * query's refId (the provisioned dashboard names them status, info, dependencies, impacted,
+ * duration, baseline, success), the metric named in its expression or frame, and failing that by
+ * its label set, which differs per metric.
  */
 export function metricOf(sample: Sample): MetricKind | undefined {
   const named = sample.labels.__name__;
   if (named !== undefined) return BY_NAME.get(named);
+  const fromRefId = refIdKind(sample.frame.refId);
+  if (fromRefId) return fromRefId;
   const fromQuery = metricNamedIn(sample.frame, sample.field.config?.displayNameFromDS, sample.field.name);
   if (fromQuery) return fromQuery;
   const l = sample.labels;
@@ -36,13 +40,26 @@ export function metricOf(sample: Sample): MetricKind | undefined {
   return undefined;
 }
 
+const REF_IDS: Readonly<Record<string, MetricKind>> = {
+  status: 'status', impacted: 'impacted', impact: 'impacted', dependencies: 'dependency', dependency: 'dependency',
+  edges: 'dependency', duration: 'duration', latency: 'duration', baseline: 'baseline', success: 'success', info: 'info',
+};
+
+function refIdKind(refId: string | undefined): MetricKind | undefined {
+  if (!refId) return undefined;
+  return BY_NAME.get(refId) ?? (Object.hasOwn(REF_IDS, refId.toLowerCase()) ? REF_IDS[refId.toLowerCase()] : undefined);
+}
+
 function metricNamedIn(frame: DataFrame, ...more: Array<string | undefined>): MetricKind | undefined {
   const texts = [frame.meta?.executedQueryString, frame.name, ...more];
   for (const text of texts) {
     if (!text) continue;
-    const kinds = new Set([...text.matchAll(NAME_PATTERN)].map((m) => BY_NAME.get(m[0])).filter((k) => k !== undefined));
-    // An expression naming two of our metrics (a join in PromQL) says nothing about its labels.
-    if (kinds.size === 1) return [...kinds][0];
+    // The first metric named is the one whose labels survive `a and on (...) b`, `a * on (...)
+    // group_left b` and aggregations of a.
+    for (const m of text.matchAll(NAME_PATTERN)) {
+      const kind = BY_NAME.get(m[0]);
+      if (kind) return kind;
+    }
   }
   return undefined;
 }
