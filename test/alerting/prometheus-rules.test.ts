@@ -1,0 +1,49 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { runTool } from './tools.js';
+
+// The committed rules, config and promtool unit tests, checked with Debian's promtool (2.42).
+const dir = path.resolve(import.meta.dirname, '../../provisioning/prometheus');
+const ruleFiles = fs.readdirSync(path.join(dir, 'rules')).filter((f) => f.endsWith('.yml')).map((f) => `rules/${f}`);
+const testFiles = fs.readdirSync(path.join(dir, 'tests')).filter((f) => f.endsWith('.test.yml')).map((f) => `tests/${f}`);
+
+describe('Prometheus rules and config', () => {
+  it('has rule files and rule unit tests', () => {
+    expect(ruleFiles).toEqual(expect.arrayContaining(['rules/recording.yml', 'rules/alerts.yml']));
+    expect(testFiles.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('promtool check rules accepts every rule file', async () => {
+    const r = await runTool('promtool', ['check', 'rules', ...ruleFiles], dir);
+    expect(r.stderr + r.stdout).toContain('SUCCESS');
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+  });
+
+  it('promtool check config accepts prometheus.yml (and the rules it loads)', async () => {
+    const r = await runTool('promtool', ['check', 'config', 'prometheus.yml'], dir);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toContain('rules/alerts.yml');
+    expect(r.stdout).toContain('rules/recording.yml');
+  });
+
+  it('every alert rule has at least one unit test case', () => {
+    const alerts = [...fs.readFileSync(path.join(dir, 'rules/alerts.yml'), 'utf8').matchAll(/^\s*- alert: (\w+)/gm)].map((m) => m[1]);
+    const tests = testFiles.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+    expect(alerts.length).toBeGreaterThanOrEqual(9);
+    for (const a of alerts) {
+      // Both a firing expectation and a "does not fire" (empty) expectation exist for each alert.
+      const cases = [...tests.matchAll(new RegExp(`alertname: ${a}\\n\\s*exp_alerts:(\\s*\\[\\])?`, 'g'))];
+      expect(cases.some((c) => c[1] !== undefined), `${a} has a "does not fire" case`).toBe(true);
+      expect(cases.some((c) => c[1] === undefined), `${a} has a "fires" case`).toBe(true);
+    }
+  });
+
+  for (const file of testFiles) {
+    it(`promtool test rules ${file}`, async () => {
+      const r = await runTool('promtool', ['test', 'rules', file], dir);
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      expect(r.stdout).toContain('SUCCESS');
+    }, 120_000);
+  }
+});

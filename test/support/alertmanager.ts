@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import YAML from 'yaml';
+import { freePort, until } from './ports.js';
+import { tempDir } from './tmp.js';
+
+const repoAlertmanagerDir = path.resolve(import.meta.dirname, '../../alertmanager');
+
+export interface LocalAlertmanagerConfigOptions {
+  /** File holding the Slack webhook URL (the committed config reads it from a file too). */
+  readonly slackUrlFile: string;
+  /** Replaces every group_wait in the tree (the committed ones are 5s and 30s). */
+  readonly groupWait?: string;
+  readonly groupInterval?: string;
+  readonly repeatInterval?: string;
+}
+
+/**
+ * The committed alertmanager.yml with only what a test must change: the webhook URL file, the
+ * absolute path of the committed templates, and short timers. Routes, inhibitions and templates
+ * are the committed ones, so they are what the test exercises.
+ */
+export function alertmanagerConfigFromRepo(opts: LocalAlertmanagerConfigOptions): string {
+  const cfg = YAML.parse(fs.readFileSync(path.join(repoAlertmanagerDir, 'alertmanager.yml'), 'utf8'));
+  cfg.global.slack_api_url_file = opts.slackUrlFile;
+  cfg.templates = (cfg.templates as string[]).map((t) => path.resolve(repoAlertmanagerDir, t));
+  const shorten = (route: Record<string, unknown>): void => {
+    if (opts.groupWait && route.group_wait !== undefined) route.group_wait = opts.groupWait;
+    if (opts.groupInterval && route.group_interval !== undefined) route.group_interval = opts.groupInterval;
+    if (opts.repeatInterval && route.repeat_interval !== undefined) route.repeat_interval = opts.repeatInterval;
+    for (const child of (route.routes as Record<string, unknown>[] | undefined) ?? []) shorten(child);
+  };
+  shorten(cfg.route);
+  return YAML.stringify(cfg);
+}
+
+export interface AlertmanagerAlert {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly status: { state: 'active' | 'suppressed' | 'unprocessed'; inhibitedBy: string[]; silencedBy: string[] };
+}
+
+export interface Alertmanager {
+  readonly url: string;
+  readonly port: number;
+  /** GET /api/v2/alerts (including inhibited ones). */
+  alerts(): Promise<AlertmanagerAlert[]>;
+  /** POST /api/v2/alerts, as Prometheus does. */
+  postAlerts(alerts: readonly { labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string; endsAt?: string }[]): Promise<void>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts Debian's prometheus-alertmanager on a free loopback port, clustering off, in a temp dir. */
+export async function startAlertmanager(configYaml: string): Promise<Alertmanager> {
+  const dir = tempDir('statusgraph-am-');
+  const port = await freePort();
+  const configFile = path.join(dir.path, 'alertmanager.yml');
+  fs.writeFileSync(configFile, configYaml);
+  let output = '';
+  const child: ChildProcess = spawn('prometheus-alertmanager', [
+    `--config.file=${configFile}`,
+    `--storage.path=${path.join(dir.path, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--cluster.listen-address=',
+    '--log.level=debug',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    dir.remove();
+  };
+
+  try {
+    await until('alertmanager ready', async () => {
+      if (child.exitCode !== null) throw new Error(`alertmanager exited: ${output}`);
+      const r = await fetch(`${url}/-/ready`);
+      return r.ok;
+    }, 30_000, 100);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+
+  return {
+    url,
+    port,
+    async alerts() {
+      const r = await fetch(`${url}/api/v2/alerts`);
+      if (!r.ok) throw new Error(`GET alerts: ${r.status}`);
+      return (await r.json()) as AlertmanagerAlert[];
+    },
+    async postAlerts(alerts) {
+      const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+      if (!r.ok) throw new Error(`POST alerts: ${r.status} ${await r.text()}`);
+    },
+    logs: () => output,
+    stop,
+  };
+}
