@@ -29,6 +29,7 @@ export function networkReason(err: unknown, signal?: AbortSignal): string {
   if (has((c) => c === 'UND_ERR_SOCKET' || c === 'UND_ERR_CLOSED')) return 'connection closed';
   if (has((c) => c === 'EHOSTUNREACH' || c === 'ENETUNREACH')) return 'unreachable';
   if (has((c) => c === 'UND_ERR_MAX_REDIRECTS' || c === 'UND_ERR_REQ_RETRY')) return 'too many redirects';
+  if (has((c) => c === 'UND_ERR_INVALID_ARG') && /redirect loop/i.test(String((err as Error)?.message))) return 'redirect loop';
   if ((err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError') return 'timeout';
   return codes[0] ? codes[0].toLowerCase() : 'error';
 }
