@@ -36,13 +36,19 @@ export interface IncidentService {
   resolve(id: number, input: { text?: string; author: string }): IncidentWithTimeline;
 }
 
+/** Events carry the incident without its timeline: clients fetch that when they need it. */
+function eventJson(inc: IncidentWithTimeline) {
+  const { timeline: _timeline, ...bare } = inc;
+  return incidentJson(bare);
+}
+
 export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
   const { store, logger, now } = deps;
   let previous = new Map<string, State>();
 
   const announce = (id: number, change: IncidentEvent['change']): IncidentWithTimeline => {
     const inc = store.get(id)!;
-    deps.publish({ change, incident: incidentJson(inc) });
+    deps.publish({ change, incident: eventJson(inc) });
     deps.onChange();
     return inc;
   };
@@ -78,7 +84,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         if (change !== 'updated') {
           logger.info({ incident: formatId(id), rootCause: inc.rootCause, components: inc.components }, `incident ${change}`);
         }
-        deps.publish({ change, incident: incidentJson(inc) });
+        deps.publish({ change, incident: eventJson(inc) });
       }
       if (touched.length) deps.onChange();
     },

@@ -44,6 +44,15 @@ describe('incident API', () => {
     expect(md.indexOf('p99 at 4s')).toBeLessThan(md.indexOf('cache cold'));
   });
 
+  it('accepts a resolve with no body at all, and a JSON body sent without a content type', async () => {
+    const created = await fetch(`${app.url}/api/v1/incidents`, { method: 'POST', headers: auth, body: JSON.stringify({ title: 'No header', components: ['db'] }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const res = await fetch(`${app.url}/api/v1/incidents/${id}/resolve`, { method: 'POST', headers: auth });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, status: 'resolved' });
+  });
+
   it('answers 401 without a token, for reads and writes, and writes nothing', async () => {
     const before = app.dump();
     expect((await fetch(`${app.url}/api/v1/incidents`)).status).toBe(401);

@@ -47,6 +47,7 @@ describe('GET /api/v1/events', () => {
     app.incidents.onSnapshot(down, [{ component: 'db', from: 'operational', to: 'major_outage', rootCauses: [], at: down.at }]);
     const opened = await until('incident opened event', () => sub.frames.find((f) => f.event === 'incident'));
     expect(opened.data).toMatchObject({ change: 'opened', incident: { rootCause: 'db', blastRadius: ['api', 'web'], status: 'investigating' } });
+    expect(opened.data.incident).not.toHaveProperty('timeline');
     expect(sub.frames.filter((f) => f.event === 'snapshot').map((f) => f.data.seq)).toEqual([1, 2]);
     expect(sub.frames.find((f) => f.data.seq === 2)!.data.components.find((c: { name: string }) => c.name === 'api')).toMatchObject({ impacted: true, rootCauses: ['db'] });
 
