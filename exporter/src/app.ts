@@ -16,6 +16,9 @@ import express from 'express';
 import { createEventHub } from './http/events.js';
 import { componentsView } from './http/components-view.js';
 import { createIncidents } from './incidents/index.js';
+import { createHistory } from './history/index.js';
+import { statusPageRouter, type DemoControl } from './statuspage/router.js';
+import { defaultStaticDir } from './statuspage/assets.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -26,6 +29,10 @@ export interface ServiceOptions {
   readonly env?: Env;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** Break/heal control of `statusgraph demo`; shows the demo buttons on the status page. */
+  readonly demo?: DemoControl;
+  /** Built status page (dist/static); found next to the code by default. */
+  readonly staticDir?: string;
 }
 
 export interface Service {
@@ -79,6 +86,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);
   });
+  // State-change history (uptime bars) and latency rings (sparklines) for the status page.
+  const history = createHistory({ dataDir: config.dataDir, now, logger });
+  listeners.push((s) => history.onSnapshot(s));
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
     incidentsOpen: () => incidents.openCount(),
@@ -125,7 +135,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     snapshot: () => monitor.snapshot(),
     ready: () => monitor.ready(),
     reload,
-    routers: [incidents.router(auth), eventsRouter],
+    routers: [
+      // First: its guard on cookie-authenticated writes covers the routers after it.
+      statusPageRouter({
+        auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger,
+        intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
+      }),
+      incidents.router(auth), eventsRouter,
+    ],
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -150,6 +167,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await incidents.close();
+      history.close();
     },
   };
 }

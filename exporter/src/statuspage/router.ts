@@ -1,0 +1,190 @@
+/*
+ * The built-in status page (GET /), its sign-in form, its static assets, and the data routes only
+ * the page needs: uptime history, latency sparklines and, in demo mode, the break/heal control.
+ */
+import compression from 'compression';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { presentedToken, tokenMatches, TOKEN_COOKIE, type AuthMiddleware } from '../http/auth.js';
+import type { AuthConfig } from '../config/types.js';
+import type { Snapshot } from '../engine/snapshot.js';
+import type { History } from '../history/index.js';
+import { readShell, staticAssets } from './assets.js';
+import { renderLogin, renderPage, type BootData } from './page.js';
+import { loginCookie, logoutCookie, sameOrigin, WRITE_HEADER } from './session.js';
+import { latencyView, uptimeView } from './views.js';
+
+/** What the demo exposes to the page and the CLI; absent outside `statusgraph demo`. */
+export interface DemoControl {
+  components(): readonly { readonly name: string; readonly failed: boolean; readonly broken: boolean }[];
+  /** Throws an Error naming the component when it is unknown. */
+  fail(name: string): void;
+  heal(name: string): void;
+}
+
+export interface StatusPageDeps {
+  readonly auth: AuthMiddleware;
+  readonly authConfig: () => AuthConfig | undefined;
+  readonly snapshot: () => Snapshot;
+  readonly history: History;
+  readonly intervalMs: () => number;
+  readonly staticDir: string;
+  readonly logger: Logger;
+  readonly demo?: DemoControl;
+}
+
+const NO_STORE = 'no-store';
+
+function hasLoginCookie(req: Request): boolean {
+  return !req.headers.authorization && (req.headers.cookie ?? '').split(';').some((p) => p.trim().startsWith(`${TOKEN_COOKIE}=`));
+}
+
+export function statusPageRouter(deps: StatusPageDeps): Router {
+  // A missing build must not stop probing: the page answers 503 and says why.
+  let shell: string | undefined;
+  let shellError = '';
+  try {
+    shell = readShell(deps.staticDir);
+  } catch (err) {
+    shellError = (err as Error).message;
+    deps.logger.warn({ event: 'statuspage_missing' }, shellError);
+  }
+  const router = express.Router();
+  const compress = compression({ threshold: 512 });
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 4 });
+  const json = express.json({ limit: '4kb' });
+
+  // A cookie rides along with any request the browser makes to this origin, so writes that rely
+  // on it must prove they come from the page's own script: a header a cross-site form cannot set.
+  router.use('/api', (req: Request, res: Response, next: NextFunction) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    if (hasLoginCookie(req) && req.headers[WRITE_HEADER] !== '1') {
+      res.status(403).json({ error: `cookie-authenticated writes need the ${WRITE_HEADER} header` });
+      return;
+    }
+    next();
+  });
+
+  router.get('/api/v1/uptime', deps.auth.read, compress, (req, res) => {
+    const raw = req.query.days;
+    const days = raw === undefined ? 90 : Number(raw);
+    if (!Number.isInteger(days) || days < 1 || days > 90) {
+      res.status(400).json({ error: 'days: must be an integer from 1 to 90' });
+      return;
+    }
+    const names = deps.snapshot().components.map((c) => c.name);
+    res.setHeader('Cache-Control', NO_STORE);
+    res.json(uptimeView(deps.history.uptime(names, days)));
+  });
+
+  router.get('/api/v1/latency', deps.auth.read, compress, (_req, res) => {
+    res.setHeader('Cache-Control', NO_STORE);
+    res.json(latencyView(deps.history.latency(), Date.now()));
+  });
+
+  if (deps.demo) {
+    const demo = deps.demo;
+    router.get('/api/v1/demo', deps.auth.read, (_req, res) => {
+      res.json({ components: demo.components() });
+    });
+    const control = (action: 'fail' | 'heal') => (req: Request, res: Response) => {
+      const name = (req.body as { component?: unknown } | undefined)?.component;
+      if (typeof name !== 'string' || name === '') {
+        res.status(400).json({ error: 'component: a component name is required' });
+        return;
+      }
+      try {
+        demo[action](name);
+      } catch (err) {
+        res.status(404).json({ error: (err as Error).message });
+        return;
+      }
+      deps.logger.info({ event: `demo_${action}`, component: name }, `demo: ${action} ${name}`);
+      res.json({ component: name, action, at: new Date().toISOString(), components: demo.components() });
+    };
+    router.post('/api/v1/demo/fail', deps.auth.write, json, control('fail'));
+    router.post('/api/v1/demo/heal', deps.auth.write, json, control('heal'));
+  }
+
+  const boot = (req: Request): BootData => {
+    const a = deps.authConfig();
+    return {
+      canWrite: deps.auth.canWrite(req),
+      signedIn: hasLoginCookie(req) && deps.auth.canWrite(req),
+      readPublic: !a || a.read === 'public',
+      demo: deps.demo !== undefined,
+      intervalMs: deps.intervalMs(),
+    };
+  };
+
+  const sendLogin = (res: Response, status: number, error?: string) => {
+    res.status(status).setHeader('Cache-Control', NO_STORE);
+    res.type('html').send(renderLogin(error ? { error } : {}));
+  };
+
+  // The same rule as auth.read (DESIGN.md "Security"), but a refused browser gets the sign-in
+  // form with its 401 instead of a JSON error.
+  const readable = (req: Request): boolean => {
+    const a = deps.authConfig();
+    if (!a || a.read === 'public') return true;
+    if (a.trustedProxyHeader && req.headers[a.trustedProxyHeader.toLowerCase()]) return true;
+    return deps.auth.canWrite(req);
+  };
+
+  router.get('/', compress, (req, res) => {
+    if (!readable(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="statusgraph"');
+      sendLogin(res, 401, presentedToken(req) === undefined ? undefined : 'Invalid token.');
+      return;
+    }
+    res.setHeader('Cache-Control', NO_STORE);
+    if (shell === undefined) {
+      res.status(503).json({ error: shellError });
+      return;
+    }
+    res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.type('html').send(renderPage(shell, boot(req)));
+  });
+
+  router.get('/login', (req, res) => {
+    if (presentedToken(req) !== undefined && deps.auth.canWrite(req)) {
+      res.redirect(303, './');
+      return;
+    }
+    sendLogin(res, 200);
+  });
+
+  router.post('/login', form, (req, res) => {
+    if (!sameOrigin(req.headers.origin, req.headers.host)) {
+      sendLogin(res, 403, 'Sign-in must come from this page.');
+      return;
+    }
+    const a = deps.authConfig();
+    const token = (req.body as { token?: unknown } | undefined)?.token;
+    if (!a || a.tokens.length === 0) {
+      sendLogin(res, 400, 'Sign-in is disabled: no tokens are configured (auth.tokens).');
+      return;
+    }
+    if (typeof token !== 'string' || token === '' || !tokenMatches(token, a.tokens)) {
+      res.setHeader('Set-Cookie', logoutCookie(req.secure));
+      sendLogin(res, 401, 'Invalid token.');
+      return;
+    }
+    res.setHeader('Set-Cookie', loginCookie(token, req.secure));
+    res.redirect(303, './');
+  });
+
+  router.post('/logout', (req, res) => {
+    if (!sameOrigin(req.headers.origin, req.headers.host)) {
+      res.status(403).json({ error: 'sign-out must come from this page' });
+      return;
+    }
+    res.setHeader('Set-Cookie', logoutCookie(req.secure));
+    res.redirect(303, './');
+  });
+
+  router.use('/static', compress, staticAssets(deps.staticDir));
+  return router;
+}

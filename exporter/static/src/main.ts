@@ -1,0 +1,317 @@
+/*
+ * The status page. Loads the full picture once (components, incidents, uptime, latency), then
+ * lives on the SSE stream: every snapshot repaints states, extends the sparklines and the uptime
+ * bars; every incident event updates the timeline. Nothing polls.
+ */
+import { getJson, postJson } from './api.js';
+import { byId, h, replace, s } from './dom.js';
+import { createGraph } from './graph.js';
+import {
+  STATE_LABELS, TIER_LABELS, addSample, addToDay, availabilityOf, byTier, daySlots, formatDuration, formatPercent, headline,
+  mergeSnapshot, orderIncidents, sparkline, upsertIncident,
+  type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type SnapshotEvent, type State,
+} from './model.js';
+import { connectStream } from './stream.js';
+
+interface Boot {
+  canWrite: boolean;
+  signedIn: boolean;
+  readPublic: boolean;
+  demo: boolean;
+  intervalMs: number;
+}
+
+const boot = JSON.parse(byId('boot').textContent ?? '{}') as Boot;
+const UPTIME_DAYS = 90;
+
+let components: ComponentView[] = [];
+let incidents: IncidentView[] = [];
+let uptime = new Map<string, DayRow[]>();
+let uptimeFrom = Date.now();
+const series = new Map<string, Series>();
+let lastSnapshotAt: number | undefined;
+let demoState = new Map<string, boolean>();
+const graph = createGraph(byId('graph'));
+
+// ---- theme ---------------------------------------------------------------------------------
+const themeButton = byId<HTMLButtonElement>('theme');
+function applyTheme(t: string): void {
+  document.documentElement.dataset.theme = t;
+  themeButton.textContent = t === 'dark' ? 'Light' : 'Dark';
+}
+applyTheme(localStorage.getItem('statusgraph-theme') === 'light' ? 'light' : 'dark');
+themeButton.addEventListener('click', () => {
+  const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
+  localStorage.setItem('statusgraph-theme', next);
+  applyTheme(next);
+});
+
+// ---- session -------------------------------------------------------------------------------
+function renderSession(): void {
+  const el = byId('session');
+  if (boot.signedIn) {
+    replace(el, h('form', { method: 'post', action: 'logout', class: 'inline' }, h('button', { type: 'submit' }, 'Sign out')));
+  } else if (!boot.canWrite) {
+    replace(el, h('a', { href: 'login', class: 'button' }, 'Sign in'));
+  }
+}
+
+// ---- live mark -----------------------------------------------------------------------------
+function setLive(live: boolean): void {
+  const el = byId('live');
+  el.className = live ? 'live' : 'live stale';
+  el.textContent = live ? 'Live' : 'Stale · reconnecting';
+  document.body.dataset.stream = live ? 'live' : 'stale';
+}
+
+// ---- summary + grid ------------------------------------------------------------------------
+const stateLabel = (st: State) => STATE_LABELS[st];
+
+function probeKey(component: string, probe: string): string {
+  return `${component}\u0000${probe}`;
+}
+
+function sparkSvg(buckets: readonly Bucket[]): SVGElement {
+  const w = 120;
+  const ht = 24;
+  const sp = sparkline(buckets, w, ht);
+  return s('svg', { class: 'spark', viewBox: `0 0 ${w} ${ht}`, width: w, height: ht, 'aria-hidden': 'true' },
+    ...sp.failures.map((x) => s('line', { x1: x, x2: x, y1: 0, y2: ht, class: 'fail' })),
+    sp.path ? s('path', { d: sp.path }) : null);
+}
+
+function card(c: ComponentView): HTMLElement {
+  const probes = c.probes ?? [];
+  return h('article', { class: `comp s-${c.state}${c.impacted ? ' impacted' : ''}`, 'data-component': c.name, 'data-state': c.state, 'data-impacted': String(c.impacted) },
+    h('header', {},
+      h('span', { class: 'dot', 'aria-hidden': 'true' }),
+      h('h4', {}, c.displayName),
+      h('span', { class: 'state' }, stateLabel(c.state))),
+    c.impacted ? h('p', { class: 'impact' }, `Impacted by ${c.rootCauses.join(', ')}`) : null,
+    c.reason && c.state !== 'operational' ? h('p', { class: 'reason' }, c.reason) : null,
+    h('ul', { class: 'probes' }, ...probes.map((p) => {
+      const ser = series.get(probeKey(c.name, p.name));
+      return h('li', {},
+        h('span', { class: `pname${p.success ? '' : ' bad'}` }, p.name),
+        sparkSvg(ser?.buckets ?? []),
+        h('span', { class: 'lat' }, p.success ? `${Math.round(p.durationSeconds * 1000)} ms` : (p.error ?? 'failed')));
+    })),
+    h('footer', {}, `since ${new Date(c.since).toLocaleTimeString()}`,
+      c.runbook ? h('a', { href: c.runbook, rel: 'noopener noreferrer', target: '_blank' }, 'runbook') : null));
+}
+
+function renderSummary(): void {
+  const hl = headline(components);
+  const el = byId('summary');
+  el.className = `summary s-${hl.state}`;
+  el.dataset.state = hl.state;
+  replace(el, h('p', {}, hl.text));
+}
+
+function renderGrid(): void {
+  replace(byId('grid'), ...byTier(components).map((t) =>
+    h('section', { class: 'tier' }, h('h3', {}, TIER_LABELS[t.tier] ?? t.tier), h('div', { class: 'cards' }, ...t.components.map(card)))));
+}
+
+// ---- uptime --------------------------------------------------------------------------------
+function renderUptime(): void {
+  const rows = components.map((c) => {
+    const days = uptime.get(c.name) ?? [];
+    const slots = daySlots(days, Date.now(), UPTIME_DAYS);
+    const w = 3;
+    const gap = 1;
+    const svg = s('svg', { class: 'bars', viewBox: `0 0 ${UPTIME_DAYS * (w + gap)} 20`, preserveAspectRatio: 'none', role: 'img', 'aria-label': `${c.name} daily uptime` },
+      ...slots.map((d, i) => s('rect', { x: i * (w + gap), y: 0, width: w, height: 20, class: d.worst ? `s-${d.worst}` : 'nodata' },
+        s('title', {}, `${d.day}: ${d.worst ? `${formatPercent(d.availability)} available, worst ${stateLabel(d.worst)}` : 'no data'}`))));
+    return h('div', { class: 'uprow', 'data-component': c.name },
+      h('span', { class: 'upname' }, c.name), svg, h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
+  });
+  replace(byId('uptime'), ...rows);
+  const since = new Date(uptimeFrom);
+  byId('uptime-note').textContent = `Daily, UTC, last ${UPTIME_DAYS} days or since ${since.toISOString().slice(0, 10)} (first start). Available = operational or degraded.`;
+}
+
+// ---- incidents -----------------------------------------------------------------------------
+function incidentEl(i: IncidentView): HTMLElement {
+  const open = i.resolvedAt === null;
+  const timeline = (i.timeline ?? []).slice().reverse();
+  const writes = boot.canWrite && open ? incidentForms(i) : null;
+  return h('article', { class: `incident ${open ? 'open' : 'resolved'} sev-${i.severity}`, 'data-id': i.id, 'data-status': i.status },
+    h('header', {},
+      h('span', { class: 'badge' }, open ? i.status : 'resolved'),
+      h('h4', {}, `${i.id} · ${i.title}`)),
+    h('p', { class: 'meta' },
+      `${i.source === 'auto' ? 'automatic' : 'manual'} · ${i.severity} · started ${new Date(i.startedAt).toLocaleString()}`,
+      open ? '' : ` · resolved after ${formatDuration(i.durationSeconds ?? 0)}`),
+    h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`),
+    timeline.length ? h('ol', { class: 'timeline' }, ...timeline.map((e) =>
+      h('li', {}, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
+    writes);
+}
+
+function incidentForms(i: IncidentView): HTMLElement {
+  const msg = h('span', { class: 'msg', role: 'status' });
+  const text = h('input', { name: 'text', placeholder: 'Update', maxlength: 4000, 'aria-label': 'Update text' });
+  const status = h('select', { name: 'status', 'aria-label': 'Status' },
+    ...['investigating', 'identified', 'monitoring'].map((st) => h('option', { value: st, selected: st === i.status }, st)));
+  const submit = async (e: Event, path: string, body: Record<string, unknown>) => {
+    e.preventDefault();
+    msg.textContent = '';
+    try {
+      applyIncident(await postJson<IncidentView>(path, body));
+    } catch (err) {
+      msg.textContent = (err as Error).message;
+    }
+  };
+  return h('div', { class: 'iforms' },
+    h('form', { class: 'update', onsubmit: (e: Event) => void submit(e, `api/v1/incidents/${i.id}/updates`, { text: text.value, status: status.value }) },
+      text, status, h('button', { type: 'submit' }, 'Post update')),
+    h('form', { class: 'resolve', onsubmit: (e: Event) => void submit(e, `api/v1/incidents/${i.id}/resolve`, text.value.trim() ? { text: text.value } : {}) },
+      h('button', { type: 'submit' }, 'Resolve')),
+    msg);
+}
+
+function renderIncidents(): void {
+  const list = orderIncidents(incidents);
+  replace(byId('incidents'), list.length ? null : h('p', { class: 'muted' }, 'No incidents.'), ...list.map(incidentEl));
+}
+
+function renderCreateForm(): void {
+  const el = byId('incident-form');
+  if (!boot.canWrite) {
+    replace(el);
+    return;
+  }
+  const msg = h('span', { class: 'msg', role: 'status' });
+  const title = h('input', { name: 'title', required: true, maxlength: 200, placeholder: 'What is happening?', 'aria-label': 'Title' });
+  const text = h('textarea', { name: 'text', maxlength: 4000, rows: 2, placeholder: 'Details (optional)', 'aria-label': 'Details' });
+  const severity = h('select', { name: 'severity', 'aria-label': 'Severity' }, ...['minor', 'major', 'critical'].map((v) => h('option', { value: v }, v)));
+  const boxes = components.map((c) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'components', value: c.name }), c.name));
+  const form = h('form', { class: 'card create' },
+    h('h3', {}, 'Open a manual incident'), title, text,
+    h('fieldset', {}, h('legend', {}, 'Affected components'), ...boxes),
+    h('div', { class: 'row' }, severity, h('button', { type: 'submit' }, 'Open incident'), msg));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const chosen = boxes.map((b) => b.querySelector('input')!).filter((b) => b.checked).map((b) => b.value);
+    msg.textContent = '';
+    postJson<IncidentView>('api/v1/incidents', { title: title.value, components: chosen, severity: severity.value, ...(text.value.trim() ? { text: text.value } : {}) })
+      .then((inc) => { applyIncident(inc); form.reset(); }, (err: Error) => { msg.textContent = err.message; });
+  });
+  replace(el, h('details', {}, h('summary', {}, 'New incident'), form));
+}
+
+function applyIncident(inc: IncidentView): void {
+  incidents = upsertIncident(incidents, inc);
+  renderIncidents();
+  // Events carry the incident without its timeline; fetch it (once per change, not polling).
+  if (!inc.timeline) {
+    getJson<IncidentView>(`api/v1/incidents/${encodeURIComponent(inc.id)}`).then((full) => {
+      incidents = upsertIncident(incidents, full);
+      renderIncidents();
+    }, () => undefined);
+  }
+}
+
+// ---- demo control --------------------------------------------------------------------------
+function renderDemo(): void {
+  const el = byId('demo');
+  if (!boot.demo) return;
+  el.hidden = false;
+  const msg = h('span', { class: 'msg', role: 'status' });
+  const act = (action: 'fail' | 'heal', name: string) => {
+    msg.textContent = '';
+    postJson<{ components: { name: string; failed: boolean }[] }>(`api/v1/demo/${action}`, { component: name })
+      .then((r) => { demoState = new Map(r.components.map((c) => [c.name, c.failed])); renderDemo(); }, (err: Error) => { msg.textContent = err.message; });
+  };
+  const buttons = components.map((c) => {
+    const failed = demoState.get(c.name) ?? false;
+    return h('li', { 'data-component': c.name, class: failed ? 'failed' : '' },
+      h('span', {}, c.name),
+      boot.canWrite
+        ? h('button', { type: 'button', 'data-action': failed ? 'heal' : 'fail', 'data-component': c.name, onclick: () => act(failed ? 'heal' : 'fail', c.name) }, failed ? 'Heal' : 'Break')
+        : null);
+  });
+  replace(el, h('h2', {}, 'Demo control'),
+    h('p', { class: 'muted' }, boot.canWrite
+      ? 'Break a simulated service and watch the state, the cascade and the incident; heal it to see the recovery.'
+      : 'Sign in with the token the demo printed to break and heal simulated services.'),
+    h('ul', { class: 'demo-list' }, ...buttons), msg);
+}
+
+// ---- wiring --------------------------------------------------------------------------------
+let structure = '';
+function renderAll(): void {
+  renderSummary();
+  renderGrid();
+  graph.update(components);
+  renderUptime();
+  const names = components.map((c) => c.name).join(',');
+  if (names !== structure) {
+    structure = names;
+    renderCreateForm();
+    renderDemo();
+  }
+}
+
+function onSnapshot(data: unknown): void {
+  const snap = data as SnapshotEvent;
+  const at = Date.parse(snap.generatedAt ?? snap.at ?? '');
+  // Extend today's uptime bar with the time since the previous snapshot, in the state then shown.
+  if (lastSnapshotAt !== undefined && at > lastSnapshotAt) {
+    const dt = (at - lastSnapshotAt) / 1000;
+    for (const c of components) {
+      if (c.checked === false) continue;
+      uptime.set(c.name, addToDay(uptime.get(c.name) ?? [], at, c.state, dt));
+    }
+  }
+  lastSnapshotAt = at;
+  components = mergeSnapshot(components, snap);
+  for (const c of snap.components) {
+    for (const p of c.probes ?? []) {
+      if (p.inconclusive) continue;
+      const key = probeKey(c.name, p.name);
+      let ser = series.get(key);
+      if (!ser) series.set(key, (ser = { widthMs: boot.intervalMs, buckets: [], counts: new Map(), lastCheckedAt: 0 }));
+      addSample(ser, Date.parse(p.checkedAt), p.success ? p.durationSeconds : null);
+    }
+  }
+  document.body.dataset.seq = String(snap.seq);
+  byId('seq').textContent = String(snap.seq);
+  byId('updated').textContent = new Date(at).toLocaleTimeString();
+  renderAll();
+}
+
+async function start(): Promise<void> {
+  renderSession();
+  setLive(false);
+  const [comps, incs, up, lat, demo] = await Promise.all([
+    getJson<{ components: ComponentView[]; generatedAt: string }>('api/v1/components'),
+    getJson<{ incidents: IncidentView[] }>('api/v1/incidents?limit=50').catch(() => ({ incidents: [] })),
+    getJson<{ from: string; components: { name: string; days: DayRow[] }[] }>(`api/v1/uptime?days=${UPTIME_DAYS}`),
+    getJson<{ probes: { component: string; probe: string; widthMs: number; buckets: Bucket[] }[] }>('api/v1/latency'),
+    boot.demo ? getJson<{ components: { name: string; failed: boolean }[] }>('api/v1/demo') : Promise.resolve({ components: [] }),
+  ]);
+  components = comps.components;
+  incidents = incs.incidents;
+  uptimeFrom = Date.parse(up.from);
+  uptime = new Map(up.components.map((c) => [c.name, c.days]));
+  for (const p of lat.probes) {
+    const last = p.buckets[p.buckets.length - 1];
+    series.set(probeKey(p.component, p.probe), { widthMs: p.widthMs, buckets: p.buckets, counts: new Map(), lastCheckedAt: last ? last[0] : 0 });
+  }
+  demoState = new Map(demo.components.map((c) => [c.name, c.failed]));
+  lastSnapshotAt = Date.parse(comps.generatedAt);
+  renderAll();
+  renderIncidents();
+  for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
+  connectStream('api/v1/events', Math.max(3 * boot.intervalMs, 45_000), {
+    onSnapshot,
+    onIncident: (d) => applyIncident((d as { incident: IncidentView }).incident),
+    onLive: setLive,
+  });
+}
+
+start().catch((err: Error) => {
+  replace(byId('summary'), h('p', { class: 'error' }, `Could not load the status: ${err.message}`));
+});

@@ -1,0 +1,270 @@
+/**
+ * The page's pure logic: merging stream events into the picture, the headline, incident order,
+ * uptime slots and sparkline geometry. No DOM here, so it is tested in Node.
+ */
+import { STATES, STATE_LABELS, type State } from '../../../grafana-panel/src/layout/states.js';
+
+export { STATES, STATE_LABELS };
+export type { State };
+
+export interface ProbeView {
+  readonly name: string;
+  readonly kind: string;
+  readonly success: boolean;
+  readonly durationSeconds: number;
+  readonly checkedAt: string;
+  readonly error: string | null;
+  readonly inconclusive?: boolean;
+}
+
+export interface ComponentView {
+  readonly name: string;
+  readonly displayName: string;
+  readonly tier: string;
+  readonly state: State;
+  readonly since: string;
+  readonly reason: string | null;
+  readonly maintenance: boolean;
+  readonly impacted: boolean;
+  readonly rootCauses: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly checked?: boolean;
+  readonly runbook?: string | null;
+  readonly probes?: readonly ProbeView[];
+}
+
+/** A `snapshot` event: the /api/v1/components view (generatedAt), or a compact one (at). */
+export interface SnapshotEvent {
+  readonly seq: number;
+  readonly generatedAt?: string;
+  readonly at?: string;
+  readonly components: readonly ComponentView[];
+}
+
+export interface IncidentView {
+  readonly id: string;
+  readonly title: string;
+  readonly source: 'auto' | 'manual';
+  readonly status: string;
+  readonly severity: string;
+  readonly rootCause: string | null;
+  readonly components: readonly string[];
+  readonly blastRadius: readonly string[];
+  readonly startedAt: string;
+  readonly resolvedAt: string | null;
+  readonly durationSeconds: number | null;
+  readonly updatedAt: string;
+  readonly timeline?: readonly { at: string; kind: string; author: string; text: string; status?: string }[];
+}
+
+export const TIER_ORDER = ['service', 'infrastructure', 'third-party'];
+export const TIER_LABELS: Record<string, string> = { service: 'Services', infrastructure: 'Infrastructure', 'third-party': 'Third-party' };
+
+/**
+ * A stream snapshot replaces the picture, but keeps what only the full API view carries
+ * (runbook, probes when the stream has none).
+ */
+export function mergeSnapshot(previous: readonly ComponentView[], next: SnapshotEvent): ComponentView[] {
+  const old = new Map(previous.map((c) => [c.name, c]));
+  return next.components.map((c) => {
+    const o = old.get(c.name);
+    return { ...o, ...c, runbook: c.runbook ?? o?.runbook ?? null, probes: c.probes ?? o?.probes ?? [] };
+  });
+}
+
+export function stateRank(s: State): number {
+  return STATES.indexOf(s);
+}
+
+export function byTier(components: readonly ComponentView[]): { tier: string; components: ComponentView[] }[] {
+  const tiers = [...new Set(components.map((c) => c.tier))].sort((a, b) => {
+    const ia = TIER_ORDER.indexOf(a);
+    const ib = TIER_ORDER.indexOf(b);
+    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
+  });
+  return tiers.map((tier) => ({
+    tier,
+    // Worst first, so trouble is at the top of each tier.
+    components: components.filter((c) => c.tier === tier)
+      .sort((a, b) => stateRank(b.state) - stateRank(a.state) || Number(b.impacted) - Number(a.impacted) || a.name.localeCompare(b.name)),
+  }));
+}
+
+export interface Headline {
+  readonly state: State;
+  readonly text: string;
+  readonly roots: readonly string[];
+}
+
+export function headline(components: readonly ComponentView[]): Headline {
+  const bad = components.filter((c) => c.state !== 'operational');
+  if (components.length === 0) return { state: 'operational', text: 'No components configured', roots: [] };
+  if (bad.length === 0) {
+    const impacted = components.filter((c) => c.impacted).length;
+    return { state: 'operational', text: impacted ? 'All components report operational' : 'All systems operational', roots: [] };
+  }
+  const worst = bad.reduce((w, c) => (stateRank(c.state) > stateRank(w) ? c.state : w), 'operational' as State);
+  // Root causes: unhealthy components that are not themselves impacted by something upstream.
+  const roots = bad.filter((c) => (c.state === 'partial_outage' || c.state === 'major_outage') && !c.impacted).map((c) => c.name).sort();
+  const impacted = components.filter((c) => c.impacted).length;
+  const parts = [`${bad.length} of ${components.length} component${components.length === 1 ? '' : 's'} with issues`];
+  if (roots.length) parts.push(`root cause: ${roots.join(', ')}`);
+  if (impacted) parts.push(`${impacted} impacted downstream`);
+  return { state: worst, text: parts.join(' · '), roots };
+}
+
+/** Open incidents first (newest first), then resolved ones (most recently resolved first). */
+export function orderIncidents(list: readonly IncidentView[]): IncidentView[] {
+  const open = list.filter((i) => i.resolvedAt === null).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  const closed = list.filter((i) => i.resolvedAt !== null).sort((a, b) => (b.resolvedAt ?? '').localeCompare(a.resolvedAt ?? ''));
+  return [...open, ...closed];
+}
+
+export function upsertIncident(list: readonly IncidentView[], inc: IncidentView): IncidentView[] {
+  const i = list.findIndex((x) => x.id === inc.id);
+  if (i < 0) return [inc, ...list];
+  const out = [...list];
+  // An event may carry no timeline; keep the one already loaded rather than blanking it.
+  out[i] = { ...inc, timeline: inc.timeline ?? list[i]!.timeline };
+  return out;
+}
+
+/** [day, observed, operational, degraded, partial_outage, major_outage] from /api/v1/uptime. */
+export type DayRow = [string, number, number, number, number, number];
+
+export interface DaySlot {
+  readonly day: string;
+  /** null: no data that day. */
+  readonly worst: State | null;
+  readonly availability: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+export function daySlots(rows: readonly DayRow[], endMs: number, days: number): DaySlot[] {
+  const byDay = new Map(rows.map((r) => [r[0], r]));
+  const out: DaySlot[] = [];
+  const end = Math.floor(endMs / DAY_MS) * DAY_MS;
+  for (let i = days - 1; i >= 0; i--) {
+    const day = new Date(end - i * DAY_MS).toISOString().slice(0, 10);
+    const r = byDay.get(day);
+    if (!r || r[1] <= 0) {
+      out.push({ day, worst: null, availability: null });
+      continue;
+    }
+    let worst: State = 'operational';
+    for (let k = 0; k < 4; k++) if ((r[2 + k] as number) > 0) worst = STATES[k]!;
+    out.push({ day, worst, availability: (r[2] + r[3]) / r[1] });
+  }
+  return out;
+}
+
+/** Adds `seconds` in `state` to the row of the UTC day of `atMs` (live extension of the bars). */
+export function addToDay(rows: DayRow[], atMs: number, state: State, seconds: number): DayRow[] {
+  if (!(seconds > 0)) return rows;
+  const day = new Date(atMs).toISOString().slice(0, 10);
+  const out = rows.map((r) => [...r] as DayRow);
+  let row = out.find((r) => r[0] === day);
+  if (!row) {
+    row = [day, 0, 0, 0, 0, 0];
+    out.push(row);
+  }
+  row[1] += seconds;
+  row[2 + stateRank(state)] = (row[2 + stateRank(state)] as number) + seconds;
+  return out;
+}
+
+export function availabilityOf(rows: readonly DayRow[]): number | null {
+  let obs = 0;
+  let up = 0;
+  for (const r of rows) {
+    obs += r[1];
+    up += r[2] + r[3];
+  }
+  return obs > 0 ? up / obs : null;
+}
+
+/** [start ms, mean s | null, max s | null, failures] from /api/v1/latency. */
+export type Bucket = [number, number | null, number | null, number];
+
+export interface Series {
+  widthMs: number;
+  buckets: Bucket[];
+  /** Sample count per bucket start, to average live samples into a bucket already sent. */
+  counts: Map<number, number>;
+  lastCheckedAt: number;
+}
+
+export const WINDOW_MS = DAY_MS;
+const MAX_LIVE_BUCKETS = 400;
+
+export function addSample(series: Series, atMs: number, seconds: number | null): void {
+  if (atMs <= series.lastCheckedAt) return;
+  series.lastCheckedAt = atMs;
+  const start = Math.floor(atMs / series.widthMs) * series.widthMs;
+  let last = series.buckets[series.buckets.length - 1];
+  if (!last || last[0] < start) {
+    last = [start, null, null, 0];
+    series.buckets.push(last);
+  }
+  if (seconds === null) last[3] += 1;
+  else {
+    const n = series.counts.get(last[0]) ?? (last[1] === null ? 0 : 1);
+    last[1] = ((last[1] ?? 0) * n + seconds) / (n + 1);
+    last[2] = Math.max(last[2] ?? 0, seconds);
+    series.counts.set(last[0], n + 1);
+  }
+  const cutoff = atMs - WINDOW_MS;
+  while (series.buckets.length > MAX_LIVE_BUCKETS || (series.buckets[0] && series.buckets[0][0] + series.widthMs <= cutoff)) {
+    const dropped = series.buckets.shift();
+    if (dropped) series.counts.delete(dropped[0]);
+  }
+}
+
+export interface Spark {
+  /** SVG path of the mean latency, in a width x height box. */
+  readonly path: string;
+  /** x positions of buckets that had failures. */
+  readonly failures: readonly number[];
+  readonly max: number;
+  readonly last: number | null;
+}
+
+export function sparkline(buckets: readonly Bucket[], width: number, height: number): Spark {
+  if (buckets.length === 0) return { path: '', failures: [], max: 0, last: null };
+  const t0 = buckets[0]![0];
+  const t1 = buckets[buckets.length - 1]![0];
+  const span = Math.max(1, t1 - t0);
+  const values = buckets.map((b) => b[1]).filter((v): v is number => v !== null);
+  const max = values.length ? Math.max(...values) : 0;
+  const x = (t: number) => (buckets.length === 1 ? width : ((t - t0) / span) * width);
+  const y = (v: number) => (max > 0 ? height - 1 - (v / max) * (height - 2) : height - 1);
+  let path = '';
+  let pen = false;
+  for (const b of buckets) {
+    if (b[1] === null) {
+      pen = false;
+      continue;
+    }
+    path += `${pen ? 'L' : 'M'}${x(b[0]).toFixed(1)} ${y(b[1]).toFixed(1)}`;
+    pen = true;
+  }
+  const lastVal = [...buckets].reverse().find((b) => b[1] !== null);
+  return { path, failures: buckets.filter((b) => b[3] > 0).map((b) => Number(x(b[0]).toFixed(1))), max, last: lastVal ? lastVal[1] : null };
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m ${Math.round(seconds % 60)}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${m % 60}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+export function formatPercent(v: number | null): string {
+  if (v === null) return 'no data';
+  if (v >= 0.99995) return '100%';
+  return `${(Math.floor(v * 10000) / 100).toFixed(2)}%`;
+}
