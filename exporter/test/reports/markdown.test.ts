@@ -1,0 +1,86 @@
+import { describe, it, expect } from 'vitest';
+import { dailyMarkdown, weeklyMarkdown } from '../../src/reports/markdown.js';
+import type { DailyData, WeeklyData } from '../../src/reports/collect.js';
+
+const MIN = 60_000;
+const END = Date.UTC(2026, 10, 21, 8, 0, 0); // 09:00 in Berlin
+const window = { startMs: END - 1440 * MIN, endMs: END, stepMs: MIN };
+
+describe('daily markdown', () => {
+  const data: DailyData = {
+    kind: 'daily',
+    window,
+    components: [
+      { component: 'orders', tier: 'service', state: 1, uptime: 0.99 },
+      { component: 'postgresql-primary', tier: 'infrastructure', state: 3, uptime: 0.98 },
+      { component: 'stripe-api', tier: 'third-party', state: 0, uptime: 1 },
+    ],
+    overallUptime: 0.99,
+    episodes: [
+      { component: 'postgresql-primary', startMs: END - 300 * MIN, endMs: END - 283 * MIN, durationMs: 17 * MIN, worst: 3, ongoing: false, startedBefore: false, causes: [] },
+      { component: 'orders', startMs: END - 300 * MIN, endMs: END - 283 * MIN, durationMs: 17 * MIN, worst: 3, ongoing: false, startedBefore: false, causes: ['postgresql-primary'] },
+      { component: 'orders', startMs: END - 10 * MIN, endMs: END, durationMs: 10 * MIN, worst: 1, ongoing: true, startedBefore: false, causes: [] },
+    ],
+    slowest: { component: 'orders', daySeconds: 0.412, baselineSeconds: 0.196, ratio: 0.412 / 0.196 },
+  };
+
+  it('has the overall state, the uptime table, each episode with start and duration, and the slowest component', () => {
+    const md = dailyMarkdown(data, 'Europe/Berlin');
+    expect(md).toContain('# statusgraph daily report, 2026-11-21');
+    expect(md).toContain('Window: 2026-11-20 09:00 to 2026-11-21 09:00 (Europe/Berlin)');
+    expect(md).toContain('**Overall: Major outage**: postgresql-primary (major outage), orders (degraded).');
+    expect(md).toContain('Overall: 99.000%');
+    expect(md).toContain('| postgresql-primary | infrastructure | Major outage | 98.000% |');
+    expect(md).toContain('| postgresql-primary | Major outage | 2026-11-21 04:00 | 17m |  |');
+    expect(md).toContain('| orders | Major outage | 2026-11-21 04:00 | 17m | dependency: postgresql-primary |');
+    expect(md).toContain('| orders | Degraded | 2026-11-21 08:50 | 10m (ongoing) |  |');
+    expect(md).toContain('Slowest against its 7-day baseline: **orders**, 412 ms mean over 24 h, 2.10x its 7-day mean of 196 ms.');
+  });
+
+  it('says so when all is well and when there is no data', () => {
+    const ok = dailyMarkdown({ ...data, components: data.components.map((c) => ({ ...c, state: 0 })), episodes: [], slowest: undefined }, 'UTC');
+    expect(ok).toContain('**Overall: Operational**: all 3 components operational.');
+    expect(ok).toContain('None in the last 24 h.');
+    expect(ok).toContain('No latency data.');
+    const empty = dailyMarkdown({ kind: 'daily', window, components: [], episodes: [] }, 'UTC');
+    expect(empty).toContain('**Overall: Unknown**');
+    expect(empty).toContain('Overall: no data');
+  });
+});
+
+describe('weekly markdown', () => {
+  const week = { startMs: END - 7 * 1440 * MIN, endMs: END, stepMs: MIN };
+  const inc = (component: string, dur: number) => ({ component, startMs: END - 3000 * MIN, endMs: END - (3000 - dur) * MIN, durationMs: dur * MIN, worst: 3, ongoing: false, startedBefore: false, causes: [] });
+  const data: WeeklyData = {
+    kind: 'weekly',
+    window: week,
+    components: [
+      { component: 'orders', tier: 'service', state: 0, uptime: 0.995, previousUptime: 0.999 },
+      { component: 'redis-cache', tier: 'infrastructure', state: 0, uptime: 1, previousUptime: undefined },
+    ],
+    overallUptime: 0.9975,
+    previousOverallUptime: 0.999,
+    incidents: [inc('orders', 12), inc('redis-cache', 4)],
+    previousIncidents: [inc('orders', 30)],
+    mttrMs: 8 * MIN,
+    previousMttrMs: 30 * MIN,
+  };
+
+  it('has uptime per component with the change, incidents and MTTR against the previous week', () => {
+    const md = weeklyMarkdown(data, 'UTC');
+    expect(md).toContain('# statusgraph weekly report, week to 2026-11-21');
+    expect(md).toContain('- Overall uptime: 99.750% (previous week: 99.900%, change: -0.150 pp)');
+    expect(md).toContain('- Incidents: 2 (previous week: 1, change: +1)');
+    expect(md).toContain('- Mean time to recovery: 8m (previous week: 30m)');
+    expect(md).toContain('| orders | service | 99.500% | 99.900% | -0.400 pp |');
+    expect(md).toContain('| redis-cache | infrastructure | 100.000% | no data | n/a |');
+    expect(md).toContain('| orders | Major outage | 2026-11-19 06:00 | 12m |');
+  });
+
+  it('a quiet week', () => {
+    const md = weeklyMarkdown({ ...data, incidents: [], mttrMs: undefined }, 'UTC');
+    expect(md).toContain('- Incidents: 0 (previous week: 1, change: -1)');
+    expect(md).toContain('- Mean time to recovery: n/a (nothing recovered) (previous week: 30m)');
+    expect(md).toContain('None this week.');
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { postToSlack, SlackPostError } from '../../src/reports/index.js';
+import { retryAfterMs, splitMarkdown } from '../../src/reports/slack.js';
+import { startSlackWebhook, type SlackWebhook } from '../../../test/support/slack-webhook.js';
+
+describe('postToSlack', () => {
+  let slack: SlackWebhook;
+  const waits: number[] = [];
+  const sleep = async (ms: number): Promise<void> => { waits.push(ms); };
+
+  beforeAll(async () => { slack = await startSlackWebhook(); });
+  afterAll(async () => { await slack.stop(); });
+  beforeEach(() => { waits.length = 0; });
+
+  it('posts the report as a markdown block with its title as text', async () => {
+    const before = slack.messages.length;
+    await postToSlack(slack.url, '# statusgraph daily report, 2026-11-21\n\n| a | b |\n|---|---|\n| 1 | 2 |\n');
+    const msg = slack.messages[before];
+    expect(msg?.body.text).toBe('statusgraph daily report, 2026-11-21');
+    expect(msg?.body.blocks).toEqual([{ type: 'markdown', text: '# statusgraph daily report, 2026-11-21\n\n| a | b |\n|---|---|\n| 1 | 2 |\n' }]);
+  });
+
+  it('waits for Retry-After on 429 and then delivers', async () => {
+    const before = slack.messages.length;
+    slack.failNext(2, 429, 'rate_limited', { 'retry-after': '3' });
+    await postToSlack(slack.url, '# r\nbody', undefined, { sleep });
+    expect(waits).toEqual([3000, 3000]);
+    expect(slack.messages.length).toBe(before + 1);
+  });
+
+  it('fails clearly on a 4xx, without the secret webhook path in the message', async () => {
+    slack.failNext(1, 404, 'no_service');
+    const err = await postToSlack(slack.url, '# r\nbody', undefined, { sleep }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlackPostError);
+    expect((err as SlackPostError).status).toBe(404);
+    expect((err as Error).message).toMatch(/rejected the report: 404 no_service/);
+    expect((err as Error).message).not.toContain('/services/');
+    expect(waits).toEqual([]);
+  });
+
+  it('gives up after repeated 429s', async () => {
+    slack.failNext(5, 429, 'rate_limited', { 'retry-after': '1' });
+    await expect(postToSlack(slack.url, '# r', undefined, { sleep })).rejects.toThrow(/still answering 429 after 5 attempts/);
+    expect(waits).toHaveLength(4);
+  });
+
+  it('rejects a bad URL and an empty report before sending anything', async () => {
+    const before = slack.messages.length + slack.rejected.length;
+    await expect(postToSlack('not a url', '# r')).rejects.toThrow('invalid Slack webhook URL');
+    await expect(postToSlack(slack.url, '  \n')).rejects.toThrow('empty report');
+    expect(slack.messages.length + slack.rejected.length).toBe(before);
+  });
+
+  it('splits reports over the Slack limit into several messages at line breaks', async () => {
+    const line = `| component-${'x'.repeat(80)} | 99.000% |`;
+    const md = ['# big report', ...Array.from({ length: 300 }, () => line)].join('\n');
+    const before = slack.messages.length;
+    await postToSlack(slack.url, md, undefined, { sleep });
+    const sent = slack.messages.slice(before);
+    expect(sent.length).toBe(splitMarkdown(md).length);
+    expect(sent.length).toBeGreaterThan(1);
+    const texts = sent.map((m) => (m.body.blocks?.[0] as { text: string }).text);
+    for (const t of texts) expect(t.length).toBeLessThanOrEqual(12_000);
+    expect(texts.join('\n')).toBe(md);
+    expect(sent[0]?.body.text).toBe(`big report (1/${sent.length})`);
+  });
+
+  it('reads Retry-After as seconds or a date', () => {
+    expect(retryAfterMs('7')).toBe(7000);
+    expect(retryAfterMs(undefined)).toBe(1000);
+    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(retryAfterMs('soon')).toBe(1000);
+  });
+});
