@@ -1,0 +1,291 @@
+/*
+ * Every query of the dashboard and every expression of the rules against a real Prometheus that
+ * scrapes a real exporter: each one parses, names only metrics the exporter exports or a recording
+ * rule defines, and (the dashboard's) returns data.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { startExporter, type RunningExporter } from '../support/exporter.js';
+import { until } from '../support/ports.js';
+import { backfillOpenMetrics, backfillRules, prometheusConfigFromRepo, repoRuleFiles, startPrometheus, type Prometheus } from '../support/prometheus.js';
+import { HttpTarget } from '../support/targets.js';
+import { tempDir } from '../support/tmp.js';
+import { allPanels, loadDashboard, repeatOf, variableQuery, type Panel, type Target } from './lib/dashboard.js';
+import { exposedMetricNames, metricNames, multiValue, parseLabelValues, substitute } from './lib/promql.js';
+import { DASHBOARD_FILE } from './lib/paths.js';
+
+const SCRAPE_SECONDS = 1;
+// Grafana asks for about one point per pixel of a panel's width; 1000 is a wide panel.
+const MAX_DATA_POINTS = 1000;
+// Series Prometheus itself writes for every target and alert, which rules may use.
+const PROMETHEUS_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added', 'ALERTS', 'ALERTS_FOR_STATE'];
+const dashboard = loadDashboard(DASHBOARD_FILE);
+
+interface RuleFile { groups: { name: string; interval?: string; rules: { record?: string; alert?: string; expr: string; annotations?: Record<string, string> }[] }[] }
+const ruleFiles = repoRuleFiles().map((f) => ({ file: f, rules: YAML.parse(fs.readFileSync(f, 'utf8')) as RuleFile }));
+const rules = ruleFiles.flatMap((f) => f.rules.groups.flatMap((g) => g.rules.map((r) => ({ ...r, where: `${path.basename(f.file)}: ${g.name}/${r.record ?? r.alert}` }))));
+const recorded = new Set(rules.flatMap((r) => (r.record ? [r.record] : [])));
+
+// Every tier and two environments, one component in major outage with dependents (impact, an
+// incident), so that no panel is empty by construction.
+function exporterConfig(okUrl: string): string {
+  return `
+interval: 1s
+timeout: 500ms
+components:
+  - name: frontend
+    tier: service
+    display_name: Frontend
+    runbook: https://wiki.example/runbooks/frontend
+    depends_on: [api]
+    probes:
+      - { kind: http, url: "${okUrl}" }
+  - name: api
+    tier: service
+    display_name: API
+    runbook: https://wiki.example/runbooks/api
+    depends_on: [db, vendor]
+    probes:
+      - { kind: http, url: "${okUrl}" }
+  - name: db
+    tier: infrastructure
+    display_name: Database
+    probes:
+      # Nothing listens on port 1: a major outage from the first cycle.
+      - { kind: tcp, address: "127.0.0.1:1", baseline: 20ms }
+  - name: cache
+    tier: infrastructure
+    environment: staging
+    probes:
+      - { kind: http, url: "${okUrl}" }
+  - name: vendor
+    tier: third-party
+    display_name: Vendor API
+    probes:
+      - { kind: http, url: "${okUrl}" }
+`;
+}
+
+let target: HttpTarget;
+let exporter: RunningExporter;
+let prom: Prometheus;
+let promStart: Date;
+const work = tempDir('statusgraph-queries-');
+
+/** The committed rules with every group evaluated each second: the same expressions, faster. */
+function fastRuleFiles(dir: string): string[] {
+  return ruleFiles.map(({ file, rules: rf }) => {
+    const copy: RuleFile = { groups: rf.groups.map((g) => ({ ...g, interval: `${SCRAPE_SECONDS}s` })) };
+    const out = path.join(dir, path.basename(file));
+    fs.writeFileSync(out, YAML.stringify(copy));
+    return out;
+  });
+}
+
+beforeAll(async () => {
+  target = await HttpTarget.start();
+  exporter = await startExporter({ config: exporterConfig(target.url) });
+  const cfg = YAML.parse(prometheusConfigFromRepo({ exporter: `127.0.0.1:${exporter.port}`, interval: `${SCRAPE_SECONDS}s` }));
+  cfg.rule_files = fastRuleFiles(work.path);
+  promStart = new Date();
+  const dataDir = path.join(work.path, 'tsdb');
+  fs.mkdirSync(dataDir);
+  await backfillHistory(dataDir, await exporter.metrics(), `127.0.0.1:${exporter.port}`);
+  prom = await startPrometheus({ configYaml: YAML.stringify(cfg), dataDir });
+  await backfillRecordingRules(prom, dataDir);
+  // A restart writes staleness markers for everything scraped and recorded before it, so wait for
+  // fresh scrapes (enough for the shortest rate window) and fresh evaluations of the rule chain
+  // raw series -> available:bool -> ratio_1d -> ratio_90d.
+  await until('fresh scrapes and rule evaluations after the last restart', async () => {
+    const scrapes = await prom.query(`count_over_time(up{job="statusgraph"}[${4 * SCRAPE_SECONDS}s]) >= 3`);
+    const available = await prom.query('component:statusgraph_available:bool');
+    const ratio = await prom.query('component:statusgraph_uptime:ratio_90d');
+    return scrapes.length > 0 && available.length > 0 && ratio.length > 0;
+  }, 90_000, 250);
+});
+
+afterAll(async () => {
+  await prom?.stop();
+  await exporter?.stop();
+  await target?.down();
+  work.remove();
+});
+
+/*
+ * The uptime bars are one point per day at midnight (Grafana aligns a 1d step to it), so a fresh
+ * Prometheus has none: give it BACKFILL_DAYS of history, the way a running stack would have it.
+ * Raw series are backfilled with the label sets the live exporter exports; the recording rules are
+ * then evaluated over that history by promtool from the committed expressions, one dependency
+ * level at a time (promtool evaluates rules against what Prometheus already holds).
+ */
+const BACKFILL_DAYS = 3;
+const BACKFILL_STEP_S = 60;
+
+function backfillWindow(): { start: Date; end: Date } {
+  const end = new Date(promStart.getTime() - 5 * 60_000);
+  return { start: new Date(end.getTime() - BACKFILL_DAYS * 86_400_000), end };
+}
+
+async function backfillHistory(dataDir: string, exposition: string, instance: string): Promise<void> {
+  const families = ['statusgraph_component_status', 'statusgraph_component_info'];
+  const { start, end } = backfillWindow();
+  let om = '';
+  for (const family of families) {
+    om += `# TYPE ${family} gauge\n`;
+    for (const line of exposition.split('\n').filter((l) => l.startsWith(`${family}{`))) {
+      const labels = /\{(.*)\}/.exec(line)![1]!;
+      const component = /component="([^"]+)"/.exec(labels)![1]!;
+      for (let t = Math.ceil(start.getTime() / 1000); t <= end.getTime() / 1000; t += BACKFILL_STEP_S) {
+        // The database had a two-hour outage every day; everything else was up.
+        const hour = new Date(t * 1000).getUTCHours();
+        const value = family === 'statusgraph_component_status' && component === 'db' && hour >= 10 && hour < 12 ? 3 : family === 'statusgraph_component_info' ? 1 : 0;
+        om += `${family}{${labels},job="statusgraph",instance="${instance}"} ${value} ${t}\n`;
+      }
+    }
+  }
+  await backfillOpenMetrics(`${om}# EOF\n`, dataDir);
+}
+
+async function backfillRecordingRules(p: Prometheus, dataDir: string): Promise<void> {
+  const { start, end } = backfillWindow();
+  for (const record of ['component:statusgraph_available:bool', 'component:statusgraph_uptime:ratio_1d']) {
+    const rule = rules.find((r) => r.record === record);
+    if (!rule) throw new Error(`no recording rule ${record} in ${repoRuleFiles().join(', ')}`);
+    const file = path.join(work.path, `backfill-${record.replace(/:/g, '_')}.yml`);
+    fs.writeFileSync(file, YAML.stringify({ groups: [{ name: 'backfill', rules: [{ record, expr: rule.expr }] }] }));
+    await backfillRules({ prometheusUrl: p.url, start, end, ruleFiles: [file], outputDir: dataDir, evalInterval: `${BACKFILL_STEP_S}s` });
+    await p.restart();
+  }
+}
+
+/** Values of a label_values() variable, given the variables before it. */
+async function variableValues(query: string, vars: Record<string, string>): Promise<string[]> {
+  const { selector, label } = parseLabelValues(query);
+  const q = new URLSearchParams({ 'match[]': substitute(selector, vars) });
+  const r = await fetch(`${prom.url}/api/v1/series?${q}`);
+  const body = (await r.json()) as { status: string; data: Record<string, string>[]; error?: string };
+  if (body.status !== 'success') throw new Error(`${query}: ${body.error}`);
+  return [...new Set(body.data.map((s) => s[label]).filter((v): v is string => !!v))].sort();
+}
+
+function seconds(d: string): number {
+  const m = /^(\d+)([smhd])$/.exec(d);
+  if (!m) throw new Error(`unsupported duration ${d}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/**
+ * Runs one target as Grafana would: the step is the panel's range over its data points (never below
+ * the query's interval), the range is aligned to it, and $__interval / $__rate_interval follow it.
+ * Instant targets run at now. Returns how many series came back with data.
+ */
+async function runTarget(panel: Panel, t: Target, vars: Record<string, string>): Promise<{ expr: string; series: number }> {
+  const rangeS = panel.timeFrom ? seconds(panel.timeFrom) : 6 * 3600;
+  const minStepS = seconds(t.interval || panel.interval || `${SCRAPE_SECONDS}s`);
+  const stepS = Math.max(minStepS, Math.ceil(rangeS / MAX_DATA_POINTS));
+  const expr = substitute(t.expr, {
+    ...vars,
+    __interval: `${stepS}s`,
+    __rate_interval: `${Math.max(stepS + SCRAPE_SECONDS, 4 * SCRAPE_SECONDS)}s`,
+    __range: `${rangeS}s`,
+  });
+  if (t.instant && !t.range) return { expr, series: (await prom.query(expr)).length };
+  const now = Date.now() / 1000;
+  const start = new Date(Math.floor((now - rangeS) / stepS) * stepS * 1000);
+  const end = new Date(Math.ceil(now / stepS) * stepS * 1000);
+  const result = await prom.queryRange(expr, start, end, stepS);
+  return { expr, series: result.filter((r) => r.values.length > 0).length };
+}
+
+describe('the dashboard against a real Prometheus scraping a real exporter', () => {
+  it('every variable has values, and every query of every panel (each repeat too) returns data', async () => {
+    const values: Record<string, string[]> = {};
+    const vars: Record<string, string> = {};
+    for (const v of dashboard.templating.list) {
+      values[v.name] = await variableValues(variableQuery(v), vars);
+      expect(values[v.name]!.length, `variable ${v.name}`).toBeGreaterThan(0);
+      vars[v.name] = multiValue(values[v.name]!);
+    }
+    expect(values.tier).toEqual(['infrastructure', 'service', 'third-party']);
+    expect(values.environment).toEqual(['production', 'staging']);
+
+    const empty: string[] = [];
+    let ran = 0;
+    for (const panel of allPanels(dashboard)) {
+      const repeat = repeatOf(dashboard, panel);
+      const instances = repeat ? values[repeat]!.map((v) => ({ [repeat]: multiValue([v]) })) : [{}];
+      for (const inst of instances) {
+        for (const t of panel.targets ?? []) {
+          ran++;
+          const { expr, series } = await runTarget(panel, t, { ...vars, ...inst });
+          if (series === 0) empty.push(`panel ${panel.id} "${panel.title}" ${t.refId} ${JSON.stringify(inst)}: ${expr}`);
+        }
+      }
+    }
+    expect(ran).toBeGreaterThan(30);
+    expect(empty).toEqual([]);
+  });
+
+  it('draws one uptime bar per day at midnight, with the day\'s real uptime', async () => {
+    const bars = allPanels(dashboard).find((p) => p.type === 'status-history')!;
+    const t = bars.targets![0]!;
+    const expr = substitute(t.expr, { tier: '.+', component: '.+', environment: '.+' });
+    const day = 86_400;
+    const now = Date.now() / 1000;
+    const result = await prom.queryRange(expr, new Date(Math.floor((now - 90 * day) / day) * day * 1000), new Date(Math.ceil(now / day) * day * 1000), day);
+    const byComponent = new Map(result.map((r) => [r.metric.component!, r.values]));
+    // Midnights whose whole previous day lies in the backfilled history.
+    const { start } = backfillWindow();
+    const fullDays = (byComponent.get('db') ?? []).filter(([ts]) => ts - day >= start.getTime() / 1000);
+    expect(fullDays.length).toBeGreaterThanOrEqual(BACKFILL_DAYS - 1);
+    for (const [ts, v] of fullDays) {
+      expect(ts % day, 'aligned to midnight UTC').toBe(0);
+      expect(Number(v)).toBeCloseTo(22 / 24, 2); // two hours of major outage a day
+    }
+    for (const [ts, v] of byComponent.get('api') ?? []) if (ts - day >= start.getTime() / 1000) expect(Number(v)).toBe(1);
+  });
+
+  it('an expression that does not parse is refused by this Prometheus (the parse check is real)', async () => {
+    await expect(prom.query('sum by (component (statusgraph_component_status)')).rejects.toThrow(/parse error/);
+  });
+});
+
+describe('metric names in the dashboard and the rules', () => {
+  it('every expression of the rules parses', async () => {
+    const failures: string[] = [];
+    for (const r of rules) {
+      await prom.query(r.expr).catch((e: Error) => failures.push(`${r.where}: ${e.message}`));
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('names only metrics the exporter exports or a recording rule defines', async () => {
+    const known = new Set([...exposedMetricNames(await exporter.metrics()), ...recorded, ...PROMETHEUS_SERIES]);
+    expect(known.has('statusgraph_component_status')).toBe(true);
+    const used: { name: string; where: string }[] = [];
+    for (const p of allPanels(dashboard)) {
+      for (const t of p.targets ?? []) for (const name of metricNames(t.expr)) used.push({ name, where: `dashboard panel ${p.id} ${t.refId}` });
+    }
+    for (const v of dashboard.templating.list) {
+      for (const name of metricNames(parseLabelValues(variableQuery(v)).selector)) used.push({ name, where: `dashboard variable ${v.name}` });
+    }
+    for (const r of rules) {
+      for (const name of metricNames(r.expr)) used.push({ name, where: r.where });
+      // Queries inside annotation templates ({{ query "..." }}) are PromQL too.
+      for (const text of Object.values(r.annotations ?? {})) {
+        for (const m of text.matchAll(/\b(statusgraph_[a-z0-9_]*[a-z0-9]|[a-z_]+:statusgraph_[a-z0-9_:]*[a-z0-9])\b/g)) used.push({ name: m[1]!, where: `${r.where} annotation` });
+      }
+    }
+    expect(used.length).toBeGreaterThan(20);
+    const unknown = used.filter((u) => !known.has(u.name)).map((u) => `${u.name} (${u.where})`);
+    expect([...new Set(unknown)]).toEqual([]);
+  });
+
+  it('would notice a name nobody exports', async () => {
+    const known = new Set([...exposedMetricNames(await exporter.metrics()), ...recorded]);
+    expect(metricNames('sum(statusgraph_no_such_metric) / statusgraph_component_status').filter((n) => !known.has(n)))
+      .toEqual(['statusgraph_no_such_metric']);
+  });
+});
