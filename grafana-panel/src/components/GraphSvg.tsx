@@ -37,7 +37,7 @@ export function GraphSvg(p: GraphSvgProps) {
     >
       <defs>
         {markerIds.map((stroke) => (
-          <marker key={stroke} id={markerOf(stroke)} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker key={stroke} id={markerOf(stroke)} viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" fill={stroke} />
           </marker>
         ))}

@@ -1,0 +1,62 @@
+/*
+ * Harness driver: fetches the page data prepared by the test (frames, annotations, options, the
+ * Grafana theme as JSON), loads the plugin module through the AMD loader like Grafana, and renders
+ * its `plugin.panel` with PanelProps. Reports timings and errors on window.__harness.
+ */
+(function () {
+  fetch('/data.json')
+    .then(function (r) { return r.json(); })
+    .then(function (page) {
+      var theme = page.theme;
+      var colors = page.colorsByName;
+      theme.visualization.getColorByName = function (name) { return Object.prototype.hasOwnProperty.call(colors, name) ? colors[name] : name; };
+      window.__grafanaTheme = theme;
+      document.body.style.background = theme.colors.background.canvas;
+      document.body.style.color = theme.colors.text.primary;
+      document.body.style.fontFamily = theme.typography.fontFamily;
+      require(['/plugin/module.js', 'react', 'react-dom'], function (mod, React, ReactDOM) {
+        var el = document.getElementById('panel');
+        el.style.width = page.width + 'px';
+        el.style.height = page.height + 'px';
+        el.style.background = theme.colors.background.primary;
+        el.style.border = '1px solid ' + theme.colors.border.weak;
+        el.style.borderRadius = '6px';
+        var now = page.now;
+        var timeRange = { from: { valueOf: function () { return now - 3600000; } }, to: { valueOf: function () { return now; } }, raw: { from: 'now-1h', to: 'now' } };
+        var props = {
+          id: 1,
+          data: { state: 'Done', series: page.series, annotations: page.annotations, timeRange: timeRange },
+          timeRange: timeRange,
+          timeZone: 'utc',
+          options: page.options,
+          transparent: false,
+          width: page.width,
+          height: page.height,
+          fieldConfig: { defaults: {}, overrides: [] },
+          renderCounter: 0,
+          title: 'Dependencies',
+          eventBus: { publish: function () {}, subscribe: function () { return { unsubscribe: function () {} }; } },
+          onOptionsChange: function () {},
+          onFieldConfigChange: function () {},
+          replaceVariables: function (s) { return s; },
+          onChangeTimeRange: function () {},
+        };
+        var root = ReactDOM.createRoot(el);
+        var t0 = performance.now();
+        // flushSync: the layout and the whole first render happen inside this call.
+        ReactDOM.flushSync(function () { root.render(React.createElement(mod.plugin.panel, props)); });
+        var t1 = performance.now();
+        requestAnimationFrame(function () {
+          setTimeout(function () {
+            window.__harness = {
+              done: true,
+              renderMs: t1 - t0,
+              paintedMs: performance.now() - t0,
+              dataSupport: mod.plugin.dataSupport,
+            };
+          }, 0);
+        });
+      });
+    })
+    .catch(function (e) { window.__harness = { done: true, error: String(e && e.stack || e) }; });
+})();
