@@ -111,7 +111,7 @@ describe('postgres probe', () => {
   it('a frozen server is a timeout within the deadline; after thaw the same probe passes', async () => {
     const p = probe({ dsn: primary.dsn() }, 700);
     expect((await p.run()).success).toBe(true);
-    primary.freeze();
+    await primary.freeze();
     try {
       const o = await p.run();
       expect(o).toMatchObject({ success: false, reason: 'timeout' });

@@ -103,7 +103,7 @@ describe('rabbitmq probe', () => {
   it('a frozen broker is a timeout within the deadline; after thaw the same probe passes', async () => {
     const p = probe({ url: rabbit.url(), queues: [{ name: 'orders' }] }, 800);
     expect((await p.run()).success).toBe(true);
-    rabbit.freeze();
+    await rabbit.freeze();
     try {
       expect(await p.run()).toMatchObject({ success: false, reason: 'timeout' });
     } finally {

@@ -4,11 +4,18 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort, until, waitForPort } from './ports.js';
 import { tempDir } from './tmp.js';
-import { childPids, runCommand, startProcess, type OwnedProcess } from './process.js';
+import { freezeProcesses, processTree, runCommand, startProcess, thawProcesses, type OwnedProcess } from './process.js';
 import { mkdirOwned, unprivilegedUser, writeOwned, type RunAs } from './users.js';
 
-/** Debian's PostgreSQL binaries; PG_BIN overrides (another major version, another distribution). */
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL binaries (the newest installed major version); PG_BIN overrides. */
+function pgBin(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => path.join(root, v, 'bin')).find((bin) => fs.existsSync(path.join(bin, 'initdb')));
+  if (!found) throw new Error(`no PostgreSQL server binaries under ${root}: install the Debian package postgresql (scripts/setup-ci.sh does), or set PG_BIN`);
+  return found;
+}
 
 export interface PostgresServer {
   readonly name: string;
@@ -25,8 +32,8 @@ export interface PostgresServer {
   stop(): Promise<void>;
   /** Immediate shutdown (SIGQUIT), like a crash; the next start runs recovery. */
   crash(): Promise<void>;
-  /** SIGSTOP to the postmaster and every backend: connections stay open, nothing answers. */
-  freeze(): void;
+  /** SIGSTOP to the postmaster and every backend, resolved once they are really stopped. */
+  freeze(): Promise<void>;
   /** SIGCONT after freeze(). */
   thaw(): void;
   running(): boolean;
@@ -79,6 +86,7 @@ host all all 127.0.0.1/32 scram-sha-256
  * user when running as root.
  */
 export async function startPostgresCluster(opts: { replica?: boolean } = {}): Promise<PostgresCluster> {
+  const bin = pgBin();
   const runAs = unprivilegedUser('postgres');
   const dir = tempDir('sg-pg-');
   const password = `pw-${crypto.randomBytes(12).toString('hex')}`;
@@ -97,14 +105,14 @@ export async function startPostgresCluster(opts: { replica?: boolean } = {}): Pr
     const pwfile = path.join(dir.path, 'pwfile');
     writeOwned(pwfile, `${password}\n`, runAs);
     const primaryDir = mkdirOwned(path.join(dir.path, 'primary'), runAs);
-    await runCommand(path.join(PG_BIN, 'initdb'), [
+    await runCommand(path.join(bin, 'initdb'), [
       '-D', primaryDir, '-U', SUPERUSER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256',
       '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync', '--no-instructions',
     ], { ...runAs, cwd: dir.path });
     fs.appendFileSync(path.join(primaryDir, 'postgresql.conf'), BASE_CONF);
     fs.writeFileSync(path.join(primaryDir, 'pg_hba.conf'), HBA);
 
-    const primary = pgServer('primary', primaryDir, await freePort(), dir.path, password, runAs);
+    const primary = pgServer(bin, 'primary', primaryDir, await freePort(), dir.path, password, runAs);
     servers.push(primary);
     await primary.start();
     await primary.query(`CREATE ROLE ${REPLICATION_USER} WITH REPLICATION LOGIN PASSWORD '${password}'`);
@@ -112,11 +120,11 @@ export async function startPostgresCluster(opts: { replica?: boolean } = {}): Pr
     if (opts.replica !== false) {
       const replicaDir = path.join(dir.path, 'replica');
       mkdirOwned(replicaDir, runAs);
-      await runCommand(path.join(PG_BIN, 'pg_basebackup'), [
+      await runCommand(path.join(bin, 'pg_basebackup'), [
         '-h', '127.0.0.1', '-p', String(primary.port), '-U', REPLICATION_USER, '-D', replicaDir,
         '-R', '-X', 'stream', '--no-sync', '-c', 'fast',
       ], { ...runAs, cwd: dir.path, env: { ...process.env, PGPASSWORD: password } });
-      const replica = pgServer('replica', replicaDir, await freePort(), dir.path, password, runAs);
+      const replica = pgServer(bin, 'replica', replicaDir, await freePort(), dir.path, password, runAs);
       servers.push(replica);
       await replica.start();
       await until('the replica to stream from the primary', async () => {
@@ -131,7 +139,7 @@ export async function startPostgresCluster(opts: { replica?: boolean } = {}): Pr
   }
 }
 
-function pgServer(name: string, dataDir: string, port: number, baseDir: string, password: string, runAs: RunAs): PostgresServer {
+function pgServer(bin: string, name: string, dataDir: string, port: number, baseDir: string, password: string, runAs: RunAs): PostgresServer {
   const socketDir = mkdirOwned(path.join(baseDir, `${name}-sock`), runAs, 0o755);
   let proc: OwnedProcess | undefined;
   const dsn: PostgresServer['dsn'] = (o = {}) => {
@@ -150,9 +158,7 @@ function pgServer(name: string, dataDir: string, port: number, baseDir: string, 
     }
   };
   const thaw = () => {
-    if (!proc || proc.exited()) return;
-    for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGCONT');
-    proc.signal('SIGCONT');
+    if (proc && !proc.exited()) thawProcesses(processTree(proc.pid));
   };
   const halt = async (signal: NodeJS.Signals) => {
     if (!proc || proc.exited()) return;
@@ -171,7 +177,7 @@ function pgServer(name: string, dataDir: string, port: number, baseDir: string, 
     logs: () => proc?.output() ?? '',
     async start() {
       if (proc && !proc.exited()) return;
-      proc = startProcess(path.join(PG_BIN, 'postgres'), [
+      proc = startProcess(path.join(bin, 'postgres'), [
         '-D', dataDir, '-c', `port=${port}`, '-c', `unix_socket_directories=${socketDir}`,
       ], { ...runAs, cwd: baseDir });
       const p = proc;
@@ -182,10 +188,8 @@ function pgServer(name: string, dataDir: string, port: number, baseDir: string, 
       // The port opens before recovery ends; ready means it accepts a query.
       await until(`postgres ${name} to accept queries`, async () => (await query('SELECT 1')).length === 1, 30_000, 100);
     },
-    freeze() {
-      if (!proc || proc.exited()) return;
-      proc.signal('SIGSTOP');
-      for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGSTOP');
+    async freeze() {
+      if (proc && !proc.exited()) await freezeProcesses(processTree(proc.pid));
     },
     thaw,
     stop: () => halt('SIGINT'),

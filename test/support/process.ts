@@ -95,3 +95,50 @@ export function childPids(pid: number): number[] {
   }
   return out;
 }
+
+/** `pid` and all its descendants, parents first. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...childPids(out[i]!));
+  return out;
+}
+
+/** True when every thread of `pid` is stopped (or it is gone). */
+function allThreadsStopped(pid: number): boolean {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return true;
+  }
+  return tasks.every((t) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      return /^[Tt]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * SIGSTOP to each process and a wait until the kernel has really stopped all their threads:
+ * kill() only queues the signal, and a busy server could still answer one more request.
+ */
+export async function freezeProcesses(pids: readonly number[], timeoutMs = 5_000): Promise<void> {
+  for (const pid of pids) {
+    try { process.kill(pid, 'SIGSTOP'); } catch { /* already gone */ }
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (!pids.every(allThreadsStopped)) {
+    if (Date.now() > deadline) throw new Error(`processes ${pids.join(', ')} did not stop within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** SIGCONT to each process (the reverse of freezeProcesses). */
+export function thawProcesses(pids: readonly number[]): void {
+  for (const pid of pids) {
+    try { process.kill(pid, 'SIGCONT'); } catch { /* already gone */ }
+  }
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import { freePort, until, waitForPort } from './ports.js';
 import { tempDir } from './tmp.js';
-import { childPids, startProcess, type OwnedProcess } from './process.js';
+import { childPids, freezeProcesses, processTree, startProcess, thawProcesses, type OwnedProcess } from './process.js';
 
 /** Debian's rabbitmq-server layout; RABBITMQ_SCRIPTS overrides. The /usr/sbin wrapper would su to the system user and its files. */
 const SCRIPTS = process.env.RABBITMQ_SCRIPTS ?? '/usr/lib/rabbitmq/bin';
@@ -25,8 +25,8 @@ export interface RabbitServer {
   stop(): Promise<void>;
   /** SIGKILL, like a crash. */
   crash(): Promise<void>;
-  /** SIGSTOP: the port stays open, but nothing answers. */
-  freeze(): void;
+  /** SIGSTOP to the VM, resolved once it is really stopped: the port stays open, nothing answers. */
+  freeze(): Promise<void>;
   /** SIGCONT after freeze(). */
   thaw(): void;
   running(): boolean;
@@ -141,11 +141,11 @@ export async function startRabbit(): Promise<RabbitServer> {
     },
     // The Debian script runs the Erlang VM as its background child (and forwards SIGTERM to it):
     // freezing means stopping that child.
-    freeze() {
-      if (proc && !proc.exited()) for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGSTOP');
+    async freeze() {
+      if (proc && !proc.exited()) await freezeProcesses(processTree(proc.pid).slice(1));
     },
     thaw() {
-      if (proc && !proc.exited()) for (const pid of childPids(proc.pid)) process.kill(pid, 'SIGCONT');
+      if (proc && !proc.exited()) thawProcesses(processTree(proc.pid).slice(1));
     },
     async destroy() {
       await server.stop();
