@@ -118,7 +118,8 @@ export function openIncidentStore(opts: { dataDir: string; annotate: boolean }):
     get: db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?'),
     timeline: db.prepare<[number], TimelineRow>('SELECT * FROM timeline WHERE incident_id = ? ORDER BY seq'),
     open: db.prepare<[], IncidentRow>('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
-    openByRoot: db.prepare<[string], IncidentRow>("SELECT * FROM incidents WHERE source = 'auto' AND resolved_at IS NULL AND root_cause = ?"),
+    idOf: db.prepare<[number], { id: number }>('SELECT id FROM incidents WHERE id = ?'),
+    idByRoot: db.prepare<[string], { id: number }>("SELECT id FROM incidents WHERE source = 'auto' AND resolved_at IS NULL AND root_cause = ?"),
     openCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM incidents WHERE resolved_at IS NULL'),
     listAll: db.prepare<[number], IncidentRow>('SELECT * FROM incidents ORDER BY started_at DESC, id DESC LIMIT ?'),
     listOpen: db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY started_at DESC, id DESC LIMIT ?'),
@@ -160,11 +161,13 @@ export function openIncidentStore(opts: { dataDir: string; annotate: boolean }):
     if (row.resolved_at !== null) throw new IncidentStateError(`incident ${id} is resolved`);
     return row;
   };
-  const resolveRef = (ref: IncidentRef): IncidentRow | undefined =>
-    'id' in ref ? q.get.get(ref.id) : q.openByRoot.get(ref.root);
+  const resolveRef = (ref: IncidentRef): number | undefined =>
+    ('id' in ref ? q.idOf.get(ref.id) : q.idByRoot.get(ref.root))?.id;
 
   const applyTx = db.transaction((actions: readonly Action[], now: number): number[] => {
     const touched = new Set<number>();
+    // Member lists of incidents joined in this transaction, parsed once however many join.
+    const members = new Map<number, { components: string[]; blastRadius: string[]; tookDown: string[] }>();
     for (const a of actions) {
       if (a.type === 'open') {
         const info = q.insert.run({
@@ -176,35 +179,42 @@ export function openIncidentStore(opts: { dataDir: string; annotate: boolean }):
         touched.add(id);
         continue;
       }
-      const row = resolveRef(a.ref);
+      const id = resolveRef(a.ref);
       // Decisions are made on the open incidents read in this same synchronous call; a missing row
       // means a programming error, and throwing rolls the whole snapshot back.
-      if (!row) throw new Error(`incident action ${a.type} names no incident: ${JSON.stringify(a.ref)}`);
-      const inc = toIncident(row);
+      if (id === undefined) throw new Error(`incident action ${a.type} names no incident: ${JSON.stringify(a.ref)}`);
       switch (a.type) {
-        case 'join':
+        case 'join': {
+          let m = members.get(id);
+          if (!m) {
+            const inc = toIncident(q.get.get(id)!);
+            m = { components: [...inc.components], blastRadius: [...inc.blastRadius], tookDown: [...inc.tookDown] };
+            members.set(id, m);
+          }
+          m.components = [...new Set([...m.components, a.component, ...a.blastRadius])].sort();
+          m.blastRadius = [...new Set([...m.blastRadius, ...a.blastRadius])].sort();
+          m.tookDown = [...new Set([...m.tookDown, a.component])].sort();
           q.setMembers.run({
-            id: inc.id, at: now,
-            components: sortedJson([...inc.components, a.component, ...a.blastRadius]),
-            blast_radius: sortedJson([...inc.blastRadius, ...a.blastRadius]),
-            took_down: sortedJson([...inc.tookDown, a.component]),
+            id, at: now,
+            components: JSON.stringify(m.components), blast_radius: JSON.stringify(m.blastRadius), took_down: JSON.stringify(m.tookDown),
           });
-          if (a.entry) addEntry(inc.id, a.entry);
+          if (a.entry) addEntry(id, a.entry);
           break;
+        }
         case 'entry':
-          addEntry(inc.id, a.entry);
-          q.touch.run({ id: inc.id, at: now });
+          addEntry(id, a.entry);
+          q.touch.run({ id, at: now });
           break;
         case 'severity':
-          q.setSeverity.run({ id: inc.id, severity: a.severity, at: now });
-          addEntry(inc.id, a.entry);
+          q.setSeverity.run({ id, severity: a.severity, at: now });
+          addEntry(id, a.entry);
           break;
         case 'resolve':
-          q.resolve.run({ id: inc.id, at: a.at });
-          addEntry(inc.id, a.entry);
+          q.resolve.run({ id, at: a.at });
+          addEntry(id, a.entry);
           break;
       }
-      touched.add(inc.id);
+      touched.add(id);
     }
     for (const id of touched) changed(id, now);
     return [...touched];

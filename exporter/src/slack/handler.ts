@@ -99,6 +99,11 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
       throw new BadRequestError('body: expected application/x-www-form-urlencoded');
     }
     const form = new URLSearchParams(raw.toString('utf8'));
+    // Slack's periodic certificate check of the endpoint: acknowledge, run nothing.
+    if (form.get('ssl_check') === '1') {
+      res.status(200).end();
+      return;
+    }
     const user = form.get('user_name') || form.get('user_id') || 'slack';
     res.json(runSlackCommand(deps.service, form.get('text') ?? '', user, deps.now()));
   });
