@@ -4,6 +4,7 @@ import { loadConfigFile } from './config/load.js';
 import { ConfigError } from './config/errors.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { startService } from './app.js';
+import { addDemoCommand } from './demo/command.js';
 
 function listenArg(v: string): string {
   if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(v)) throw new InvalidArgumentError('expected HOST:PORT');
@@ -53,6 +54,8 @@ export function buildCli(): Command {
         process.exitCode = 1;
       }
     });
+
+  addDemoCommand(program, listenArg);
 
   return program;
 }

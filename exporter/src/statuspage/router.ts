@@ -17,9 +17,9 @@ import { latencyView, uptimeView } from './views.js';
 /** What the demo exposes to the page and the CLI; absent outside `statusgraph demo`. */
 export interface DemoControl {
   components(): readonly { readonly name: string; readonly failed: boolean; readonly broken: boolean }[];
-  /** Throws an Error naming the component when it is unknown. */
-  fail(name: string): void;
-  heal(name: string): void;
+  /** Rejects with an Error naming the component when it is unknown. */
+  fail(name: string): Promise<void>;
+  heal(name: string): Promise<void>;
 }
 
 export interface StatusPageDeps {
@@ -87,18 +87,17 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     router.get('/api/v1/demo', deps.auth.read, (_req, res) => {
       res.json({ components: demo.components() });
     });
-    const control = (action: 'fail' | 'heal') => (req: Request, res: Response) => {
+    const control = (action: 'fail' | 'heal') => async (req: Request, res: Response) => {
       const name = (req.body as { component?: unknown } | undefined)?.component;
       if (typeof name !== 'string' || name === '') {
         res.status(400).json({ error: 'component: a component name is required' });
         return;
       }
-      try {
-        demo[action](name);
-      } catch (err) {
-        res.status(404).json({ error: (err as Error).message });
+      if (!demo.components().some((c) => c.name === name)) {
+        res.status(404).json({ error: `unknown component "${name}"` });
         return;
       }
+      await demo[action](name);
       deps.logger.info({ event: `demo_${action}`, component: name }, `demo: ${action} ${name}`);
       res.json({ component: name, action, at: new Date().toISOString(), components: demo.components() });
     };

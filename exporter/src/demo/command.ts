@@ -1,0 +1,57 @@
+/** The `demo` CLI command: run the demo, or break/heal a component of the running one. */
+import { Command, InvalidArgumentError } from 'commander';
+import { DEMO_TOPOLOGY } from './topology.js';
+import { controlDemo, defaultDemoDir, startDemo } from './run.js';
+
+function intervalArg(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(v);
+  const ms = m ? Number(m[1]) * (m[2] === 's' ? 1_000 : 1) : NaN;
+  if (!(ms >= 500 && ms <= 60_000)) throw new InvalidArgumentError('expected a duration from 500ms to 60s, e.g. 2s');
+  return ms;
+}
+
+export function addDemoCommand(program: Command, listenArg: (v: string) => string): void {
+  program.command('demo')
+    .description('the self-contained demo: 14 simulated services, the exporter and the status page; "demo fail|heal <component>" breaks and heals one')
+    .argument('[action]', 'fail | heal (omit to run the demo)')
+    .argument('[component]', 'component to break or heal')
+    .option('--listen <addr>', 'HOST:PORT for the exporter and status page', listenArg, '127.0.0.1:9470')
+    .option('--data-dir <dir>', 'where the demo keeps its state, history and incidents', defaultDemoDir())
+    .option('--interval <duration>', 'probe interval', intervalArg, 2_000)
+    .action(async (action: string | undefined, component: string | undefined, o: { listen: string; dataDir: string; interval: number }) => {
+      if (action !== undefined) {
+        if (action !== 'fail' && action !== 'heal') throw new InvalidArgumentError(`unknown action "${action}": expected fail or heal`);
+        if (!component) {
+          process.stderr.write(`statusgraph demo ${action}: name a component: ${DEMO_TOPOLOGY.map((c) => c.name).join(', ')}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        try {
+          const r = await controlDemo(action, component, o.dataDir);
+          const failed = r.components.filter((c) => c.failed).map((c) => c.name);
+          process.stdout.write(`${action === 'fail' ? 'broke' : 'healed'} ${component}; failed now: ${failed.length ? failed.join(', ') : 'nothing'} (dependents follow within two intervals)\n`);
+        } catch (err) {
+          process.stderr.write(`statusgraph demo ${action}: ${(err as Error).message}\n`);
+          process.exitCode = 1;
+        }
+        return;
+      }
+      const demo = await startDemo({ listen: o.listen, dataDir: o.dataDir, intervalMs: o.interval });
+      process.stdout.write([
+        '',
+        `statusgraph demo: ${DEMO_TOPOLOGY.length} simulated components, probed every ${o.interval} ms`,
+        `  status page:  ${demo.url}/`,
+        `  write token:  ${demo.token}   (sign in on the page for the break/heal buttons and incident forms)`,
+        `  break one:    statusgraph demo fail postgresql-primary   (heal: statusgraph demo heal postgresql-primary)`,
+        `  data dir:     ${o.dataDir}`,
+        '',
+      ].join('\n') + '\n');
+      const shutdown = (signal: string) => {
+        process.stderr.write(`statusgraph demo: ${signal}, shutting down\n`);
+        setTimeout(() => process.exit(1), 10_000).unref();
+        demo.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+}
