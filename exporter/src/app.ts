@@ -12,6 +12,7 @@ import { MetricsRenderer } from './metrics/renderer.js';
 import { createAuth } from './http/auth.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, Redaction } from './log.js';
+import { scheduleReports, type ReportSchedule } from './reports/index.js';
 import express from 'express';
 import { createEventHub } from './http/events.js';
 import { componentsView } from './http/components-view.js';
@@ -97,6 +98,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     intervalSeconds: () => config.intervalMs / 1_000,
   });
 
+  const onReload: ((c: Config) => void)[] = [];
   let reloading: Promise<void> | undefined;
   const reload = async (): Promise<void> => {
     // Reloads are serialised: a second SIGHUP during a reload waits for the first.
@@ -122,6 +124,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       redaction.set(next.secrets);
       reloadOk = true;
       reloadAt = now() / 1_000;
+      for (const f of onReload) f(next);
       fresh.start();
       logger.info({ event: 'reload', components: next.components.length }, 'config reloaded');
     })();
@@ -156,12 +159,29 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   logger.info({ event: 'start', url, components: config.components.length, interval_ms: config.intervalMs }, `statusgraph listening on ${url}`);
   monitor.start();
 
+  // Reports run in the service when it knows both where to read and where to post.
+  let reports: ReportSchedule | undefined;
+  const scheduleFor = (c: Config) => {
+    reports?.stop();
+    reports = undefined;
+    if (!c.prometheus || !c.slack?.webhookUrl || (!c.reports.daily && !c.reports.weekly)) return;
+    reports = scheduleReports({
+      prometheusUrl: c.prometheus.url, webhookUrl: c.slack.webhookUrl, timezone: c.reports.timezone,
+      logger, daily: c.reports.daily, weekly: c.reports.weekly,
+    });
+    const next = reports.next();
+    logger.info({ event: 'reports_scheduled', daily: next.daily?.toISOString() ?? null, weekly: next.weekly?.toISOString() ?? null }, 'reports scheduled');
+  };
+  scheduleFor(config);
+  onReload.push(scheduleFor);
+
   return {
     url,
     config: () => config,
     snapshot: () => monitor.snapshot(),
     reload,
     async stop() {
+      reports?.stop();
       await monitor.stop();
       events.close();
       server.closeAllConnections();

@@ -5,6 +5,7 @@ import { ConfigError } from './config/errors.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { startService } from './app.js';
 import { addDemoCommand } from './demo/command.js';
+import { buildReport, postToSlack } from './reports/index.js';
 
 function listenArg(v: string): string {
   if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(v)) throw new InvalidArgumentError('expected HOST:PORT');
@@ -51,6 +52,38 @@ export function buildCli(): Command {
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  program.command('report')
+    .description('print the daily or weekly report (markdown) from Prometheus; --post sends it to Slack')
+    .argument('<kind>', 'daily or weekly')
+    .requiredOption('--prometheus <url>', 'Prometheus base URL, e.g. http://localhost:9090')
+    .option('--post', 'also send it to the Slack incoming webhook')
+    .option('--webhook-url <url>', 'Slack incoming webhook (default: $SLACK_WEBHOOK_URL)')
+    .option('--timezone <zone>', 'IANA time zone for the times in the report', 'UTC')
+    .option('--at <time>', 'end of the report window (ISO 8601); default now')
+    .action(async (kind: string, o: { prometheus: string; post?: boolean; webhookUrl?: string; timezone: string; at?: string }) => {
+      if (kind !== 'daily' && kind !== 'weekly') {
+        process.stderr.write(`statusgraph report: unknown report "${kind}" (expected daily or weekly)\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const webhook = o.webhookUrl ?? process.env.SLACK_WEBHOOK_URL;
+      if (o.post && !webhook) {
+        process.stderr.write('statusgraph report: --post needs --webhook-url or SLACK_WEBHOOK_URL\n');
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        const markdown = await buildReport(kind, { prometheusUrl: o.prometheus, timezone: o.timezone, ...(o.at ? { now: new Date(o.at) } : {}) });
+        process.stdout.write(markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+        if (o.post) await postToSlack(webhook!, markdown);
+      } catch (err) {
+        // The webhook URL is a secret: never echo it, whatever the error says.
+        const msg = String((err as Error).message ?? err).split(webhook ?? '\u0000').join('<redacted>');
+        process.stderr.write(`statusgraph report: ${msg}\n`);
         process.exitCode = 1;
       }
     });
