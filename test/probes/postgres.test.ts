@@ -106,6 +106,9 @@ describe('postgres probe', () => {
     const before = await count();
     for (let i = 0; i < 3; i++) expect((await p.run()).success).toBe(true);
     expect(await count()).toBe(before);
+    // close() (config reload, shutdown) gives the connection back.
+    await p.close();
+    await until('the probe connection to be gone', async () => (await count()) === before - 1, 5_000, 50);
   });
 
   it('a frozen server is a timeout within the deadline; after thaw the same probe passes', async () => {

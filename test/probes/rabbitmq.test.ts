@@ -85,6 +85,11 @@ describe('rabbitmq probe', () => {
     expect((await p.run()).reason).toBe('queue missing not found');
   });
 
+  it('with no queue configured, a channel round trip still proves the broker answers', async () => {
+    const o = await probe({ url: rabbit.url() }).run();
+    expect(o).toMatchObject({ success: true, measurements: [] });
+  });
+
   it('wrong password: "auth failed", and the passwords appear nowhere', async () => {
     const wrong = `wrong-${rabbit.password.slice(3)}x`;
     const p = probe({ url: rabbit.url({ password: wrong }), queues: [{ name: 'orders' }] });

@@ -99,6 +99,9 @@ describe('redis probe', () => {
     const before = await ours();
     for (let i = 0; i < 3; i++) expect((await p.run()).success).toBe(true);
     expect(await ours()).toEqual(before);
+    // close() (config reload, shutdown) gives the connection back.
+    await p.close();
+    await until('the probe connection to be gone', async () => (await ours()).length === before.length - 1, 5_000, 50);
   });
 
   it('server stopped: "refused"; restarted: the same probe reconnects', async () => {
