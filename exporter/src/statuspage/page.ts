@@ -38,6 +38,7 @@ export function renderLogin(opts: { error?: string; next?: string } = {}): strin
 <html lang="en" data-theme="dark"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Sign in · statusgraph</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="static/app.css">
 </head><body class="login">
 <main class="card login-card">

@@ -1,0 +1,211 @@
+/*
+ * Acceptance of the status page (issue 8) in headless Chromium against `statusgraph demo`:
+ * break postgresql-primary through the page's demo control, see it turn red and its dependents
+ * impacted within one interval without a reload, heal it and see the incident resolve; the
+ * page's transfer stays under 100 KB; manual incidents through the page's forms; the stale mark.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../support/exporter.js';
+import { startDemo, type RunningDemo } from './demo-process.js';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SCREENSHOT = path.join(REPO_ROOT, 'docs/statuspage.png');
+const PRIMARY = 'postgresql-primary';
+/** Everything downstream of postgresql-primary in the reference topology. */
+const DEPENDENTS = ['postgresql-replica', 'orders', 'payments', 'auth', 'api-gateway', 'frontend'];
+
+/** Bytes on the wire per request, as Chromium counts them (headers + encoded body). */
+class TransferMeter {
+  private readonly bytes = new Map<string, number>();
+  private readonly urls = new Map<string, string>();
+  constructor(cdp: CDPSession) {
+    cdp.on('Network.requestWillBeSent', (e) => { this.urls.set(e.requestId, e.request.url); });
+    // Only requests made since the last reset count (an old page's stream may still be closing).
+    // Streams (the SSE connection) never finish: count what they received so far.
+    cdp.on('Network.responseReceived', (e) => {
+      if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, (this.bytes.get(e.requestId) ?? 0) + e.response.encodedDataLength);
+    });
+    cdp.on('Network.dataReceived', (e) => {
+      if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, (this.bytes.get(e.requestId) ?? 0) + e.encodedDataLength);
+    });
+    // encodedDataLength at the end is the request's whole transfer: headers and encoded body.
+    cdp.on('Network.loadingFinished', (e) => { if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, e.encodedDataLength); });
+  }
+  private resetAt = Date.now();
+  reset(): void {
+    this.bytes.clear();
+    this.urls.clear();
+    this.resetAt = Date.now();
+  }
+  /** Bytes of requests to `pathname` since the reset, and the seconds elapsed. */
+  rateOf(pathname: string): { bytes: number; seconds: number } {
+    const bytes = [...this.bytes].filter(([id]) => new URL(this.urls.get(id) ?? 'about:blank').pathname === pathname).reduce((a, [, b]) => a + b, 0);
+    return { bytes, seconds: (Date.now() - this.resetAt) / 1000 };
+  }
+  total(): number {
+    return [...this.bytes.values()].reduce((a, b) => a + b, 0);
+  }
+  byUrl(): Record<string, number> {
+    return Object.fromEntries([...this.bytes].map(([id, b]) => [new URL(this.urls.get(id) ?? 'about:blank').pathname, b]));
+  }
+}
+
+const cardState = (page: Page, name: string) => page.getAttribute(`#grid article[data-component="${name}"]`, 'data-state');
+
+describe('status page on the demo', () => {
+  let demo: RunningDemo;
+  let browser: Browser;
+  let page: Page;
+  let meter: TransferMeter;
+
+  beforeAll(async () => {
+    demo = await startDemo(2_000);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    // A cold load: nothing from the sign-in page's visit may come from the cache.
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    meter = new TransferMeter(cdp);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+  });
+
+  it('refuses a wrong token at sign-in and accepts the demo token', async () => {
+    await page.goto(`${demo.url}/login`);
+    await page.fill('#token', 'not-the-token');
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'), page.click('button[type=submit]')]);
+    expect(await page.textContent('.error')).toBe('Invalid token.');
+    expect((await page.context().cookies()).some((c) => c.name === 'statusgraph_token')).toBe(false);
+
+    await page.fill('#token', demo.token);
+    await Promise.all([page.waitForURL(`${demo.url}/`), page.click('button[type=submit]')]);
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'statusgraph_token');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+  });
+
+  it('loads live, signed in, in under 100 KB over the wire', async () => {
+    meter.reset();
+    await page.goto(`${demo.url}/`);
+    await page.waitForSelector('body[data-stream="live"]');
+    await page.waitForSelector(`#grid article[data-component="${PRIMARY}"]`);
+    await page.waitForSelector(`#demo button[data-action="fail"][data-component="${PRIMARY}"]`);
+    await page.waitForSelector(`#graph g.node[data-component="${PRIMARY}"]`);
+    await page.waitForSelector('#uptime .uprow');
+    const total = meter.total();
+    const byUrl = meter.byUrl();
+    console.log(`page transfer until live and rendered: ${total} bytes`, byUrl);
+    expect(Object.keys(byUrl)).toEqual(expect.arrayContaining(['/', '/static/app.js', '/static/app.css', '/api/v1/components', '/api/v1/events']));
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThan(100 * 1024);
+  });
+
+  it('shows postgresql-primary red and its dependents impacted within one interval, without a reload', async () => {
+    await page.evaluate(() => { (window as unknown as { noReload: boolean }).noReload = true; });
+    expect(await cardState(page, PRIMARY)).toBe('operational');
+
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/demo/fail')),
+      page.click(`#demo button[data-action="fail"][data-component="${PRIMARY}"]`),
+    ]);
+    expect(response.status()).toBe(200);
+    const failedAt = Date.parse(((await response.json()) as { at: string }).at);
+
+    await page.waitForFunction(({ primary, dependents }) => {
+      const card = document.querySelector(`#grid article[data-component="${primary}"]`);
+      const node = document.querySelector(`#graph g.node[data-component="${primary}"]`);
+      return card?.getAttribute('data-state') === 'major_outage' && node?.getAttribute('data-state') === 'major_outage' &&
+        dependents.every((d) => document.querySelector(`#graph g.node[data-component="${d}"]`)?.getAttribute('data-impacted') === 'true' &&
+          document.querySelector(`#grid article[data-component="${d}"]`)?.getAttribute('data-impacted') === 'true');
+    }, { primary: PRIMARY, dependents: DEPENDENTS }, { timeout: 4 * demo.intervalMs });
+
+    // The page still holds the marker: it updated from the stream, not by reloading.
+    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+    // "Within one interval": the outage was detected by the first probe run after the break.
+    const comps = ((await (await fetch(`${demo.url}/api/v1/components`)).json()) as { components: { name: string; since: string; state: string }[] }).components;
+    const primary = comps.find((c) => c.name === PRIMARY)!;
+    expect(primary.state).toBe('major_outage');
+    const detectionMs = Date.parse(primary.since) - failedAt;
+    console.log(`break -> major_outage detected after ${detectionMs} ms (interval ${demo.intervalMs} ms)`);
+    expect(detectionMs).toBeGreaterThanOrEqual(0);
+    expect(detectionMs).toBeLessThanOrEqual(demo.intervalMs + 250);
+    // Unaffected parts of the graph stay clean.
+    expect(await page.getAttribute('#graph g.node[data-component="worker"]', 'data-impacted')).toBe('false');
+    expect(await page.getAttribute('#summary', 'data-state')).toBe('major_outage');
+  });
+
+  it('opens one incident for the root cause with the cascade in it; the screenshot shows it', async () => {
+    const incident = page.locator('#incidents article.incident.open').filter({ hasText: PRIMARY });
+    await incident.first().waitFor({ timeout: 4 * demo.intervalMs });
+    // The dependents' own probes fail too once the failure has reached them.
+    await page.waitForFunction((names) => names.every((n) => document.querySelector(`#grid article[data-component="${n}"]`)?.getAttribute('data-state') !== 'operational'),
+      ['orders', 'payments', 'api-gateway', 'frontend'], { timeout: 6 * demo.intervalMs });
+    await page.waitForFunction(() => (document.querySelector('#incidents article.incident.open')?.textContent ?? '').includes('frontend'), undefined, { timeout: 6 * demo.intervalMs });
+    expect(await page.locator('#incidents article.incident.open').count()).toBe(1);
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+  });
+
+  it('heals postgresql-primary and shows the incident resolved', async () => {
+    const id = await page.getAttribute('#incidents article.incident.open', 'data-id');
+    expect(id).toMatch(/^INC-\d+$/);
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/demo/heal') && r.status() === 200),
+      page.click(`#demo button[data-action="heal"][data-component="${PRIMARY}"]`),
+    ]);
+    await page.waitForSelector(`#incidents article.incident.resolved[data-id="${id}"]`, { timeout: 10 * demo.intervalMs });
+    expect(await cardState(page, PRIMARY)).toBe('operational');
+    expect(await page.locator('#incidents article.incident.open').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+    const stream = meter.rateOf('/api/v1/events');
+    console.log(`SSE stream since load: ${stream.bytes} bytes in ${stream.seconds.toFixed(1)} s (${Math.round(stream.bytes / stream.seconds)} B/s, uncompressed)`);
+  });
+
+  it('creates, updates and resolves a manual incident through the page forms', async () => {
+    await page.click('#incident-form summary');
+    await page.fill('#incident-form input[name="title"]', 'Checkout slow for some users');
+    await page.check('#incident-form input[name="components"][value="payments"]');
+    await page.selectOption('#incident-form select[name="severity"]', 'major');
+    await page.click('#incident-form button[type="submit"]');
+    const manual = page.locator('#incidents article.incident.open').filter({ hasText: 'Checkout slow for some users' });
+    await manual.waitFor();
+    const id = await manual.getAttribute('data-id');
+
+    await manual.locator('input[name="text"]').fill('Vendor confirmed a partial outage');
+    await manual.locator('select[name="status"]').selectOption('identified');
+    await manual.locator('form.update button').click();
+    await page.waitForSelector(`#incidents article[data-id="${id}"][data-status="identified"]`);
+    await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('Vendor confirmed a partial outage'),
+      `#incidents article[data-id="${id}"] .timeline`);
+
+    await page.locator(`#incidents article[data-id="${id}"] form.resolve button`).click();
+    await page.waitForSelector(`#incidents article.incident.resolved[data-id="${id}"]`);
+    const api = (await (await fetch(`${demo.url}/api/v1/incidents/${id}`)).json()) as { status: string; source: string };
+    expect(api).toMatchObject({ status: 'resolved', source: 'manual' });
+  });
+
+  it('breaks and heals from the command line too', async () => {
+    const r = await demo.cli('fail', 'redis-cache');
+    expect(r.code).toBe(0);
+    await page.waitForSelector('#grid article[data-component="redis-cache"][data-state="major_outage"]', { timeout: 4 * demo.intervalMs });
+    expect((await demo.cli('heal', 'redis-cache')).code).toBe(0);
+    await page.waitForSelector('#grid article[data-component="redis-cache"][data-state="operational"]', { timeout: 6 * demo.intervalMs });
+    const bad = await demo.cli('fail', 'no-such-thing');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('unknown component "no-such-thing"');
+  });
+
+  it('marks the page stale when the stream goes down', async () => {
+    expect(await page.getAttribute('body', 'data-stream')).toBe('live');
+    await demo.stop();
+    await page.waitForSelector('body[data-stream="stale"]');
+    expect(await page.textContent('#live')).toMatch(/stale/i);
+  });
+});
