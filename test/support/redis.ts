@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, until, waitForPort } from './ports.js';
 import { tempDir } from './tmp.js';
@@ -29,6 +31,7 @@ export async function startRedis(): Promise<RedisServer> {
   const dir = tempDir('sg-redis-');
   const port = await freePort();
   const password = `pw-${crypto.randomBytes(12).toString('hex')}`;
+  const confFile = path.join(dir.path, 'redis.conf');
   const clients: Redis[] = [];
   let proc: OwnedProcess | undefined;
   const url: RedisServer['url'] = (o = {}) => {
@@ -49,9 +52,11 @@ export async function startRedis(): Promise<RedisServer> {
     logs: () => proc?.output() ?? '',
     async start() {
       if (proc && !proc.exited()) return;
+      // The password goes in a private config file: command lines are visible to every local user.
+      fs.writeFileSync(confFile, `requirepass ${password}\n`, { mode: 0o600 });
       proc = startProcess(REDIS_SERVER, [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--save', '', '--appendonly', 'no',
-        '--daemonize', 'no', '--protected-mode', 'no', '--requirepass', password, '--loglevel', 'warning',
+        confFile, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path, '--save', '', '--appendonly', 'no',
+        '--daemonize', 'no', '--protected-mode', 'no', '--loglevel', 'warning',
       ], { cwd: dir.path });
       const p = proc;
       await Promise.race([
