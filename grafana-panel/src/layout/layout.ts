@@ -172,49 +172,68 @@ export function layoutGraph(
   }
 
   const rankOf = (it: Item) => (o.groupByTier ? (tierRank.get(it.tier) ?? 0) : 0);
-  let layers = initialOrder(items, layerCount, nodes.length);
+  // Typed arrays indexed by item key: the sweeps below run tens of thousands of comparisons.
+  const rank = Int32Array.from(items, rankOf);
   const pos = new Float64Array(items.length);
-  const setPositions = (ls: number[][]) => ls.forEach((l) => l.forEach((k, i) => { pos[k] = i; }));
-  const sortLayer = (layer: number[], neighbours: (it: Item) => number[]) => {
-    const bary = new Map<number, number>();
+  const bary = new Float64Array(items.length);
+  const setPositions = (ls: number[][]) => {
+    for (const l of ls) for (let i = 0; i < l.length; i++) pos[l[i] as number] = i;
+  };
+  const byRankThen = (key: Float64Array) => (a: number, b: number) =>
+    (rank[a] as number) - (rank[b] as number) || (key[a] as number) - (key[b] as number) || (pos[a] as number) - (pos[b] as number);
+  const byBary = byRankThen(bary);
+  const sortLayer = (layer: number[], useUp: boolean) => {
     for (const k of layer) {
-      const ns = neighbours(items[k] as Item);
-      bary.set(k, ns.length === 0 ? (pos[k] as number) : ns.reduce((s, n) => s + (pos[n] as number), 0) / ns.length);
+      const it = items[k] as Item;
+      const ns = useUp ? it.up : it.down;
+      let sum = 0;
+      for (const n of ns) sum += pos[n] as number;
+      bary[k] = ns.length === 0 ? (pos[k] as number) : sum / ns.length;
     }
-    const sorted = [...layer].sort((a, b) =>
-      rankOf(items[a] as Item) - rankOf(items[b] as Item) ||
-      (bary.get(a) as number) - (bary.get(b) as number) ||
-      (pos[a] as number) - (pos[b] as number));
-    sorted.forEach((k, i) => { pos[k] = i; });
-    return sorted;
+    layer.sort(byBary);
+    for (let i = 0; i < layer.length; i++) pos[layer[i] as number] = i;
   };
 
   // Tier groups first when grouping; inside a group, keep the DFS order. Sweeps start twice, from
   // that order and its mirror, because barycenters settle in whichever local optimum is nearest.
-  const grouped = layers.map((l) => {
-    const dfs = new Map(l.map((k, i) => [k, i]));
-    return [...l].sort((a, b) => rankOf(items[a] as Item) - rankOf(items[b] as Item) || (dfs.get(a) as number) - (dfs.get(b) as number));
+  // A start stops after two sweeps that found nothing better. Transposing costs degree² per
+  // neighbour pair, so on large graphs it runs once on the final order instead of every sweep.
+  const transposeEachSweep = items.length <= 1500;
+  const layersInitial = initialOrder(items, layerCount, nodes.length);
+  const startKey = new Float64Array(items.length);
+  const startFrom = (mirror: boolean) => layersInitial.map((l) => {
+    l.forEach((k, i) => { startKey[k] = mirror ? -i : i; });
+    return [...l].sort((a, b) => (rank[a] as number) - (rank[b] as number) || (startKey[a] as number) - (startKey[b] as number));
   });
-  const mirrored = grouped.map((l) => {
-    const rev = [...l].reverse();
-    const r = new Map(rev.map((k, i) => [k, i]));
-    return rev.sort((a, b) => rankOf(items[a] as Item) - rankOf(items[b] as Item) || (r.get(a) as number) - (r.get(b) as number));
-  });
-  let best = grouped.map((l) => [...l]);
+  let layers = startFrom(false);
+  let best = layers.map((l) => [...l]);
   setPositions(best);
   let bestCrossings = countAllCrossings(best, items, pos);
-  for (const startOrder of [grouped, mirrored]) {
-    layers = startOrder.map((l) => [...l]);
+  for (const mirror of [false, true]) {
+    layers = startFrom(mirror);
     setPositions(layers);
-    for (let s = 0; s < o.sweeps && bestCrossings > 0; s++) {
-      for (let l = 1; l < layers.length; l++) layers[l] = sortLayer(layers[l] as number[], (it) => it.up);
-      for (let l = layers.length - 2; l >= 0; l--) layers[l] = sortLayer(layers[l] as number[], (it) => it.down);
-      transpose(layers, items, pos, rankOf);
+    for (let s = 0, stale = 0; s < o.sweeps && bestCrossings > 0 && stale < 2; s++) {
+      for (let l = 1; l < layers.length; l++) sortLayer(layers[l] as number[], true);
+      for (let l = layers.length - 2; l >= 0; l--) sortLayer(layers[l] as number[], false);
+      if (transposeEachSweep) transpose(layers, items, pos, rank);
       const c = countAllCrossings(layers, items, pos);
       if (c < bestCrossings) {
+        stale = 0;
         bestCrossings = c;
         best = layers.map((l) => [...l]);
+      } else {
+        stale++;
       }
+    }
+  }
+  if (!transposeEachSweep && bestCrossings > 0) {
+    layers = best.map((l) => [...l]);
+    setPositions(layers);
+    transpose(layers, items, pos, rank);
+    const c = countAllCrossings(layers, items, pos);
+    if (c < bestCrossings) {
+      bestCrossings = c;
+      best = layers;
     }
   }
   layers = best;
@@ -454,21 +473,23 @@ function initialOrder(items: Item[], layerCount: number, realCount: number): num
  * Swaps neighbours in a layer while that removes crossings with both adjacent layers (the
  * "transpose" step of dot): barycenters alone get stuck on ties and symmetric shapes.
  */
-function transpose(layers: number[][], items: Item[], pos: Float64Array, rankOf: (it: Item) => number): void {
-  const pairCrossings = (u: number, v: number, ns: (it: Item) => number[]) => {
+function transpose(layers: number[][], items: Item[], pos: Float64Array, rank: Int32Array): void {
+  const pairCrossings = (as: number[], bs: number[]) => {
     let c = 0;
-    for (const a of ns(items[u] as Item)) for (const b of ns(items[v] as Item)) if ((pos[a] as number) > (pos[b] as number)) c++;
+    for (const a of as) for (const b of bs) if ((pos[a] as number) > (pos[b] as number)) c++;
     return c;
   };
-  const cost = (u: number, v: number) => pairCrossings(u, v, (it) => it.up) + pairCrossings(u, v, (it) => it.down);
-  for (let round = 0, improved = true; improved && round < 8; round++) {
+  const cost = (u: Item, v: Item) => pairCrossings(u.up, v.up) + pairCrossings(u.down, v.down);
+  for (let round = 0, improved = true; improved && round < 4; round++) {
     improved = false;
     for (const layer of layers) {
       for (let i = 0; i + 1 < layer.length; i++) {
         const u = layer[i] as number;
         const v = layer[i + 1] as number;
-        if (rankOf(items[u] as Item) !== rankOf(items[v] as Item)) continue;
-        if (cost(v, u) < cost(u, v)) {
+        if (rank[u] !== rank[v]) continue;
+        const iu = items[u] as Item;
+        const iv = items[v] as Item;
+        if (cost(iv, iu) < cost(iu, iv)) {
           layer[i] = v;
           layer[i + 1] = u;
           pos[v] = i;
@@ -483,28 +504,33 @@ function transpose(layers: number[][], items: Item[], pos: Float64Array, rankOf:
 function countAllCrossings(layers: number[][], items: Item[], pos: Float64Array): number {
   let total = 0;
   for (let l = 0; l + 1 < layers.length; l++) {
-    const pairs: [number, number][] = [];
+    const lowerSize = (layers[l + 1] as number[]).length;
+    let m = 0;
+    for (const k of layers[l] as number[]) m += (items[k] as Item).down.length;
+    // Each segment packed into one number (upper position major, lower minor) so a typed-array
+    // sort orders them without allocating a pair per segment.
+    const packed = new Float64Array(m);
+    let i = 0;
     for (const k of layers[l] as number[]) {
-      for (const d of (items[k] as Item).down) pairs.push([pos[k] as number, pos[d] as number]);
+      for (const d of (items[k] as Item).down) packed[i++] = (pos[k] as number) * lowerSize + (pos[d] as number);
     }
-    total += countInversions(pairs, (layers[l + 1] as number[]).length);
+    packed.sort();
+    total += countInversions(packed, lowerSize);
   }
   return total;
 }
 
-/** Crossings between two layers: inversions of the lower ends, sorted by upper end (Fenwick tree). */
-function countInversions(pairs: [number, number][], lowerSize: number): number {
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+/** Crossings between two layers: inversions of the lower ends in upper-end order (Fenwick tree). */
+function countInversions(packed: Float64Array, lowerSize: number): number {
   const tree = new Int32Array(lowerSize + 1);
   let count = 0;
-  let inserted = 0;
-  for (const [, lower] of pairs) {
-    // Edges already inserted whose lower end is strictly greater cross this one.
+  for (let n = 0; n < packed.length; n++) {
+    const lower = (packed[n] as number) % lowerSize;
+    // Segments already inserted whose lower end is strictly greater cross this one.
     let le = 0;
     for (let i = lower + 1; i > 0; i -= i & -i) le += tree[i] as number;
-    count += inserted - le;
+    count += n - le;
     for (let i = lower + 1; i <= lowerSize; i += i & -i) tree[i] = (tree[i] as number) + 1;
-    inserted++;
   }
   return count;
 }
