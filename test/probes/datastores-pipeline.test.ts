@@ -7,7 +7,9 @@ import { startRedis, type RedisServer } from '../support/redis.js';
 import { startStatuspageServer, type StatuspageServer } from '../support/statuspage-server.js';
 
 // Acceptance 3 to 6 through the running exporter, against real Redis, RabbitMQ and PostgreSQL
-// and a vendor status page: states, reasons, metrics, and no password anywhere.
+// and a vendor status page: states, reasons, metrics, and no password anywhere. The datastore
+// probes have a configured baseline, so a latency blip on a loaded test machine cannot pass for
+// the degraded states under test.
 let pg: PostgresCluster;
 let redis: RedisServer;
 let rabbit: RabbitServer;
@@ -44,16 +46,17 @@ timeout: 800ms
 components:
   - name: postgresql
     tier: infrastructure
-    probes: [{ kind: postgres, dsn: "\${PG_DSN}" }]
+    probes: [{ kind: postgres, dsn: "\${PG_DSN}", baseline: 1s }]
   - name: redis-cache
     tier: infrastructure
-    probes: [{ kind: redis, url: "\${REDIS_URL}", max_memory_ratio: 0.9 }]
+    probes: [{ kind: redis, url: "\${REDIS_URL}", max_memory_ratio: 0.9, baseline: 1s }]
   - name: rabbitmq
     tier: infrastructure
     probes:
       - kind: rabbitmq
         url: \${AMQP_URL}
         queues: [{ name: orders, max_depth: 5 }]
+        baseline: 1s
   - name: postgresql-wrong-password
     tier: infrastructure
     probes: [{ kind: postgres, dsn: "\${PG_BAD_DSN}" }]

@@ -6,6 +6,7 @@ import { HttpTarget } from '../support/targets.js';
 
 // Acceptance 1 and 2 through the running exporter: replica lag -> degraded with the lag in
 // /metrics, and a stopped primary -> major outage with the replica and dependents impacted.
+// Configured baselines keep latency blips on a loaded machine out of the degraded state under test.
 let cluster: PostgresCluster;
 let orders: HttpTarget;
 let billing: HttpTarget;
@@ -30,6 +31,7 @@ components:
     probes:
       - kind: postgres
         dsn: \${PG_PRIMARY_DSN}
+        baseline: 1s
   - name: postgresql-replica
     tier: infrastructure
     depends_on: [postgresql-primary]
@@ -37,6 +39,7 @@ components:
       - kind: postgres
         dsn: \${PG_REPLICA_DSN}
         max_replication_lag: 2s
+        baseline: 1s
   - name: orders
     tier: service
     depends_on: [postgresql-primary]
