@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addSample, addToDay, availabilityOf, byTier, daySlots, headline, mergeSnapshot, orderIncidents, sparkline, upsertIncident,
+  type ComponentView, type DayRow, type IncidentView, type Series,
+} from '../../static/src/model.js';
+
+const comp = (name: string, over: Partial<ComponentView> = {}): ComponentView => ({
+  name, displayName: name, tier: 'service', state: 'operational', since: '2026-11-21T00:00:00Z', reason: null,
+  maintenance: false, impacted: false, rootCauses: [], dependsOn: [], ...over,
+});
+
+const inc = (id: string, startedAt: string, resolvedAt: string | null): IncidentView => ({
+  id, title: id, source: 'auto', status: resolvedAt ? 'resolved' : 'investigating', severity: 'major', rootCause: null,
+  components: [], blastRadius: [], startedAt, resolvedAt, durationSeconds: null, updatedAt: startedAt,
+});
+
+describe('page model', () => {
+  it('headline names the root cause and counts the impacted', () => {
+    const h = headline([
+      comp('db', { tier: 'infrastructure', state: 'major_outage' }),
+      comp('orders', { state: 'major_outage', impacted: true, rootCauses: ['db'] }),
+      comp('auth', { impacted: true, rootCauses: ['db'] }),
+      comp('worker'),
+    ]);
+    expect(h.state).toBe('major_outage');
+    expect(h.roots).toEqual(['db']);
+    expect(h.text).toBe('2 of 4 components with issues · root cause: db · 2 impacted downstream');
+    expect(headline([comp('a'), comp('b')]).text).toBe('All systems operational');
+  });
+
+  it('groups by tier in the contract order, worst first', () => {
+    const t = byTier([comp('s3', { tier: 'third-party' }), comp('a'), comp('b', { state: 'degraded' }), comp('db', { tier: 'infrastructure' })]);
+    expect(t.map((x) => x.tier)).toEqual(['service', 'infrastructure', 'third-party']);
+    expect(t[0]!.components.map((c) => c.name)).toEqual(['b', 'a']);
+  });
+
+  it('merges a stream snapshot over the loaded view, keeping probes and runbook the stream lacks', () => {
+    const before = [comp('a', { runbook: 'https://wiki/a', probes: [{ name: 'http', kind: 'http', success: true, durationSeconds: 0.1, checkedAt: 'x', error: null }] })];
+    const after = mergeSnapshot(before, { seq: 2, at: 'now', components: [comp('a', { state: 'major_outage' }), comp('b')] });
+    expect(after.map((c) => [c.name, c.state, c.runbook, c.probes?.length])).toEqual([['a', 'major_outage', 'https://wiki/a', 1], ['b', 'operational', null, 0]]);
+  });
+
+  it('orders incidents open first, then by recency; upsert keeps a loaded timeline', () => {
+    const list = [inc('INC-1', '2026-11-01T00:00:00Z', '2026-11-01T01:00:00Z'), inc('INC-2', '2026-11-02T00:00:00Z', null),
+      inc('INC-3', '2026-11-03T00:00:00Z', '2026-11-03T00:10:00Z'), inc('INC-4', '2026-11-04T00:00:00Z', null)];
+    expect(orderIncidents(list).map((i) => i.id)).toEqual(['INC-4', 'INC-2', 'INC-3', 'INC-1']);
+    const withTimeline = upsertIncident(list, { ...list[1]!, timeline: [{ at: 'x', kind: 'opened', author: 'a', text: 't' }] });
+    const updated = upsertIncident(withTimeline, { ...list[1]!, status: 'identified' });
+    expect(updated.find((i) => i.id === 'INC-2')).toMatchObject({ status: 'identified', timeline: [{ text: 't' }] });
+    expect(upsertIncident(list, inc('INC-9', '2026-11-09T00:00:00Z', null))[0]!.id).toBe('INC-9');
+  });
+
+  it('fills 90 day slots with no-data days and the worst state of each day', () => {
+    const end = Date.UTC(2026, 10, 21, 12);
+    const rows: DayRow[] = [['2026-11-20', 100, 90, 0, 0, 10], ['2026-11-21', 50, 40, 10, 0, 0]];
+    const slots = daySlots(rows, end, 90);
+    expect(slots).toHaveLength(90);
+    expect(slots[89]).toEqual({ day: '2026-11-21', worst: 'degraded', availability: 1 });
+    expect(slots[88]).toEqual({ day: '2026-11-20', worst: 'major_outage', availability: 0.9 });
+    expect(slots[0]).toEqual({ day: '2026-08-24', worst: null, availability: null });
+    expect(availabilityOf(rows)).toBeCloseTo(140 / 150);
+  });
+
+  it('extends today with live time in the state shown', () => {
+    const at = Date.UTC(2026, 10, 21, 12);
+    const rows = addToDay([['2026-11-21', 10, 10, 0, 0, 0]], at, 'major_outage', 5);
+    expect(rows).toEqual([['2026-11-21', 15, 10, 0, 0, 5]]);
+    expect(addToDay([], at, 'operational', 2)).toEqual([['2026-11-21', 2, 2, 0, 0, 0]]);
+  });
+
+  it('adds live samples to the latency series, averaging within a bucket and dropping repeats', () => {
+    const s: Series = { widthMs: 1000, buckets: [], counts: new Map(), lastCheckedAt: 0 };
+    addSample(s, 10_100, 0.1);
+    addSample(s, 10_500, 0.3);
+    addSample(s, 10_500, 9); // the same result again: ignored
+    addSample(s, 11_200, null);
+    expect(s.buckets).toEqual([[10_000, 0.2, 0.3, 0], [11_000, null, null, 1]]);
+    addSample(s, 10_000 + 86_400_000 + 5_000, 0.5);
+    expect(s.buckets.map((b) => b[0])).toEqual([86_415_000]);
+  });
+
+  it('draws a sparkline scaled to its box, with gaps and failure marks', () => {
+    const sp = sparkline([[0, 0.1, 0.1, 0], [1000, 0.2, 0.2, 0], [2000, null, null, 2], [3000, 0.2, 0.2, 0]], 30, 10);
+    expect(sp.path).toBe('M0.0 5.0L10.0 1.0M30.0 1.0');
+    expect(sp.failures).toEqual([20]);
+    expect(sp.max).toBe(0.2);
+    expect(sp.last).toBe(0.2);
+    expect(sparkline([], 30, 10).path).toBe('');
+  });
+});
