@@ -16,7 +16,7 @@ case "${1:-}" in
   deps)
     [ "$#" -eq 1 ] || usage
     # --include-workspace-root=false: the root's devDependencies are the test tools, not the exporter's.
-    npm ci --workspace exporter --include-workspace-root=false --no-audit --no-fund
+    npm ci --workspace exporter --include-workspace-root=false --prefer-offline --no-audit --no-fund
     ;;
   build)
     [ "$#" -eq 2 ] || usage
