@@ -68,8 +68,13 @@ export class Monitor {
   private readonly listeners: SnapshotListener[] = [];
   private readonly pendingChanges: Omit<StateChange, 'rootCauses'>[] = [];
   private readonly publishDelayMs: number;
+  private readonly refreshDelayMs: number;
   private timer?: NodeJS.Timeout;
   private publishTimer?: NodeJS.Timeout;
+  private publishDueAt = 0;
+  /** Bumped whenever a component's own state changes: impact is recomputed only then. */
+  private stateEpoch = 0;
+  private impact?: { epoch: number; byName: ReturnType<typeof computeImpact> };
   private stopped = false;
   private startedAt = 0;
   private pointer = 0;
@@ -84,6 +89,10 @@ export class Monitor {
     const { config } = deps;
     this.limit = pLimit(config.maxConcurrency);
     this.publishDelayMs = Math.min(500, Math.max(25, config.intervalMs / 100));
+    // Every snapshot costs O(components) in each consumer (SSE, incidents, history, /metrics), so
+    // results that change nothing visible but numbers are batched: ten snapshots per interval
+    // instead of one per publish window. Anything that changes a state is published at once.
+    this.refreshDelayMs = Math.min(5_000, Math.max(this.publishDelayMs, config.intervalMs / 10));
     this.edges = new Map(config.components.map((c) => [c.name, c.dependsOn]));
     this.dependents = transitiveDependents(this.edges);
     const n = config.components.length;
@@ -200,7 +209,8 @@ export class Monitor {
     this.cycles.delete(k);
     this.lastCycleSeconds = (performance.now() - c.start) / 1_000;
     this.cyclesCompleted++;
-    this.schedulePublish();
+    // The first complete cycle is readiness: show it promptly; later ones only update a number.
+    this.schedulePublish(this.cyclesCompleted === 1);
   }
 
   private async runRound(rt: ComponentRuntime): Promise<void> {
@@ -210,7 +220,9 @@ export class Monitor {
     })));
     if (this.stopped) return;
     const verdicts: ProbeVerdict[] = [];
+    let flipped = !rt.checked;
     for (const { p, outcome, at } of results) {
+      if (p.last?.success !== outcome.success) flipped = true;
       // The baseline in use is the one before this sample: a slow sample must not excuse itself.
       const baselineSeconds = p.config.baselineSeconds ?? p.baseline.value();
       if (outcome.success && !outcome.inconclusive && p.config.baselineSeconds === undefined) p.baseline.add(outcome.durationSeconds);
@@ -232,7 +244,9 @@ export class Monitor {
     }
     const raw = classifyRound(verdicts);
     const before = rt.hysteresis.state;
+    const reasonBefore = rt.reason;
     rt.hysteresis = applyHysteresis(rt.hysteresis, raw.state, rt.config.failAfter, rt.config.recoverAfter);
+    if (rt.maintenance !== raw.maintenance) flipped = true;
     rt.maintenance = raw.maintenance;
     rt.checked = true;
     rt.version++;
@@ -240,6 +254,8 @@ export class Monitor {
       const at = this.deps.now();
       rt.since = at;
       rt.stateChanges++;
+      this.stateEpoch++;
+      flipped = true;
       this.pendingChanges.push({ component: rt.config.name, from: before, to: rt.hysteresis.state, ...(raw.reason !== undefined ? { reason: raw.reason } : {}), at });
     }
     // The reason follows the state shown, not a raw round that hysteresis has not accepted yet.
@@ -247,15 +263,26 @@ export class Monitor {
       if (raw.reason !== undefined) rt.reason = raw.reason;
       else delete rt.reason;
     }
-    this.schedulePublish();
+    this.schedulePublish(flipped || rt.reason !== reasonBefore);
   }
 
-  private schedulePublish(): void {
-    if (this.publishTimer || this.stopped) return;
+  /**
+   * Urgent: a state, a probe's success, a reason or maintenance changed, so alerts and incidents
+   * must see it within the publish window. Otherwise only latencies moved: the refresh will do.
+   */
+  private schedulePublish(urgent: boolean): void {
+    if (this.stopped) return;
+    const delay = urgent ? this.publishDelayMs : this.refreshDelayMs;
+    const due = performance.now() + delay;
+    if (this.publishTimer) {
+      if (due >= this.publishDueAt) return;
+      clearTimeout(this.publishTimer);
+    }
+    this.publishDueAt = due;
     this.publishTimer = setTimeout(() => {
       this.publishTimer = undefined;
       this.publish();
-    }, this.publishDelayMs);
+    }, delay);
   }
 
   private publish(): void {
@@ -281,8 +308,11 @@ export class Monitor {
   }
 
   private build(): Snapshot {
-    const state = new Map<string, State>(this.runtimes.map((rt) => [rt.config.name, rt.hysteresis.state]));
-    const impact = computeImpact(this.edges, (n) => isUnhealthy(state.get(n) ?? 'operational'));
+    if (this.impact?.epoch !== this.stateEpoch) {
+      const state = new Map<string, State>(this.runtimes.map((rt) => [rt.config.name, rt.hysteresis.state]));
+      this.impact = { epoch: this.stateEpoch, byName: computeImpact(this.edges, (n) => isUnhealthy(state.get(n) ?? 'operational')) };
+    }
+    const impact = this.impact.byName;
     const components: ComponentStatus[] = this.runtimes.map((rt) => {
       const imp = impact.get(rt.config.name)!;
       const impactKey = imp.rootCauses.join(',');
