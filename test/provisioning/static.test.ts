@@ -202,7 +202,16 @@ describe('docker-compose.yml', () => {
     expect(bindMounts(prom).map((m) => m.host)).toContain('./provisioning/prometheus');
     const retention = prom.command.find((c: string) => c.startsWith('--storage.tsdb.retention.time='));
     expect(Number(/=(\d+)d$/.exec(retention)![1])).toBeGreaterThanOrEqual(90);
-    expect(bindMounts(compose.services.alertmanager).map((m) => m.host)).toContain('./alertmanager');
+    const am = compose.services.alertmanager;
+    expect(bindMounts(am)).toEqual(expect.arrayContaining([
+      { host: './alertmanager/alertmanager.yml', container: '/etc/alertmanager/alertmanager.yml' },
+      { host: './alertmanager/templates', container: '/etc/alertmanager/templates' },
+    ]));
+    // The webhook file alertmanager.yml reads is written at start, on a memory-only mount.
+    const urlFile = parse(fs.readFileSync(repoPath('alertmanager/alertmanager.yml'), 'utf8')).global.slack_api_url_file as string;
+    expect(am.command.join('\n')).toContain(`> ${urlFile}`);
+    expect(am.tmpfs).toContain(path.dirname(urlFile));
+    expect(am.environment).toHaveProperty('SLACK_WEBHOOK_URL');
   });
 
   it('loads the panel plugin unsigned, under its own id', () => {
