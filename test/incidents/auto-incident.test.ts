@@ -158,6 +158,19 @@ components:
     expect(grafana.violations()).toEqual([]);
   });
 
+  it('root and dependents failing at the same moment still make one incident, keyed by the root', async () => {
+    await Promise.all([db.down(), api.down(), web.down()]);
+    const inc = await until('a second incident with everything down', async () => {
+      const open = (await list()).filter((i) => i.status !== 'resolved');
+      return open.length && open[0]!.tookDown.length === 3 ? open[0] : undefined;
+    }, 15_000);
+    const seen = await cycles();
+    await until('two more probe cycles', async () => (await cycles()) >= seen + 2, 15_000);
+    const open = (await list()).filter((i) => i.status !== 'resolved');
+    expect(open.map((i) => [i.id, i.rootCause, i.tookDown])).toEqual([[inc.id, 'db', ['api', 'db', 'web']]]);
+    expect(inc.id).not.toBe(incidentId);
+  });
+
   it('the summary contains every timeline entry, in order', async () => {
     const inc = await one(incidentId);
     const r = await fetch(`${exp.url}/api/v1/incidents/${incidentId}/summary`, { headers: auth });

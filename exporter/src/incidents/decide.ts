@@ -38,8 +38,12 @@ function severityFor(root: ComponentStatus | undefined): Severity {
   return root?.state === 'major_outage' ? 'critical' : 'major';
 }
 
-function changeText(c: StateChange): string {
-  return `${c.component}: ${STATE_LABELS[c.from]} → ${STATE_LABELS[c.to]}${c.reason ? ` (${c.reason})` : ''}`;
+function changeText(c: StateChange, firstSight: boolean): string {
+  const reason = c.reason ? ` (${c.reason})` : '';
+  // After a start the monitor begins from operational: "operational → major" would claim a
+  // transition nobody saw, so say what is known.
+  if (firstSight) return `${c.component}: ${STATE_LABELS[c.to]} at the first check after statusgraph started${reason}`;
+  return `${c.component}: ${STATE_LABELS[c.from]} → ${STATE_LABELS[c.to]}${reason}`;
 }
 
 /** A component counts as recovered once it is out of partial and major outage (after its own hysteresis). */
@@ -49,19 +53,47 @@ function recovered(s: ComponentStatus | undefined): boolean {
   return s.checked && !isUnhealthy(s.state);
 }
 
-/** A component is settled when it and every component it depends on, transitively, have been probed. */
-function settled(snapshot: Snapshot): (name: string) => boolean {
-  const memo = new Map<string, boolean>();
-  const visit = (name: string): boolean => {
-    const known = memo.get(name);
-    if (known !== undefined) return known;
-    memo.set(name, false); // cycles are refused at load; this only guards hand-built graphs
-    const c = snapshot.byName.get(name);
-    const ok = c !== undefined && c.checked && c.dependsOn.every(visit);
-    memo.set(name, ok);
-    return ok;
+/** Epoch ms of a component's last completed probe round (its oldest probe result), if any. */
+function lastRound(c: ComponentStatus): number | undefined {
+  if (c.probes.length === 0) return undefined;
+  return Math.min(...c.probes.map((p) => p.checkedAt));
+}
+
+/** Every component `name` depends on, directly or transitively. */
+function upstream(snapshot: Snapshot, name: string): ComponentStatus[] {
+  const seen = new Set<string>();
+  const out: ComponentStatus[] = [];
+  const queue = [...(snapshot.byName.get(name)?.dependsOn ?? [])];
+  while (queue.length) {
+    const n = queue.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const c = snapshot.byName.get(n);
+    if (c) {
+      out.push(c);
+      queue.push(...c.dependsOn);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether the engine may act on a component's state yet. Components are probed in separate
+ * rounds, so when a dependent fails first its dependencies' results may predate the failure: its
+ * root cause is only known once each dependency has been probed since (within one interval). Until
+ * then a dependent would look like its own root cause and open a second incident for one outage.
+ * The same holds at start, before a dependency has been probed at all.
+ */
+function decidable(snapshot: Snapshot): (c: ComponentStatus) => boolean {
+  return (c) => {
+    if (!c.checked) return false;
+    const deps = upstream(snapshot, c.name);
+    if (c.state !== 'major_outage') return deps.every((d) => d.checked);
+    return deps.every((d) => {
+      const t = d.checked ? lastRound(d) : undefined;
+      return t !== undefined && t >= c.since;
+    });
   };
-  return visit;
 }
 
 export function decide({ open, snapshot, changes, previous }: DecideInput): DecideOutput {
@@ -81,11 +113,9 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
 
   // Components entering major outage, derived from the snapshot rather than from `changes` alone:
   // after a restart `previous` is empty, so whatever is down re-attaches to its stored incident.
-  // Only settled components count: until every dependency has been probed, a dependent's root
-  // cause is unknown and it would wrongly look like its own root.
-  const isSettled = settled(snapshot);
+  const ready = decidable(snapshot);
   const entered = snapshot.components
-    .filter((c) => isSettled(c.name) && c.state === 'major_outage' && previous.get(c.name) !== 'major_outage')
+    .filter((c) => ready(c) && c.state === 'major_outage' && previous.get(c.name) !== 'major_outage')
     // Roots first, so a dependent going down in the same cycle joins its root's new incident.
     .sort((a, b) => a.rootCauses.length - b.rootCauses.length);
 
@@ -157,11 +187,15 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
   }
 
   for (const ch of changes) {
+    const firstSight = !previous.has(ch.component);
     for (const w of working) {
       if (!w.components.has(ch.component)) continue;
       actions.push({
         type: 'entry', ref: w.ref,
-        entry: { at: ch.at, kind: 'state_change', author: SYSTEM_AUTHOR, component: ch.component, from: ch.from, to: ch.to, text: changeText(ch) },
+        entry: {
+          at: ch.at, kind: 'state_change', author: SYSTEM_AUTHOR, component: ch.component,
+          ...(firstSight ? {} : { from: ch.from }), to: ch.to, text: changeText(ch, firstSight),
+        },
       });
     }
   }
@@ -180,6 +214,7 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
   }
 
   const states = new Map(previous);
-  for (const c of snapshot.components) if (isSettled(c.name)) states.set(c.name, c.state);
+  // A component not decidable yet keeps its old entry, so it is looked at again next snapshot.
+  for (const c of snapshot.components) if (ready(c)) states.set(c.name, c.state);
   return { actions, states };
 }

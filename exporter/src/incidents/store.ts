@@ -116,7 +116,9 @@ export function openIncidentStore(opts: { dataDir: string; annotate: boolean }):
 
   const q = {
     get: db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?'),
-    timeline: db.prepare<[number], TimelineRow>('SELECT * FROM timeline WHERE incident_id = ? ORDER BY seq'),
+    // By time: a state change is stamped when it happened, which can be just before the snapshot
+    // that opened the incident; insertion order breaks ties.
+    timeline: db.prepare<[number], TimelineRow>('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, seq'),
     open: db.prepare<[], IncidentRow>('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
     idOf: db.prepare<[number], { id: number }>('SELECT id FROM incidents WHERE id = ?'),
     idByRoot: db.prepare<[string], { id: number }>("SELECT id FROM incidents WHERE source = 'auto' AND resolved_at IS NULL AND root_cause = ?"),

@@ -100,9 +100,14 @@ describe('decide', () => {
       components: ['api', 'db', 'web'], blastRadius: ['api', 'web'], tookDown: ['db', 'web'], startedAt: T0, resolvedAt: null, updatedAt: T0,
     };
     const snap = snapshot(CHAIN, { db: 'major_outage', web: 'major_outage' }, { at: T0 + 60_000 });
-    const out = decide({ open: [stored], snapshot: snap, changes: [], previous: new Map() });
+    // The fresh monitor starts from operational, so it reports db "operational -> major" again.
+    const changes = [{ component: 'db', from: 'operational' as const, to: 'major_outage' as const, rootCauses: [], at: snap.at, reason: 'refused' }];
+    const out = decide({ open: [stored], snapshot: snap, changes, previous: new Map() });
     expect(out.actions.filter((a) => a.type === 'open' || a.type === 'resolve')).toEqual([]);
     expect(out.actions.filter((a) => a.type === 'join')).toEqual([]);
+    const entries = out.actions.filter((a) => a.type === 'entry').map((a) => (a.type === 'entry' ? a.entry : undefined));
+    expect(entries).toEqual([expect.objectContaining({ component: 'db', to: 'major_outage', text: 'db: Major outage at the first check after statusgraph started (refused)' })]);
+    expect(entries[0]).not.toHaveProperty('from');
   });
 
   it('ignores components whose probes have not all run yet, so a restart cannot resolve early', () => {
@@ -149,5 +154,26 @@ describe('decide before the first full picture', () => {
     expect(opens).toHaveLength(1);
     expect(opens[0]).toMatchObject({ rootCause: 'db', tookDown: ['db'] });
     expect(second.actions.filter((a) => a.type === 'join').map((a) => (a.type === 'join' ? a.component : ''))).toEqual(['api', 'web']);
+  });
+});
+
+describe('decide when a dependent fails before its dependency is probed again', () => {
+  it('waits for a dependency result newer than the failure, then opens one incident for the real root cause', () => {
+    // api's round failed at T0+500; db's last result is from T0 (before), so api's root cause is unknown.
+    const early = snapshot(CHAIN, { api: 'major_outage' }, { at: T0 + 500, since: { api: T0 + 500 }, probedAt: { db: T0, api: T0 + 500, web: T0 } });
+    const first = decide({ open: [], snapshot: early, changes: [], previous: new Map([['db', 'operational'], ['api', 'operational'], ['web', 'operational']]) });
+    expect(first.actions).toEqual([]);
+    expect(first.states.get('api')).toBe('operational');
+    // db's next round fails too: now api's root cause is db, and there is exactly one incident.
+    const later = snapshot(CHAIN, { api: 'major_outage', db: 'major_outage' }, { at: T0 + 900, since: { api: T0 + 500, db: T0 + 900 }, probedAt: { db: T0 + 900, api: T0 + 500, web: T0 } });
+    const second = decide({ open: [], snapshot: later, changes: [], previous: first.states });
+    expect(second.actions.filter((a) => a.type === 'open')).toMatchObject([{ rootCause: 'db' }]);
+    expect(second.actions.filter((a) => a.type === 'join')).toMatchObject([{ component: 'api' }]);
+  });
+
+  it('opens the dependent as its own root cause once its dependency is probed healthy after the failure', () => {
+    const s = snapshot(CHAIN, { api: 'major_outage' }, { at: T0 + 900, since: { api: T0 + 500 }, probedAt: { db: T0 + 900, api: T0 + 500, web: T0 } });
+    const out = decide({ open: [], snapshot: s, changes: [], previous: new Map() });
+    expect(out.actions.filter((a) => a.type === 'open')).toMatchObject([{ rootCause: 'api', blastRadius: ['web'] }]);
   });
 });

@@ -13,7 +13,15 @@ export type Topology = Record<string, string[]>;
 /** db <- api <- web, plus an unrelated `mail`. */
 export const CHAIN: Topology = { db: [], api: ['db'], web: ['api'], mail: [] };
 
-export function snapshot(topology: Topology, states: Record<string, State>, opts: { seq?: number; at: number; unchecked?: string[] }): Snapshot {
+/**
+ * Every checked component gets one probe result taken at `opts.at` (or `probedAt[name]`), and its
+ * state `since` is `opts.at` (or `since[name]`).
+ */
+export function snapshot(
+  topology: Topology,
+  states: Record<string, State>,
+  opts: { seq?: number; at: number; unchecked?: string[]; probedAt?: Record<string, number>; since?: Record<string, number> },
+): Snapshot {
   const edges = new Map(Object.entries(topology));
   const stateOf = (n: string): State => states[n] ?? 'operational';
   const impact = computeImpact(edges, (n) => isUnhealthy(stateOf(n)));
@@ -25,12 +33,15 @@ export function snapshot(topology: Topology, states: Record<string, State>, opts
     environment: 'production',
     dependsOn: topology[name]!,
     state: stateOf(name),
-    since: opts.at,
+    since: opts.since?.[name] ?? opts.at,
     maintenance: false,
     impacted: impact.get(name)!.impacted,
     rootCauses: impact.get(name)!.rootCauses,
     dependents: downstream.get(name)!,
-    probes: [],
+    probes: (opts.unchecked ?? []).includes(name) ? [] : [{
+      name: 'http', kind: 'http', success: !isUnhealthy(stateOf(name)), durationSeconds: 0.01, inconclusive: false, maintenance: false,
+      measurements: [], info: undefined, checkedAt: opts.probedAt?.[name] ?? opts.at,
+    }],
     checked: !(opts.unchecked ?? []).includes(name),
     stateChanges: 0,
   }));
