@@ -84,6 +84,24 @@ describe('grafana annotation outbox', () => {
     expect(grafana.annotations()[0]!.timeEnd).toBe(store.get(id)!.resolvedAt);
   });
 
+  it('recreates an annotation someone deleted in Grafana, rather than retrying a PATCH forever', async () => {
+    const { grafana, store, start } = await setup();
+    const id = manual(store);
+    const outbox = start();
+    await until('annotation synced', synced(store), 10_000);
+    const [first] = grafana.annotations();
+    const del = await fetch(`${grafana.url}/api/annotations/${first!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${grafana.token}` } });
+    expect(del.status).toBe(200);
+    store.addUpdate(id, { text: 'still down', author: 'api', at: Date.now() });
+    outbox.kick();
+    await until('update synced', synced(store), 10_000);
+    const anns = grafana.annotations();
+    expect(anns).toHaveLength(1);
+    expect(anns[0]!.id).not.toBe(first!.id);
+    expect(anns[0]!.tags).toContain(`incident:INC-${id}`);
+    expect(grafana.requests().map((r) => `${r.method} ${r.status}`)).toEqual(['POST 200', 'DELETE 200', 'PATCH 404', 'POST 200']);
+  });
+
   it('keeps pending work across a restart with a bad token, and finishes it once the token is right', async () => {
     const { grafana, store, start, dataDir } = await setup();
     manual(store);

@@ -24,8 +24,6 @@ export interface OutboxOptions {
 export interface AnnotationOutbox {
   /** Something changed: look at the outbox now. */
   kick(): void;
-  /** Resolves once nothing due is left and no pass is running (tests and shutdown). */
-  drained(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,7 +42,6 @@ export function startAnnotationOutbox(opts: OutboxOptions): AnnotationOutbox {
   let again = false;
   let closed = false;
   let closing: Promise<void> | undefined;
-  const waiters: Array<() => void> = [];
 
   const sync = async (item: OutboxItem): Promise<number> => {
     const body = annotationBody(item.incident);
@@ -85,16 +82,21 @@ export function startAnnotationOutbox(opts: OutboxOptions): AnnotationOutbox {
     }
   };
 
-  const schedule = (): void => {
+  /** Arms the timer for the earliest pending attempt, but not sooner than `minDelayMs`. */
+  const schedule = (minDelayMs = 0): void => {
     if (closed) return;
     if (timer) clearTimeout(timer);
     timer = undefined;
-    const next = store.nextAnnotationAttempt();
-    if (next === undefined) {
-      for (const w of waiters.splice(0)) w();
-      return;
+    let next: number | undefined;
+    try {
+      next = store.nextAnnotationAttempt();
+    } catch (e) {
+      logger.error({ err: (e as Error).message }, 'annotation outbox cannot read its table');
+      next = now();
+      minDelayMs = Math.max(minDelayMs, max);
     }
-    timer = setTimeout(run, Math.max(0, next - now()));
+    if (next === undefined) return;
+    timer = setTimeout(run, Math.max(minDelayMs, next - now()));
     timer.unref();
   };
 
@@ -105,28 +107,28 @@ export function startAnnotationOutbox(opts: OutboxOptions): AnnotationOutbox {
       return;
     }
     again = false;
+    let failed = false;
     running = pass()
-      .catch((e: unknown) => logger.error({ err: (e as Error).message }, 'annotation outbox pass failed'))
+      .catch((e: unknown) => {
+        // A store error, not a Grafana one: back off instead of spinning on it.
+        failed = true;
+        logger.error({ err: (e as Error).message }, 'annotation outbox pass failed');
+      })
       .finally(() => {
         running = undefined;
-        if (again) run();
-        else schedule();
+        if (again && !failed) run();
+        else schedule(failed ? base : 0);
       });
   }
 
   run();
   return {
     kick: run,
-    drained() {
-      if (!running && store.nextAnnotationAttempt() === undefined) return Promise.resolve();
-      return new Promise((resolve) => waiters.push(resolve));
-    },
     close() {
       closing ??= (async () => {
         closed = true;
         if (timer) clearTimeout(timer);
         await running;
-        for (const w of waiters.splice(0)) w();
         await client.close();
       })();
       return closing;
