@@ -36,7 +36,16 @@ export function addDemoCommand(program: Command, listenArg: (v: string) => strin
         }
         return;
       }
-      const demo = await startDemo({ listen: o.listen, dataDir: o.dataDir, intervalMs: o.interval });
+      let demo;
+      try {
+        demo = await startDemo({ listen: o.listen, dataDir: o.dataDir, intervalMs: o.interval });
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        const why = e.code === 'EADDRINUSE' ? `${o.listen} is already in use; pick another address with --listen` : e.message;
+        process.stderr.write(`statusgraph demo: ${why}\n`);
+        process.exitCode = 1;
+        return;
+      }
       process.stdout.write([
         '',
         `statusgraph demo: ${DEMO_TOPOLOGY.length} simulated components, probed every ${o.interval} ms`,

@@ -25,7 +25,7 @@ export function createGraph(container: HTMLElement): GraphView {
   const nodes = new Map<string, SVGElement>();
   const edges: { el: SVGElement; source: string; target: string }[] = [];
 
-  const build = (components: readonly ComponentView[], direction: 'LR' | 'TB') => {
+  const build = (components: readonly ComponentView[], direction: 'LR') => {
     const names = new Set(components.map((c) => c.name));
     layout = layoutGraph({
       nodes: components.map((c) => ({ id: c.name, tier: c.tier })),
@@ -65,12 +65,11 @@ export function createGraph(container: HTMLElement): GraphView {
 
   return {
     update(components) {
-      // Narrow screens read top to bottom; wide ones left to right.
-      const direction = container.clientWidth && container.clientWidth < 640 ? 'TB' : 'LR';
-      const k = shapeKey(components, direction);
+      // Always left to right (dependents to dependencies); narrow screens scroll it sideways.
+      const k = shapeKey(components, 'LR');
       if (k !== key) {
         key = k;
-        build(components, direction);
+        build(components, 'LR');
       }
       const byName = new Map(components.map((c) => [c.name, c]));
       for (const [name, g] of nodes) {

@@ -241,17 +241,40 @@ function renderDemo(): void {
 
 // ---- wiring --------------------------------------------------------------------------------
 let structure = '';
-function renderAll(): void {
+let statesKey = '';
+let uptimeRenderedAt = 0;
+let frame = 0;
+
+function renderNow(): void {
+  frame = 0;
   renderSummary();
   renderGrid();
   graph.update(components);
-  renderUptime();
+  // The bars change slowly: redraw them on a state change, otherwise every few seconds.
+  const states = components.map((c) => `${c.name}:${c.state}`).join(',');
+  const statesChanged = states !== statesKey;
+  statesKey = states;
+  if (statesChanged || Date.now() - uptimeRenderedAt > 5_000) {
+    uptimeRenderedAt = Date.now();
+    renderUptime();
+  }
   const names = components.map((c) => c.name).join(',');
   if (names !== structure) {
     structure = names;
     renderCreateForm();
     renderDemo();
+  } else if (statesChanged && boot.demo) {
+    // Someone may have used `statusgraph demo fail|heal`: refresh the buttons (on change only).
+    getJson<{ components: { name: string; failed: boolean }[] }>('api/v1/demo').then((r) => {
+      demoState = new Map(r.components.map((c) => [c.name, c.failed]));
+      renderDemo();
+    }, () => undefined);
   }
+}
+
+/** Several snapshots can arrive within one frame (one per probe result): paint once. */
+function renderAll(): void {
+  if (!frame) frame = requestAnimationFrame(renderNow);
 }
 
 function onSnapshot(data: unknown): void {
@@ -302,7 +325,7 @@ async function start(): Promise<void> {
   }
   demoState = new Map(demo.components.map((c) => [c.name, c.failed]));
   lastSnapshotAt = Date.parse(comps.generatedAt);
-  renderAll();
+  renderNow();
   renderIncidents();
   for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
   connectStream('api/v1/events', Math.max(3 * boot.intervalMs, 45_000), {
