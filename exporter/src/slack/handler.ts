@@ -23,6 +23,8 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+const LIST_LIMIT = 20;
+
 const ephemeral = (text: string): SlackReply => ({ response_type: 'ephemeral', text });
 const inChannel = (text: string): SlackReply => ({ response_type: 'in_channel', text });
 
@@ -41,8 +43,12 @@ export function runSlackCommand(service: IncidentService, text: string, user: st
       case 'error':
         return ephemeral(`:warning: ${escapeSlack(cmd.message)}`);
       case 'list': {
-        const open = service.list({ state: 'open' });
-        return ephemeral(open.length ? `Open incidents:\n${open.map(listLine).join('\n')}` : 'No open incidents.');
+        const open = service.list({ state: 'open', limit: 1000 });
+        if (!open.length) return ephemeral('No open incidents.');
+        // Slack truncates long messages; the newest are the ones people ask about.
+        const shown = open.slice(0, LIST_LIMIT).map(listLine);
+        if (open.length > LIST_LIMIT) shown.push(`…and ${open.length - LIST_LIMIT} more`);
+        return ephemeral(`Open incidents (${open.length}):\n${shown.join('\n')}`);
       }
       case 'create': {
         const body = parseBody(createIncidentBody, { title: cmd.title, components: cmd.components, ...(cmd.severity ? { severity: cmd.severity } : {}) }, 'command');
