@@ -23,30 +23,39 @@ export interface LatencyRingOptions {
   readonly initialWidthMs?: number;
 }
 
-interface MutableBucket {
-  start: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  failures: number;
-}
-
 export const DAY_MS = 86_400_000;
 
+/**
+ * Storage is one typed array per field (40 bytes per bucket, under 5 KB per probe at the default
+ * 120 buckets), not one object per bucket: 10,000 probes must not cost hundreds of megabytes.
+ */
 export class LatencyRing {
   readonly windowMs: number;
   readonly maxBuckets: number;
   private width: number;
-  private buckets: MutableBucket[] = [];
+  private n = 0;
+  private readonly starts: Float64Array;
+  private readonly sums: Float64Array;
+  private readonly mins: Float64Array;
+  private readonly maxs: Float64Array;
+  private readonly counts: Uint32Array;
+  private readonly fails: Uint32Array;
 
   constructor(opts: LatencyRingOptions = {}) {
     this.windowMs = opts.windowMs ?? DAY_MS;
-    this.maxBuckets = opts.maxBuckets ?? 180;
+    this.maxBuckets = opts.maxBuckets ?? 120;
     this.width = opts.initialWidthMs ?? 1_000;
     if (!(this.windowMs > 0) || !Number.isInteger(this.maxBuckets) || this.maxBuckets < 2 || !(this.width > 0)) {
       throw new Error('latency ring: windowMs and initialWidthMs must be positive, maxBuckets an integer >= 2');
     }
+    // One spare slot: a new bucket is appended before the ring is brought back to size.
+    const cap = this.maxBuckets + 1;
+    this.starts = new Float64Array(cap);
+    this.sums = new Float64Array(cap);
+    this.mins = new Float64Array(cap);
+    this.maxs = new Float64Array(cap);
+    this.counts = new Uint32Array(cap);
+    this.fails = new Uint32Array(cap);
   }
 
   get widthMs(): number {
@@ -54,7 +63,7 @@ export class LatencyRing {
   }
 
   get size(): number {
-    return this.buckets.length;
+    return this.n;
   }
 
   /** One probe result; `seconds` undefined means the probe failed (counted, not averaged). */
@@ -62,59 +71,77 @@ export class LatencyRing {
     if (!Number.isFinite(at)) return;
     const ok = seconds !== undefined && Number.isFinite(seconds) && seconds >= 0;
     const start = Math.floor(at / this.width) * this.width;
-    const last = this.buckets[this.buckets.length - 1];
     // A late sample older than the newest bucket is folded into it rather than reordering the ring.
-    if (last && start <= last.start) this.merge(last, ok ? seconds : undefined);
-    else {
-      const b: MutableBucket = { start, count: 0, sum: 0, min: Infinity, max: -Infinity, failures: 0 };
-      this.merge(b, ok ? seconds : undefined);
-      this.buckets.push(b);
+    if (this.n === 0 || start > this.starts[this.n - 1]!) {
+      const i = this.n++;
+      this.starts[i] = start;
+      this.sums[i] = 0;
+      this.mins[i] = Infinity;
+      this.maxs[i] = -Infinity;
+      this.counts[i] = 0;
+      this.fails[i] = 0;
     }
+    const i = this.n - 1;
+    if (ok) {
+      this.counts[i]! += 1;
+      this.sums[i]! += seconds;
+      if (seconds < this.mins[i]!) this.mins[i] = seconds;
+      if (seconds > this.maxs[i]!) this.maxs[i] = seconds;
+    } else this.fails[i]! += 1;
     this.expire(at);
-    while (this.buckets.length > this.maxBuckets) {
+    while (this.n > this.maxBuckets) {
       if (this.width * this.maxBuckets < this.windowMs) this.coarsen();
-      else this.buckets.shift();
+      else this.drop(1);
     }
   }
 
   /** Buckets still inside the window at `now`, oldest first. */
   snapshot(now: number): LatencyBucket[] {
     const cutoff = now - this.windowMs;
-    return this.buckets.filter((b) => b.start + this.width > cutoff).map((b) => ({ ...b }));
+    const out: LatencyBucket[] = [];
+    for (let i = 0; i < this.n; i++) {
+      if (this.starts[i]! + this.width <= cutoff) continue;
+      out.push({
+        start: this.starts[i]!, count: this.counts[i]!, sum: this.sums[i]!,
+        min: this.counts[i] ? this.mins[i]! : Infinity, max: this.counts[i] ? this.maxs[i]! : -Infinity, failures: this.fails[i]!,
+      });
+    }
+    return out;
   }
 
-  private merge(b: MutableBucket, seconds: number | undefined): void {
-    if (seconds === undefined) {
-      b.failures++;
-      return;
-    }
-    b.count++;
-    b.sum += seconds;
-    if (seconds < b.min) b.min = seconds;
-    if (seconds > b.max) b.max = seconds;
+  private drop(k: number): void {
+    for (const a of [this.starts, this.sums, this.mins, this.maxs, this.counts, this.fails]) a.copyWithin(0, k, this.n);
+    this.n -= k;
   }
 
   private expire(now: number): void {
     const cutoff = now - this.windowMs;
-    let drop = 0;
-    while (drop < this.buckets.length && this.buckets[drop]!.start + this.width <= cutoff) drop++;
-    if (drop) this.buckets.splice(0, drop);
+    let k = 0;
+    while (k < this.n && this.starts[k]! + this.width <= cutoff) k++;
+    if (k) this.drop(k);
   }
 
   private coarsen(): void {
     this.width *= 2;
-    const out: MutableBucket[] = [];
-    for (const b of this.buckets) {
-      const start = Math.floor(b.start / this.width) * this.width;
-      const prev = out[out.length - 1];
-      if (prev && prev.start === start) {
-        prev.count += b.count;
-        prev.sum += b.sum;
-        prev.min = Math.min(prev.min, b.min);
-        prev.max = Math.max(prev.max, b.max);
-        prev.failures += b.failures;
-      } else out.push({ ...b, start });
+    let w = -1;
+    for (let r = 0; r < this.n; r++) {
+      const start = Math.floor(this.starts[r]! / this.width) * this.width;
+      if (w >= 0 && this.starts[w] === start) {
+        this.sums[w]! += this.sums[r]!;
+        this.counts[w]! += this.counts[r]!;
+        this.fails[w]! += this.fails[r]!;
+        this.mins[w] = Math.min(this.mins[w]!, this.mins[r]!);
+        this.maxs[w] = Math.max(this.maxs[w]!, this.maxs[r]!);
+      } else {
+        w++;
+        this.starts[w] = start;
+        this.sums[w] = this.sums[r]!;
+        this.counts[w] = this.counts[r]!;
+        this.fails[w] = this.fails[r]!;
+        this.mins[w] = this.mins[r]!;
+        this.maxs[w] = this.maxs[r]!;
+      }
     }
-    this.buckets = out;
+    this.n = w + 1;
   }
 }
