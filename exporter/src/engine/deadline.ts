@@ -2,27 +2,35 @@ import type { ProbeOutcome, ProbeRunner } from '../probes/types.js';
 import { networkReason } from '../probes/errors.js';
 
 /**
+ * After the deadline aborts a probe, how long its own answer may still win: a probe that reacts
+ * to the abort with a better-informed outcome (a vendor page that timed out is "unavailable",
+ * not "down") settles within microtasks, while one that ignores the signal is cut off.
+ */
+export const ABORT_GRACE_MS = 50;
+
+/**
  * Runs a probe with a hard deadline. The signal asks the probe to stop; the race makes sure a
  * probe that ignores it still cannot hold up its component, its cycle or a concurrency slot.
  */
 export async function runWithDeadline(runner: ProbeRunner, timeoutMs: number): Promise<ProbeOutcome> {
   const ac = new AbortController();
   const start = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<ProbeOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      ac.abort();
-      resolve({ success: false, durationSeconds: (performance.now() - start) / 1_000, reason: 'timeout' });
-    }, timeoutMs);
-  });
+  const elapsed = () => (performance.now() - start) / 1_000;
+  const timers: NodeJS.Timeout[] = [];
   const ran = runner.run(ac.signal).catch((err: unknown): ProbeOutcome => ({
     success: false,
-    durationSeconds: (performance.now() - start) / 1_000,
+    durationSeconds: elapsed(),
     reason: networkReason(err, ac.signal),
   }));
+  const expired = new Promise<ProbeOutcome>((resolve) => {
+    timers.push(setTimeout(() => {
+      ac.abort();
+      timers.push(setTimeout(() => resolve({ success: false, durationSeconds: elapsed(), reason: 'timeout' }), ABORT_GRACE_MS));
+    }, timeoutMs));
+  });
   try {
     return await Promise.race([ran, expired]);
   } finally {
-    clearTimeout(timer);
+    for (const t of timers) clearTimeout(t);
   }
 }

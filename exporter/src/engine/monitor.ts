@@ -81,6 +81,8 @@ export class Monitor {
   private cycle = 0;
   private readonly cycles = new Map<number, { start: number; launched: number; pending: number }>();
   private cyclesCompleted = 0;
+  /** Latched once a published snapshot holds a result for every component. */
+  private everyChecked = false;
   private lastCycleSeconds = 0;
   private seq: number;
   private current: Snapshot;
@@ -139,9 +141,9 @@ export class Monitor {
     return this.current;
   }
 
-  /** True after the first complete cycle since start (or since a reload that kept state). */
+  /** True once every component has a published result (or after a reload that kept state). */
   ready(): boolean {
-    return this.cyclesCompleted > 0 || this.deps.carried !== undefined;
+    return this.everyChecked || this.deps.carried !== undefined;
   }
 
   start(): void {
@@ -288,6 +290,7 @@ export class Monitor {
   private publish(): void {
     const snapshot = this.build();
     this.current = snapshot;
+    if (!this.everyChecked) this.everyChecked = snapshot.components.every((c) => c.checked);
     const changes: StateChange[] = this.pendingChanges.splice(0).map((c) => ({
       ...c,
       rootCauses: snapshot.byName.get(c.component)?.rootCauses ?? [],
