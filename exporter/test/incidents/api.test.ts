@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, jsonAuth, startTestApp, type TestApp } from './app.js';
+import { auth, jsonAuth, SIGNING_SECRET, startTestApp, type TestApp } from './app.js';
+import { CHAIN, config } from './fixtures.js';
 
 let app: TestApp;
 beforeAll(async () => { app = await startTestApp(); });
@@ -51,6 +52,15 @@ describe('incident API', () => {
     const res = await fetch(`${app.url}/api/v1/incidents/${id}/resolve`, { method: 'POST', headers: auth });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id, status: 'resolved' });
+  });
+
+  it('validates components against the config in force after a reload', async () => {
+    const bad = await post('/api/v1/incidents', { title: 'Queue stuck', components: ['queue'] });
+    expect(bad.status).toBe(400);
+    app.incidents.setConfig(config({ ...CHAIN, queue: ['db'] }, { dataDir: app.dataDir }));
+    const ok = await post('/api/v1/incidents', { title: 'Queue stuck', components: ['queue'] });
+    expect(ok.status).toBe(201);
+    app.incidents.setConfig(config(CHAIN, { dataDir: app.dataDir, slack: { signingSecret: SIGNING_SECRET } }));
   });
 
   it('answers 401 without a token, for reads and writes, and writes nothing', async () => {

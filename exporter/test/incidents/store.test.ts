@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SCHEMA_VERSION } from '../../src/incidents/migrations.js';
+import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../src/incidents/migrations.js';
 import { DB_FILE, openIncidentStore, type IncidentStore } from '../../src/incidents/store.js';
 import { tempDir } from './support.js';
 import type { Action } from '../../src/incidents/types.js';
@@ -48,6 +48,26 @@ describe('incident store', () => {
     expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
     expect(again.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
     again.close();
+  });
+
+  it('applies later migrations on top of an existing database, each once, keeping its rows', () => {
+    const { store, dir } = fresh();
+    store.apply([openDb], T0);
+    store.close();
+    const db = new Database(path.join(dir, DB_FILE));
+    try {
+      const next = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, sql: 'ALTER TABLE incidents ADD COLUMN postmortem_url TEXT' }];
+      expect(migrate(db, next)).toBe(SCHEMA_VERSION + 1);
+      expect(migrate(db, next)).toBe(SCHEMA_VERSION + 1); // a second run has nothing to do (it would fail on a duplicate column)
+      expect(db.prepare('SELECT root_cause, postmortem_url FROM incidents').all()).toEqual([{ root_cause: 'db', postmortem_url: null }]);
+      const broken = [...next, { version: SCHEMA_VERSION + 2, sql: 'ALTER TABLE incidents ADD COLUMN a TEXT; SELECT * FROM no_such_table' }];
+      expect(() => migrate(db, broken)).toThrow(/no_such_table/);
+      // The failed step rolled back whole: version and columns are as before.
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
+      expect(db.prepare('SELECT * FROM incidents').columns().map((c) => c.name)).not.toContain('a');
+    } finally {
+      db.close();
+    }
   });
 
   it('keeps incidents across a reopen and does not migrate twice', () => {
