@@ -1,42 +1,45 @@
-// One-shot: declares the queues the exporter watches (examples/compose/statusgraph.yml), through the
-// RabbitMQ management API, so the demo starts with existing, empty queues. Declaring is idempotent.
+// One-shot: declares the queues the exporter watches (examples/compose/statusgraph.yml), so the
+// demo starts with existing, empty queues. Declaring is idempotent. It runs on the exporter's image,
+// mounted under /app so that amqplib resolves from the image's node_modules.
 //
-// Env: RABBITMQ_API (http://rabbitmq:15672), RABBITMQ_USER, RABBITMQ_PASSWORD, QUEUES (comma-separated).
+// Env: RABBITMQ_URL (amqp://user:password@rabbitmq:5672/), QUEUES (comma-separated).
+import amqp from 'amqplib';
 
-async function waitForApi(base, auth, timeoutMs, sleep) {
+async function connect(url, timeoutMs, sleep) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await fetch(new URL('/api/overview', base), { headers: { authorization: auth } }).catch(() => undefined);
-    if (r?.ok) return;
-    if (r && r.status === 401) throw new Error('RabbitMQ management API refused the credentials');
-    if (Date.now() > deadline) throw new Error(`RabbitMQ management API at ${base} not up after ${timeoutMs} ms`);
-    await sleep(1000);
+    try {
+      const c = await amqp.connect(url);
+      c.on('error', () => undefined);
+      return c;
+    } catch (e) {
+      // Wrong credentials will not fix themselves: fail now, with the broker's reason.
+      if (/ACCESS_REFUSED|403/.test(String(e.message))) throw new Error(`RabbitMQ refused the credentials: ${e.message}`);
+      if (Date.now() > deadline) throw new Error(`RabbitMQ not reachable after ${timeoutMs} ms: ${e.message}`);
+      await sleep(1000);
+    }
   }
 }
 
-export async function declareQueues({ api, user, password, queues, vhost = '/', waitMs = 120_000, sleep = (ms) => new Promise((r) => setTimeout(r, ms)) }) {
+export async function declareQueues({ url, queues, waitMs = 120_000, sleep = (ms) => new Promise((r) => setTimeout(r, ms)) }) {
   if (queues.length === 0) throw new Error('no queues to declare');
-  const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  await waitForApi(api, auth, waitMs, sleep);
-  for (const q of queues) {
-    const r = await fetch(new URL(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(q)}`, api), {
-      method: 'PUT',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: JSON.stringify({ durable: true, auto_delete: false, arguments: {} }),
-    });
-    if (r.status !== 201 && r.status !== 204) throw new Error(`declaring queue ${q}: HTTP ${r.status} ${await r.text()}`);
+  const conn = await connect(url, waitMs, sleep);
+  try {
+    const ch = await conn.createChannel();
+    for (const q of queues) await ch.assertQueue(q, { durable: true });
+    await ch.close();
+  } finally {
+    await conn.close().catch(() => undefined);
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const env = process.env;
-  const need = (k) => { if (!env[k]) throw new Error(`${k} is not set`); return env[k]; };
-  Promise.resolve().then(() => declareQueues({
-    api: env.RABBITMQ_API ?? 'http://rabbitmq:15672',
-    user: need('RABBITMQ_USER'),
-    password: need('RABBITMQ_PASSWORD'),
-    queues: need('QUEUES').split(',').map((q) => q.trim()).filter(Boolean),
-  })).then(
+  Promise.resolve().then(() => {
+    if (!env.RABBITMQ_URL) throw new Error('RABBITMQ_URL is not set');
+    if (!env.QUEUES) throw new Error('QUEUES is not set');
+    return declareQueues({ url: env.RABBITMQ_URL, queues: env.QUEUES.split(',').map((q) => q.trim()).filter(Boolean) });
+  }).then(
     () => console.log('queues declared'),
     (e) => { console.error(e.message); process.exit(1); },
   );
