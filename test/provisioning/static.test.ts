@@ -118,7 +118,13 @@ describe('grafana provisioning', () => {
 
   it('has the dependency graph panel, 90-day daily uptime bars, 24 h latency with baseline, and the incident timeline', () => {
     const graph = panels.find((p) => p.type === PANEL_PLUGIN_ID);
-    expect(graph?.targets?.length).toBeGreaterThan(0);
+    // The queries the panel's README asks for, as instant queries, each a plain selector of its
+    // metric (the panel tells series apart by __name__ and refId).
+    const byRef = new Map((graph?.targets ?? []).map((t) => [t.refId, t]));
+    for (const [ref, metric] of Object.entries({ status: 'statusgraph_component_status', info: 'statusgraph_component_info', dependencies: 'statusgraph_dependency_info', impacted: 'statusgraph_component_impacted', duration: 'statusgraph_probe_duration_seconds' })) {
+      expect(byRef.get(ref), `panel query ${ref}`).toMatchObject({ instant: true });
+      expect(metricNames(byRef.get(ref)!.expr)[0]).toBe(metric);
+    }
     const bars = panels.find((p) => p.type === 'status-history' || p.type === 'state-timeline' && p.timeFrom === '90d');
     expect(bars).toMatchObject({ timeFrom: '90d', interval: '1d' });
     expect(metricNames(bars!.targets![0]!.expr)).toContain('component:statusgraph_uptime:ratio_1d');
@@ -218,8 +224,13 @@ describe('docker-compose.yml', () => {
     const g = compose.services.grafana;
     expect(g.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS.split(',')).toContain(PANEL_PLUGIN_ID);
     expect(bindMounts(g)).toContainEqual({ host: './grafana-panel/dist', container: `/var/lib/grafana/plugins/${PANEL_PLUGIN_ID}` });
-    const pluginJson = repoPath('grafana-panel/src/plugin.json');
-    if (fs.existsSync(pluginJson)) expect(JSON.parse(fs.readFileSync(pluginJson, 'utf8')).id).toBe(PANEL_PLUGIN_ID);
+    expect(JSON.parse(fs.readFileSync(repoPath('grafana-panel/src/plugin.json'), 'utf8')).id).toBe(PANEL_PLUGIN_ID);
+    // The image is new enough for the plugin.
+    const wanted = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(JSON.parse(fs.readFileSync(repoPath('grafana-panel/src/plugin.json'), 'utf8')).dependencies.grafanaDependency);
+    const image = /^grafana\/grafana(?:-oss)?:(\d+)\.(\d+)\.(\d+)$/.exec(g.image);
+    expect(wanted && image, `${g.image} against the plugin's grafanaDependency`).toBeTruthy();
+    const num = (m: RegExpExecArray) => Number(m[1]) * 1e6 + Number(m[2]) * 1e3 + Number(m[3]);
+    expect(num(image!)).toBeGreaterThanOrEqual(num(wanted!));
     const home = g.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH as string;
     expect(home.endsWith('/json/statusgraph-overview.json')).toBe(true);
   });
