@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { allPanels, loadDashboard, repeatOf, variableQuery } from './lib/dashboard.js';
 import { bindMounts, composeVariables, envFileNames, loadCompose } from './lib/compose.js';
 import { metricNames, multiValue, parseLabelValues, substitute, variablesIn } from './lib/promql.js';
@@ -173,7 +173,7 @@ describe('docker-compose.yml', () => {
     broken.services.exporter.restart_policy = 'always';
     broken.services.grafana.ports = '3000';
     expect(validate(broken)).toBe(false);
-    expect(validate.errors!.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/services/exporter', '/services/grafana/ports']));
+    expect(validate.errors!.map((e: { instancePath: string }) => e.instancePath)).toEqual(expect.arrayContaining(['/services/exporter', '/services/grafana/ports']));
   });
 
   it('mounts only files that exist in the repository (the panel: its build output)', () => {
