@@ -186,6 +186,15 @@ describe('DependencyPanel', () => {
     expect(nodeEl(again.container, 'payments').closest('a')!.getAttribute('href')).toBe('/d/svc?var-component=payments');
   });
 
+  it('never turns a javascript: runbook into a link', () => {
+    const s = outageSeries();
+    s.statusgraph_component_info = s.statusgraph_component_info!.map((x) =>
+      x.labels.component === 'orders' ? { ...x, labels: { ...x.labels, runbook: 'javascript:alert(1)' } } : x);
+    const { container } = renderPanel(tableFrames(s));
+    expect(nodeEl(container, 'orders').closest('a')).toBeNull();
+    expect(nodeEl(container, 'payments').closest('a')!.getAttribute('href')).toBe('https://wiki.example/runbooks/payments');
+  });
+
   it('hides operational components that are not involved when asked', () => {
     const { container } = renderPanel(tableFrames(), { hideOperational: true }, []);
     const shown = [...container.querySelectorAll('[data-node]')].map((e) => e.getAttribute('data-node')).sort();

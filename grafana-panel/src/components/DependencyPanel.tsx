@@ -10,7 +10,7 @@ import { buildGraphModel } from '../model/join.js';
 import { DEFAULT_COLORS, type PanelOptions } from '../types.js';
 import { GraphSvg } from './GraphSvg.js';
 import { NodeTooltip } from './NodeTooltip.js';
-import { buildView, filterModel, type NodeView, type Palette } from './view.js';
+import { buildView, filterModel, safeHref, type NodeView, type Palette } from './view.js';
 
 const NO_DATA_MESSAGE =
   'No statusgraph series: query statusgraph_component_status, statusgraph_dependency_info, statusgraph_component_impacted, ' +
@@ -45,7 +45,8 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
 
   const linksOf = useCallback((n: NodeView): LinkModel[] => {
     const out: LinkModel[] = [];
-    if (n.node.runbook) out.push({ href: n.node.runbook, title: 'Runbook', target: '_blank', origin: n.node });
+    const runbook = safeHref(n.node.runbook);
+    if (runbook) out.push({ href: runbook, title: 'Runbook', target: '_blank', origin: n.node });
     const src = n.node.linkSource;
     if (src?.field.getLinks) {
       try {

@@ -171,3 +171,19 @@ export function parseColor(c: string): [number, number, number] | undefined {
   if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
   return undefined;
 }
+
+/**
+ * The runbook comes from a metric label: only http(s) and same-origin paths may become a link,
+ * never `javascript:` or `data:` URLs.
+ */
+export function safeHref(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const u = url.trim();
+  if (u.startsWith('/') && !u.startsWith('//')) return u;
+  try {
+    const parsed = new URL(u);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
