@@ -4,7 +4,11 @@
  * are formatted once per snapshot and the bytes are served as they are.
  */
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 export function escapeLabelValue(v: string): string {
+  // Almost no value needs escaping: one scan instead of three replaces per label of 10,000 components.
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 

@@ -11,19 +11,34 @@ export interface ExporterGauges {
   intervalSeconds(): number;
 }
 
+/** Components per cached block: a refresh changes a contiguous run of components (they are probed in order). */
+const BLOCK = 256;
+
+interface Block {
+  /** The status objects the chunks were formatted from; a block is reused while all are the same objects. */
+  readonly members: readonly ComponentStatus[];
+  /** One encoded chunk per family: the block's samples of that family. */
+  readonly chunks: readonly Buffer[];
+}
+
 /**
- * Renders /metrics. Per-component lines are cached on the (immutable) ComponentStatus object, so
- * a new snapshot re-formats only components whose results changed; the whole body is cached per
- * snapshot. Process metrics and the few exporter-wide gauges go through prom-client.
+ * Renders /metrics. Per-component lines are cached on the (immutable) ComponentStatus object, and
+ * per-family chunks on blocks of consecutive components, so a new snapshot re-formats only the
+ * components whose results changed and re-joins only the blocks they are in. The body is encoded
+ * once per snapshot and served as bytes. Process metrics and the few exporter-wide gauges go
+ * through prom-client.
  */
 export class MetricsRenderer {
   private readonly families: SeriesFamily[];
+  private readonly headers: Buffer[];
   private readonly perComponent = new WeakMap<ComponentStatus, string[]>();
   private readonly registry = new Registry();
-  private cached?: { seq: number; body: string };
+  private blocks: Block[] = [];
+  private cached?: { seq: number; body: Buffer };
 
   constructor(kinds: Iterable<ProbeKind<any>>, gauges: ExporterGauges) {
     this.families = componentFamilies(kinds);
+    this.headers = this.families.map((f) => Buffer.from(header(f.name, f.help, f.type), 'utf8'));
     // Standard process_* and nodejs_* names, as every Node.js exporter has them.
     collectDefaultMetrics({ register: this.registry });
     const r = this.registry;
@@ -42,27 +57,40 @@ export class MetricsRenderer {
     return l;
   }
 
-  /** The statusgraph families of one snapshot (cached), without the prom-client part. */
-  renderSnapshot(s: Snapshot): string {
+  private block(components: readonly ComponentStatus[], start: number, previous: Block | undefined): Block {
+    const members = components.slice(start, start + BLOCK);
+    if (previous && previous.members.length === members.length && previous.members.every((c, i) => c === members[i])) return previous;
+    const rows = members.map((c) => this.lines(c));
+    // Encoded here, once per changed block: a body is then a memcpy of buffers, never a walk
+    // through thousands of concatenated strings.
+    const chunks = this.families.map((_, f) => Buffer.from(rows.map((r) => r[f]!).join(''), 'utf8'));
+    return { members, chunks };
+  }
+
+  /** The statusgraph families of one snapshot, without the prom-client part; cached per snapshot. */
+  renderSnapshot(s: Snapshot): Buffer {
     if (this.cached?.seq === s.seq) return this.cached.body;
-    const rows = s.components.map((c) => this.lines(c));
-    const parts: string[] = [];
-    this.families.forEach((f, i) => {
-      let body = '';
-      for (const r of rows) body += r[i]!;
-      parts.push(header(f.name, f.help, f.type), body);
+    const blocks: Block[] = [];
+    for (let start = 0, b = 0; start < s.components.length; start += BLOCK, b++) blocks.push(this.block(s.components, start, this.blocks[b]));
+    this.blocks = blocks;
+    const parts: Buffer[] = [];
+    this.families.forEach((_, i) => {
+      parts.push(this.headers[i]!);
+      for (const b of blocks) parts.push(b.chunks[i]!);
     });
-    parts.push(header('statusgraph_probe_cycle_duration_seconds', 'Duration of the last complete probe cycle.', 'gauge'));
-    parts.push(`statusgraph_probe_cycle_duration_seconds ${s.cycleDurationSeconds}\n`);
-    parts.push(header('statusgraph_snapshot_timestamp_seconds', 'When the snapshot being served was built.', 'gauge'));
-    parts.push(`statusgraph_snapshot_timestamp_seconds ${s.at / 1000}\n`);
-    const body = parts.join('');
+    parts.push(Buffer.from(
+      header('statusgraph_probe_cycle_duration_seconds', 'Duration of the last complete probe cycle.', 'gauge')
+      + `statusgraph_probe_cycle_duration_seconds ${s.cycleDurationSeconds}\n`
+      + header('statusgraph_snapshot_timestamp_seconds', 'When the snapshot being served was built.', 'gauge')
+      + `statusgraph_snapshot_timestamp_seconds ${s.at / 1000}\n`, 'utf8'));
+    const body = Buffer.concat(parts);
     this.cached = { seq: s.seq, body };
     return body;
   }
 
-  async render(s: Snapshot): Promise<string> {
-    return this.renderSnapshot(s) + (await this.registry.metrics());
+  /** The whole exposition as bytes: a scrape of an unchanged snapshot copies them, nothing more. */
+  async render(s: Snapshot): Promise<Buffer> {
+    return Buffer.concat([this.renderSnapshot(s), Buffer.from(await this.registry.metrics(), 'utf8')]);
   }
 
   contentType(): string {
