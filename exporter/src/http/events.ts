@@ -59,6 +59,7 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
   const serialize = options.serializeSnapshot ?? compactSnapshot;
   const maxBuffered = options.maxBufferedBytes ?? 1_000_000;
   const clients = new Set<Client>();
+  let lastSnapshot: Snapshot | undefined;
   let lastSnapshotFrame: string | undefined;
   let nextId = 1;
   let closed = false;
@@ -78,6 +79,13 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
       return;
     }
     c.res.write(text);
+  };
+
+  // Serialised on demand: with no client connected, a snapshot of 10,000 components must not be
+  // turned into megabytes of JSON several times per cycle for nobody.
+  const snapshotFrame = (): string | undefined => {
+    if (lastSnapshotFrame === undefined && lastSnapshot !== undefined) lastSnapshotFrame = frame('snapshot', serialize(lastSnapshot));
+    return lastSnapshotFrame;
   };
 
   const broadcast = (text: string): void => {
@@ -102,14 +110,16 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
     const client: Client = { res };
     clients.add(client);
     res.write('retry: 3000\n\n');
-    if (lastSnapshotFrame) res.write(lastSnapshotFrame);
+    const latest = snapshotFrame();
+    if (latest) res.write(latest);
     req.on('close', () => clients.delete(client));
   };
 
   return {
     publishSnapshot(snapshot) {
-      lastSnapshotFrame = frame('snapshot', serialize(snapshot));
-      broadcast(lastSnapshotFrame);
+      lastSnapshot = snapshot;
+      lastSnapshotFrame = undefined;
+      if (clients.size > 0) broadcast(snapshotFrame()!);
     },
     publishIncident(event) {
       broadcast(frame('incident', event));
