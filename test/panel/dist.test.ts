@@ -29,7 +29,15 @@ describe('built plugin in grafana-panel/dist', () => {
       expect(fs.existsSync(path.join(PANEL_DIST, logo)), logo).toBe(true);
     }
     for (const s of pj.info.screenshots ?? []) expect(fs.existsSync(path.join(PANEL_DIST, s.path)), s.path).toBe(true);
-    expect(pj.dependencies.grafanaDependency).toMatch(/^(>=|\^|~)?\d+\.\d+\.\d+/);
+    // The schema's rules: semver-range grafanaDependency, no properties it does not define.
+    expect(pj.dependencies.grafanaDependency).toMatch(/^(<=|>=|<|>|=|~|\^)?\d+(\.[0-9x*]+)(\.[0-9x*]+)?$/);
+    expect(pj.info.version).toMatch(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)/);
+    const subset = (o: object, allowed: string[]) => Object.keys(o).filter((k) => !allowed.includes(k));
+    expect(subset(pj, ['$schema', 'id', 'type', 'name', 'info', 'dependencies', 'includes', 'skipDataQuery', 'state'])).toEqual([]);
+    expect(subset(pj.info, ['author', 'build', 'description', 'keywords', 'links', 'logos', 'screenshots', 'updated', 'version'])).toEqual([]);
+    expect(subset(pj.info.author, ['name', 'email', 'url'])).toEqual([]);
+    expect(subset(pj.info.logos, ['small', 'large'])).toEqual([]);
+    expect(subset(pj.dependencies, ['grafanaDependency', 'grafanaVersion', 'plugins'])).toEqual([]);
     // Placeholders are replaced at build time.
     expect(JSON.stringify(pj)).not.toMatch(/%[A-Z]+%/);
   });
