@@ -85,14 +85,21 @@ function upstream(snapshot: Snapshot, name: string): ComponentStatus[] {
  * The same holds at start, before a dependency has been probed at all.
  */
 function decidable(snapshot: Snapshot): (c: ComponentStatus) => boolean {
+  // "It and everything upstream has been probed", memoised: one pass over the graph per snapshot.
+  const settledMemo = new Map<string, boolean>();
+  const settled = (name: string): boolean => {
+    const known = settledMemo.get(name);
+    if (known !== undefined) return known;
+    settledMemo.set(name, false); // cycles are refused at load; this only guards hand-built graphs
+    const c = snapshot.byName.get(name);
+    const ok = c !== undefined && c.checked && c.dependsOn.every(settled);
+    settledMemo.set(name, ok);
+    return ok;
+  };
   return (c) => {
-    if (!c.checked) return false;
-    const deps = upstream(snapshot, c.name);
-    if (c.state !== 'major_outage') return deps.every((d) => d.checked);
-    return deps.every((d) => {
-      const t = d.checked ? lastRound(d) : undefined;
-      return t !== undefined && t >= c.since;
-    });
+    if (!settled(c.name)) return false;
+    if (c.state !== 'major_outage') return true;
+    return upstream(snapshot, c.name).every((d) => (lastRound(d) ?? -Infinity) >= c.since);
   };
 }
 
