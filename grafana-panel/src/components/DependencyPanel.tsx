@@ -92,6 +92,7 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
         rootCauseColor={palette.rootCause}
         hrefOf={hrefOf}
         onHover={onHover}
+        className={styles.graph}
       />
       {model.warnings.length > 0 ? <div className={styles.warning} title={model.warnings.join('\n')}>{model.warnings.join('; ')}</div> : null}
       {hover ? (
@@ -125,6 +126,7 @@ export function resolvePalette(theme: GrafanaTheme2, colors: Partial<Record<Stat
 function getStyles(theme: GrafanaTheme2) {
   return {
     container: css({ position: 'relative', overflow: 'hidden' }),
+    graph: css({ '[data-node]': { cursor: 'pointer' }, 'a:focus-visible [data-mark="body"]': { outline: `2px solid ${theme.colors.primary.main}` } }),
     tooltip: css({
       position: 'absolute',
       zIndex: 10,

@@ -16,6 +16,8 @@ export interface GraphSvgProps {
   /** URL opened when a node is clicked (runbook or first data link). */
   readonly hrefOf: (node: NodeView) => string | undefined;
   readonly onHover: (node: NodeView | undefined, at?: { x: number; y: number }) => void;
+  /** Styles shared by all nodes (one class instead of an inline style on each). */
+  readonly className?: string;
 }
 
 const MAX_LABEL = 22;
@@ -34,6 +36,7 @@ export function GraphSvg(p: GraphSvgProps) {
       role="img"
       aria-label="Component dependency graph"
       style={{ fontFamily: p.fontFamily, display: 'block' }}
+      className={p.className}
     >
       <defs>
         {markerIds.map((stroke) => (
@@ -102,7 +105,6 @@ function NodeShape({ n, badgeFill, rootCauseColor }: { n: NodeView; badgeFill: s
       data-role={n.role}
       data-incidents={n.incidents.length}
       transform={`translate(${n.x},${n.y})`}
-      style={{ cursor: 'pointer' }}
     >
       {n.role === 'root-cause' ? (
         <rect data-mark="root-cause-halo" x={-6} y={-6} width={n.width + 12} height={n.height + 12} rx={10} fill="none" stroke={n.fill} strokeOpacity={0.45} strokeWidth={3} />
