@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/exporter.js';
-import { startDemo, type RunningDemo } from './demo-process.js';
+import { until } from '../support/ports.js';
+import { restartDemo, startDemo, type RunningDemo } from './demo-process.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SCREENSHOT = path.join(REPO_ROOT, 'docs/statuspage.png');
@@ -31,13 +32,17 @@ class TransferMeter {
     cdp.on('Network.dataReceived', (e) => {
       if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, (this.bytes.get(e.requestId) ?? 0) + e.encodedDataLength);
     });
+    cdp.on('Network.eventSourceMessageReceived', (e) => { if (this.urls.has(e.requestId) && e.eventName === 'snapshot') this.snapshots++; });
     // encodedDataLength at the end is the request's whole transfer: headers and encoded body.
     cdp.on('Network.loadingFinished', (e) => { if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, e.encodedDataLength); });
   }
   private resetAt = Date.now();
+  /** Snapshot events the stream delivered since the reset. */
+  snapshots = 0;
   reset(): void {
     this.bytes.clear();
     this.urls.clear();
+    this.snapshots = 0;
     this.resetAt = Date.now();
   }
   /** Bytes of requests to `pathname` since the reset, and the seconds elapsed. */
@@ -48,8 +53,14 @@ class TransferMeter {
   total(): number {
     return [...this.bytes.values()].reduce((a, b) => a + b, 0);
   }
+  /** Bytes per path (requests to the same path added up). */
   byUrl(): Record<string, number> {
-    return Object.fromEntries([...this.bytes].map(([id, b]) => [new URL(this.urls.get(id) ?? 'about:blank').pathname, b]));
+    const out: Record<string, number> = {};
+    for (const [id, b] of this.bytes) {
+      const p = new URL(this.urls.get(id) ?? 'about:blank').pathname;
+      out[p] = (out[p] ?? 0) + b;
+    }
+    return out;
   }
 }
 
@@ -98,6 +109,8 @@ describe('status page on the demo', () => {
     await page.waitForSelector(`#demo button[data-action="fail"][data-component="${PRIMARY}"]`);
     await page.waitForSelector(`#graph g.node[data-component="${PRIMARY}"]`);
     await page.waitForSelector('#uptime .uprow');
+    // The stream never ends: count it up to its first complete snapshot, the page's first live picture.
+    await until('a snapshot on the stream', () => meter.snapshots >= 1, 10_000);
     const total = meter.total();
     const byUrl = meter.byUrl();
     console.log(`page transfer until live and rendered: ${total} bytes`, byUrl);
@@ -202,10 +215,18 @@ describe('status page on the demo', () => {
     expect(bad.out).toContain('unknown component "no-such-thing"');
   });
 
-  it('marks the page stale when the stream goes down', async () => {
+  it('marks the page stale when the stream goes down, and reconnects by itself when it is back', async () => {
     expect(await page.getAttribute('body', 'data-stream')).toBe('live');
-    await demo.stop();
+    await page.evaluate(() => { (window as unknown as { noReload: boolean }).noReload = true; });
+    const seqBefore = Number(await page.getAttribute('body', 'data-seq'));
+    await demo.kill();
     await page.waitForSelector('body[data-stream="stale"]');
     expect(await page.textContent('#live')).toMatch(/stale/i);
+
+    demo = await restartDemo(demo);
+    await page.waitForSelector('body[data-stream="live"]', { timeout: 30_000 });
+    // A new process counts snapshots from 1 again: the page shows the new stream's, without a reload.
+    await page.waitForFunction((before) => Number(document.body.dataset.seq) !== before, seqBefore);
+    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 });

@@ -18,13 +18,15 @@ export interface RunningDemo {
   logs(): string;
   /** Runs `statusgraph demo <args>` against this demo; resolves with exit code and output. */
   cli(...args: string[]): Promise<{ code: number | null; out: string }>;
+  /** Stops the process but keeps its data directory (for a restart on the same port). */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startDemo(intervalMs = 2_000): Promise<RunningDemo> {
+export async function startDemo(intervalMs = 2_000, reuse?: { port: number; dir: { path: string; remove(): void } }): Promise<RunningDemo> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  const port = await freePort();
-  const dir = tempDir('statusgraph-demo-test-');
+  const port = reuse?.port ?? await freePort();
+  const dir = reuse?.dir ?? tempDir('statusgraph-demo-test-');
   const child = spawn(process.execPath, [CLI, 'demo', '--listen', `127.0.0.1:${port}`, '--data-dir', dir.path, '--interval', `${intervalMs}ms`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, STATUSGRAPH_LOG_LEVEL: 'info' },
@@ -33,9 +35,12 @@ export async function startDemo(intervalMs = 2_000): Promise<RunningDemo> {
   child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
   child.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
+  const kill = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
+  };
+  const stop = async () => {
+    await kill();
     dir.remove();
   };
   const stateFile = path.join(dir.path, 'demo.json');
@@ -64,6 +69,14 @@ export async function startDemo(intervalMs = 2_000): Promise<RunningDemo> {
       c.stderr!.setEncoding('utf8').on('data', (d: string) => { o += d; });
       c.once('exit', (code) => resolve({ code, out: o }));
     }),
+    kill,
     stop,
   };
+}
+
+/** The same demo again: same port, same data directory (history and incidents survive). */
+export async function restartDemo(old: RunningDemo): Promise<RunningDemo> {
+  await old.kill();
+  const port = Number(new URL(old.url).port);
+  return startDemo(old.intervalMs, { port, dir: { path: old.dataDir, remove: () => fs.rmSync(old.dataDir, { recursive: true, force: true }) } });
 }
