@@ -50,6 +50,8 @@ export interface Alertmanager {
   alerts(): Promise<AlertmanagerAlert[]>;
   /** POST /api/v2/alerts, as Prometheus does. */
   postAlerts(alerts: readonly { labels: Record<string, string>; annotations?: Record<string, string>; startsAt?: string; endsAt?: string }[]): Promise<void>;
+  /** GET /api/v2/alerts/groups: which receiver each group of alerts went to. */
+  groups(): Promise<{ labels: Record<string, string>; receiver: { name: string }; alerts: AlertmanagerAlert[] }[]>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -101,6 +103,11 @@ export async function startAlertmanager(configYaml: string): Promise<Alertmanage
       const r = await fetch(`${url}/api/v2/alerts`);
       if (!r.ok) throw new Error(`GET alerts: ${r.status}`);
       return (await r.json()) as AlertmanagerAlert[];
+    },
+    async groups() {
+      const r = await fetch(`${url}/api/v2/alerts/groups`);
+      if (!r.ok) throw new Error(`GET alert groups: ${r.status}`);
+      return (await r.json()) as { labels: Record<string, string>; receiver: { name: string }; alerts: AlertmanagerAlert[] }[];
     },
     async postAlerts(alerts) {
       const r = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
