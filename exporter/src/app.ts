@@ -141,7 +141,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     routers: [
       // First: its guard on cookie-authenticated writes covers the routers after it.
       statusPageRouter({
-        auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger,
+        auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
         intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
       incidents.router(auth), eventsRouter,

@@ -30,6 +30,7 @@ export interface StatusPageDeps {
   readonly intervalMs: () => number;
   readonly staticDir: string;
   readonly logger: Logger;
+  readonly now: () => number;
   readonly demo?: DemoControl;
 }
 
@@ -79,7 +80,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
 
   router.get('/api/v1/latency', deps.auth.read, compress, (_req, res) => {
     res.setHeader('Cache-Control', NO_STORE);
-    res.json(latencyView(deps.history.latency(), Date.now()));
+    res.json(latencyView(deps.history.latency(), deps.now()));
   });
 
   if (deps.demo) {
@@ -99,7 +100,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       }
       await demo[action](name);
       deps.logger.info({ event: `demo_${action}`, component: name }, `demo: ${action} ${name}`);
-      res.json({ component: name, action, at: new Date().toISOString(), components: demo.components() });
+      res.json({ component: name, action, at: new Date(deps.now()).toISOString(), components: demo.components() });
     };
     router.post('/api/v1/demo/fail', deps.auth.write, json, control('fail'));
     router.post('/api/v1/demo/heal', deps.auth.write, json, control('heal'));

@@ -143,7 +143,8 @@ function incidentEl(i: IncidentView): HTMLElement {
     h('p', { class: 'meta' },
       `${i.source === 'auto' ? 'automatic' : 'manual'} · ${i.severity} · started ${new Date(i.startedAt).toLocaleString()}`,
       open ? '' : ` · resolved after ${formatDuration(i.durationSeconds ?? 0)}`),
-    h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`),
+    h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`,
+      open ? null : h('span', {}, ' · ', h('a', { href: `api/v1/incidents/${encodeURIComponent(i.id)}/summary`, target: '_blank', rel: 'noopener' }, 'post-mortem draft'))),
     timeline.length ? h('ol', { class: 'timeline' }, ...timeline.map((e) =>
       h('li', {}, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
     writes);
