@@ -36,6 +36,14 @@ export interface StatusPageDeps {
 
 const NO_STORE = 'no-store';
 
+/**
+ * Whether the browser reached us over https: directly, or through a TLS-terminating proxy. The
+ * header is trusted here because it can only make the cookie stricter (Secure), never weaker.
+ */
+function overHttps(req: Request): boolean {
+  return req.secure || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
+}
+
 function hasLoginCookie(req: Request): boolean {
   return !req.headers.authorization && (req.headers.cookie ?? '').split(';').some((p) => p.trim().startsWith(`${TOKEN_COOKIE}=`));
 }
@@ -168,11 +176,11 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       return;
     }
     if (typeof token !== 'string' || token === '' || !tokenMatches(token, a.tokens)) {
-      res.setHeader('Set-Cookie', logoutCookie(req.secure));
+      res.setHeader('Set-Cookie', logoutCookie(overHttps(req)));
       sendLogin(res, 401, 'Invalid token.');
       return;
     }
-    res.setHeader('Set-Cookie', loginCookie(token, req.secure));
+    res.setHeader('Set-Cookie', loginCookie(token, overHttps(req)));
     res.redirect(303, './');
   });
 
@@ -181,7 +189,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       res.status(403).json({ error: 'sign-out must come from this page' });
       return;
     }
-    res.setHeader('Set-Cookie', logoutCookie(req.secure));
+    res.setHeader('Set-Cookie', logoutCookie(overHttps(req)));
     res.redirect(303, './');
   });
 

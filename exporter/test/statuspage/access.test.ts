@@ -113,6 +113,14 @@ describe('auth.read: token', () => {
     expect(out.headers.get('set-cookie')).toMatch(/Max-Age=0/);
   });
 
+  it('marks the cookie Secure when the page is reached over https through a proxy', async () => {
+    const r = await fetch(`${svc.url}/login`, {
+      method: 'POST', body: new URLSearchParams({ token: TOKEN }), headers: { 'x-forwarded-proto': 'https' }, redirect: 'manual',
+    });
+    expect(r.status).toBe(303);
+    expect(r.headers.get('set-cookie')).toMatch(/; Secure$/);
+  });
+
   it('refuses a sign-in posted from another origin', async () => {
     const r = await fetch(`${svc.url}/login`, {
       method: 'POST', body: new URLSearchParams({ token: TOKEN }), headers: { origin: 'http://evil.example' }, redirect: 'manual',
