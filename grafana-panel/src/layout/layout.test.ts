@@ -187,6 +187,22 @@ describe('layoutGraph', () => {
     expect(layoutGraph({ nodes: refNodes, edges: refEdges }).bands).toEqual([]);
   });
 
+  it('keeps tier bands, with room for their labels, top to bottom too', () => {
+    const l = layoutGraph({ nodes: refNodes, edges: refEdges }, { direction: 'TB', groupByTier: true, bandLabel: 22 });
+    for (let i = 1; i < l.bands.length; i++) expect(l.bands[i]!.x).toBeGreaterThanOrEqual(l.bands[i - 1]!.x + l.bands[i - 1]!.width);
+    for (const band of l.bands) {
+      const inside = l.nodes.filter((n) => n.tier === band.tier);
+      for (const n of inside) {
+        expect(n.x).toBeGreaterThanOrEqual(band.x);
+        expect(n.x + n.width).toBeLessThanOrEqual(band.x + band.width);
+        // The label is written at the band's top: nodes start below it.
+        expect(n.y).toBeGreaterThanOrEqual(band.y + 22);
+        expect(n.y + n.height).toBeLessThanOrEqual(band.y + band.height);
+      }
+    }
+    expect(l.bands.every((b) => b.y + b.height <= l.height)).toBe(true);
+  });
+
   it('lays out a cycle by reversing one edge, and still draws it from source to target', () => {
     const l = layoutGraph({
       nodes: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],

@@ -95,6 +95,8 @@ export interface GraphLayout {
 
 export const DEFAULT_TIER_ORDER: readonly string[] = ['service', 'infrastructure', 'third-party'];
 const NO_TIER = '';
+/** Space between a band's last node and its edge. */
+const BAND_PAD = 6;
 
 const DEFAULTS = {
   direction: 'LR' as Direction,
@@ -236,15 +238,19 @@ export function layoutGraph(
   const extentOf = (group: number[]) =>
     group.reduce((s, k) => s + (items[k] as Item).size, 0) + Math.max(0, group.length - 1) * o.nodeGap;
   const groups = layers.map((layer) => splitBy(layer, (k) => bandKey(items[k] as Item)));
+  // Room for a band's label: across the layers in LR (above each horizontal band), along them in
+  // TB (a strip on top, with a little padding beside each vertical band).
+  const crossLabel = o.groupByTier ? (lr ? o.bandLabel : Math.min(8, o.bandLabel)) : 0;
+  const mainLabel = o.groupByTier && !lr ? o.bandLabel : 0;
   const bandStart = new Map<string, number>();
   const bandExtent = new Map<string, number>();
   let cursor = 0;
   for (const t of bandTiers) {
     const extent = Math.max(0, ...groups.map((g) => extentOf(g.get(t) ?? [])));
-    const label = o.groupByTier ? o.bandLabel : 0;
+    const label = crossLabel;
     bandStart.set(t, cursor + label);
     bandExtent.set(t, extent);
-    cursor += label + extent + (o.groupByTier ? o.bandGap : 0);
+    cursor += label + extent + (o.groupByTier ? BAND_PAD + o.bandGap : 0);
   }
 
   const center = new Float64Array(items.length);
@@ -273,7 +279,7 @@ export function layoutGraph(
   }
 
   // Final coordinates.
-  const main = (layer: number) => o.margin + layer * (mainSize + o.layerGap);
+  const main = (layer: number) => o.margin + mainLabel + layer * (mainSize + o.layerGap);
   const crossMargin = o.margin;
   const nodeOut: PositionedNode[] = [];
   for (const layer of layers) {
@@ -318,14 +324,14 @@ export function layoutGraph(
   const crossTotal = Math.max(0, cursor - (o.groupByTier ? o.bandGap : 0));
   const bands: TierBand[] = o.groupByTier
     ? bandTiers.map((t) => {
-      const start = crossMargin + (bandStart.get(t) as number) - o.bandLabel;
-      const extent = (bandExtent.get(t) as number) + o.bandLabel;
+      const start = crossMargin + (bandStart.get(t) as number) - crossLabel;
+      const extent = (bandExtent.get(t) as number) + crossLabel + BAND_PAD;
       return lr
         ? { tier: t, x: o.margin / 2, y: start, width: mainTotal + o.margin, height: extent }
-        : { tier: t, x: start, y: o.margin / 2, width: extent, height: mainTotal + o.margin };
+        : { tier: t, x: start, y: o.margin / 2, width: extent, height: mainTotal + o.margin + mainLabel };
     })
     : [];
-  const mainLen = mainTotal + 2 * o.margin;
+  const mainLen = mainTotal + 2 * o.margin + mainLabel;
   const crossLen = crossTotal + 2 * o.margin;
   return {
     direction: o.direction,
