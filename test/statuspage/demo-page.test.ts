@@ -10,10 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../support/exporter.js';
 import { until } from '../support/ports.js';
+import { tempDir } from '../support/tmp.js';
 import { restartDemo, startDemo, type RunningDemo } from './demo-process.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const SCREENSHOT = path.join(REPO_ROOT, 'docs/statuspage.png');
+/**
+ * The README's screenshot is rewritten only on request, so that test runs leave the tree clean:
+ * STATUSGRAPH_UPDATE_SCREENSHOT=1 npx vitest run --project integration test/statuspage/demo-page.test.ts
+ */
+const UPDATE_SCREENSHOT = process.env.STATUSGRAPH_UPDATE_SCREENSHOT === '1';
 const PRIMARY = 'postgresql-primary';
 /** Everything downstream of postgresql-primary in the reference topology. */
 const DEPENDENTS = ['postgresql-replica', 'orders', 'payments', 'auth', 'api-gateway', 'frontend'];
@@ -71,6 +76,8 @@ describe('status page on the demo', () => {
   let browser: Browser;
   let page: Page;
   let meter: TransferMeter;
+  const shots = tempDir('statusgraph-shot-');
+  const screenshot = UPDATE_SCREENSHOT ? path.join(REPO_ROOT, 'docs/statuspage.png') : path.join(shots.path, 'statuspage.png');
 
   beforeAll(async () => {
     demo = await startDemo(2_000);
@@ -86,6 +93,7 @@ describe('status page on the demo', () => {
   afterAll(async () => {
     await browser?.close();
     await demo?.stop();
+    shots.remove();
   });
 
   it('refuses a wrong token at sign-in and accepts the demo token', async () => {
@@ -161,9 +169,9 @@ describe('status page on the demo', () => {
       ['orders', 'payments', 'api-gateway', 'frontend'], { timeout: 6 * demo.intervalMs });
     await page.waitForFunction(() => (document.querySelector('#incidents article.incident.open')?.textContent ?? '').includes('frontend'), undefined, { timeout: 6 * demo.intervalMs });
     expect(await page.locator('#incidents article.incident.open').count()).toBe(1);
-    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+    fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
   });
 
   it('heals postgresql-primary and shows the incident resolved', async () => {
