@@ -103,6 +103,19 @@ describe('statusgraph panel in headless Chromium', () => {
     expect(png.length).toBeGreaterThan(10_000);
   });
 
+  it('draws the same picture again from the same data', async () => {
+    const first = await page.locator('#panel').screenshot();
+    const again = await browser.newPage({ viewport: { width: 1200, height: 620 }, deviceScaleFactor: 1 });
+    try {
+      await again.goto(harness.url);
+      await again.waitForFunction(() => (window as unknown as { __harness: { done: boolean } }).__harness.done, undefined, { timeout: 30_000 });
+      const second = await again.locator('#panel').screenshot();
+      expect(second.equals(first)).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('shows the incident and the root cause in the tooltip', async () => {
     await page.locator('[data-node="orders"] [data-mark="body"]').hover();
     const tip = page.getByTestId('statusgraph-tooltip');
