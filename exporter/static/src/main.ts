@@ -97,7 +97,8 @@ function card(c: ComponentView): HTMLElement {
         h('span', { class: 'lat' }, p.success ? `${Math.round(p.durationSeconds * 1000)} ms` : (p.error ?? 'failed')));
     })),
     h('footer', {}, `since ${new Date(c.since).toLocaleTimeString()}`,
-      c.runbook ? h('a', { href: c.runbook, rel: 'noopener noreferrer', target: '_blank' }, 'runbook') : null));
+      // Only web links: a javascript: URL in a config must not become a clickable script.
+      c.runbook && /^https?:\/\//i.test(c.runbook) ? h('a', { href: c.runbook, rel: 'noopener noreferrer', target: '_blank' }, 'runbook') : null));
 }
 
 function renderSummary(): void {

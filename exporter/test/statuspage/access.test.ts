@@ -32,7 +32,7 @@ afterAll(async () => {
   await new Promise<void>((r) => target.close(() => r()));
 });
 
-async function start(auth: string): Promise<Service> {
+async function start(auth: string, staticDir = STATIC_DIR): Promise<Service> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'statusgraph-page-'));
   const file = path.join(dir, 'statusgraph.yml');
   fs.writeFileSync(file, `
@@ -48,7 +48,7 @@ components:
       - kind: http
         url: ${targetUrl}
 `);
-  const svc = await startService({ configFile: file, logger: pino({ level: 'silent' }), staticDir: STATIC_DIR });
+  const svc = await startService({ configFile: file, logger: pino({ level: 'silent' }), staticDir });
   cleanups.push(async () => { await svc.stop(); fs.rmSync(dir, { recursive: true, force: true }); });
   return svc;
 }
@@ -168,6 +168,18 @@ describe('auth.read: public', () => {
     expect((await fetch(`${svc.url}/api/v1/incidents`, { method: 'POST', body: '{}' })).status).toBe(401);
     // The demo control exists only in demo mode.
     expect((await fetch(`${svc.url}/api/v1/demo/fail`, { method: 'POST', headers: bearer, body: '{"component":"orders"}' })).status).toBe(404);
+  });
+});
+
+describe('without a built page', () => {
+  it('answers 503 with the reason on GET /, and keeps serving the API', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'statusgraph-nopage-'));
+    cleanups.push(() => fs.rmSync(empty, { recursive: true, force: true }));
+    const svc = await start(`auth:\n  tokens: [${TOKEN}]\n  read: public`, empty);
+    const r = await fetch(`${svc.url}/`);
+    expect(r.status).toBe(503);
+    expect(((await r.json()) as { error: string }).error).toContain('status page not built');
+    expect((await fetch(`${svc.url}/api/v1/components`)).status).toBe(200);
   });
 });
 
