@@ -131,6 +131,7 @@ describe('status page on the demo', () => {
     await page.evaluate(() => { (window as unknown as { noReload: boolean }).noReload = true; });
     expect(await cardState(page, PRIMARY)).toBe('operational');
 
+    const clickedAt = Date.now();
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/demo/fail')),
       page.click(`#demo button[data-action="fail"][data-component="${PRIMARY}"]`),
@@ -145,6 +146,7 @@ describe('status page on the demo', () => {
         dependents.every((d) => document.querySelector(`#graph g.node[data-component="${d}"]`)?.getAttribute('data-impacted') === 'true' &&
           document.querySelector(`#grid article[data-component="${d}"]`)?.getAttribute('data-impacted') === 'true');
     }, { primary: PRIMARY, dependents: DEPENDENTS }, { timeout: 4 * demo.intervalMs });
+    const shownAfterMs = Date.now() - clickedAt;
 
     // The page still holds the marker: it updated from the stream, not by reloading.
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
@@ -153,9 +155,11 @@ describe('status page on the demo', () => {
     const primary = comps.find((c) => c.name === PRIMARY)!;
     expect(primary.state).toBe('major_outage');
     const detectionMs = Date.parse(primary.since) - failedAt;
-    console.log(`break -> major_outage detected after ${detectionMs} ms (interval ${demo.intervalMs} ms)`);
+    console.log(`break -> major_outage detected after ${detectionMs} ms, shown on the page (red + 6 impacted) after ${shownAfterMs} ms (interval ${demo.intervalMs} ms)`);
     expect(detectionMs).toBeGreaterThanOrEqual(0);
-    expect(detectionMs).toBeLessThanOrEqual(demo.intervalMs + 250);
+    // The first probe run after the break starts within one interval and ends within its deadline
+    // (the demo's timeout is half the interval): later than that would mean a cycle was missed.
+    expect(detectionMs).toBeLessThanOrEqual(demo.intervalMs + demo.intervalMs / 2);
     // Unaffected parts of the graph stay clean.
     expect(await page.getAttribute('#graph g.node[data-component="worker"]', 'data-impacted')).toBe('false');
     expect(await page.getAttribute('#summary', 'data-state')).toBe('major_outage');

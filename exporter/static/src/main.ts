@@ -107,6 +107,9 @@ function renderSummary(): void {
   el.className = `summary s-${hl.state}`;
   el.dataset.state = hl.state;
   replace(el, h('p', {}, hl.text));
+  // The tab title tells the state while the page is in the background.
+  const bad = components.filter((c) => c.state !== 'operational').length;
+  document.title = bad ? `(${bad}) ${stateLabel(hl.state)} · statusgraph` : 'Operational · statusgraph';
 }
 
 function renderGrid(): void {
