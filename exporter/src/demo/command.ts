@@ -46,12 +46,14 @@ export function addDemoCommand(program: Command, listenArg: (v: string) => strin
         process.exitCode = 1;
         return;
       }
+      // The control commands find the demo through its state file in the data dir.
+      const dirFlag = o.dataDir === defaultDemoDir() ? '' : ` --data-dir ${o.dataDir}`;
       process.stdout.write([
         '',
         `statusgraph demo: ${DEMO_TOPOLOGY.length} simulated components, probed every ${o.interval} ms`,
         `  status page:  ${demo.url}/`,
         `  write token:  ${demo.token}   (sign in on the page for the break/heal buttons and incident forms)`,
-        `  break one:    statusgraph demo fail postgresql-primary   (heal: statusgraph demo heal postgresql-primary)`,
+        `  break one:    npx statusgraph demo fail postgresql-primary${dirFlag}   (heal: ... demo heal ...)`,
         `  data dir:     ${o.dataDir}`,
         '',
       ].join('\n') + '\n');
