@@ -228,6 +228,21 @@ describe('the dashboard against a real Prometheus scraping a real exporter', () 
     expect(empty).toEqual([]);
   });
 
+  it('the service grid shows each component\'s own state with its display name and runbook link', async () => {
+    const grid = allPanels(dashboard).find((p) => p.type === 'stat' && repeatOf(dashboard, p) === 'tier')!;
+    const rows = await prom.query(substitute(grid.targets![0]!.expr, { tier: 'infrastructure', component: '.+', environment: '.+' }));
+    const byName = Object.fromEntries(rows.map((r) => [r.metric.display_name, { state: Number(r.value[1]), runbook: r.metric.runbook, environment: r.metric.environment }]));
+    // An empty label (no runbook configured) is no label in Prometheus: the tile has no link.
+    expect(byName).toEqual({
+      Database: { state: 3, runbook: undefined, environment: 'production' },
+      cache: { state: 0, runbook: undefined, environment: 'staging' },
+    });
+    const services = await prom.query(substitute(grid.targets![0]!.expr, { tier: 'service', component: '.+', environment: 'staging' }));
+    expect(services).toEqual([]); // the environment filter reaches the grid through the info join
+    const [frontend] = await prom.query(substitute(grid.targets![0]!.expr, { tier: 'service', component: 'frontend', environment: '.+' }));
+    expect(frontend!.metric).toMatchObject({ display_name: 'Frontend', runbook: 'https://wiki.example/runbooks/frontend' });
+  });
+
   it('draws one uptime bar per day at midnight, with the day\'s real uptime', async () => {
     const bars = allPanels(dashboard).find((p) => p.type === 'status-history')!;
     const t = bars.targets![0]!;
