@@ -246,6 +246,18 @@ describe('docker-compose.yml', () => {
     for (const h of hosts) expect(svcs, `host ${h}`).toContain(h);
   });
 
+  it('wires Prometheus, Alertmanager and Grafana to each other by compose service names', () => {
+    const svcs = Object.keys(compose.services);
+    const prom = parse(fs.readFileSync(repoPath('provisioning/prometheus/prometheus.yml'), 'utf8'));
+    const targets = [
+      ...prom.scrape_configs.flatMap((s: any) => s.static_configs.flatMap((c: any) => c.targets as string[])),
+      ...prom.alerting.alertmanagers.flatMap((a: any) => a.static_configs.flatMap((c: any) => c.targets as string[])),
+    ].filter((t: string) => !t.startsWith('localhost:'));
+    expect(targets).toEqual(expect.arrayContaining(['exporter:9470', 'alertmanager:9093']));
+    for (const t of targets) expect(svcs, t).toContain(t.split(':')[0]);
+    for (const ds of datasources) expect(svcs, ds.url).toContain(new URL(ds.url).hostname);
+  });
+
   it('names every required variable in .env.example, and .env.example names nothing unused', () => {
     const example = envFileNames(fs.readFileSync(ENV_EXAMPLE, 'utf8'));
     const vars = composeVariables(text);
