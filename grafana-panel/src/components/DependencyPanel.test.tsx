@@ -140,7 +140,7 @@ describe('DependencyPanel', () => {
     const { container } = renderPanel(tableFrames());
     const badged = [...container.querySelectorAll('[data-mark="incident-badge"]')].map((b) => b.closest('[data-node]')!.getAttribute('data-node')).sort();
     expect(badged).toEqual([ROOT_CAUSE, ...OUTAGE_IMPACTED].sort());
-    fireEvent.mouseEnter(nodeEl(container, 'orders').parentElement!);
+    fireEvent.mouseOver(bodyOf(container, 'orders'));
     const tip = screen.getByTestId('statusgraph-tooltip');
     expect(within(tip).getByTestId('tooltip-incidents').textContent).toContain(OUTAGE_INCIDENT.title);
     expect(within(tip).getByTestId('tooltip-incidents').textContent).toContain('critical');
@@ -152,16 +152,16 @@ describe('DependencyPanel', () => {
       metric: 'statusgraph_probe_success', labels: { component: c.name, probe: c.probes[0]! }, value: c.name === ROOT_CAUSE ? 0 : 1,
     }));
     const { container } = renderPanel(tableFrames(s));
-    fireEvent.mouseEnter(nodeEl(container, ROOT_CAUSE).parentElement!);
+    fireEvent.mouseOver(bodyOf(container, ROOT_CAUSE));
     let tip = screen.getByTestId('statusgraph-tooltip');
     expect(tip.textContent).toContain('Major outage');
     expect(tip.textContent).toContain('10 s');
     expect(tip.textContent).toContain('baseline 2 ms');
     expect(within(tip).getByTestId('tooltip-errors').textContent).toContain('probe postgres failing');
     expect(within(tip).getByTestId('tooltip-root-of').textContent).toBe(`Root cause of ${OUTAGE_IMPACTED.length} impacted components`);
-    fireEvent.mouseLeave(nodeEl(container, ROOT_CAUSE).parentElement!);
+    fireEvent.mouseLeave(container.querySelector('svg')!);
     expect(screen.queryByTestId('statusgraph-tooltip')).toBeNull();
-    fireEvent.mouseEnter(nodeEl(container, 'auth').parentElement!);
+    fireEvent.mouseOver(bodyOf(container, 'auth'));
     tip = screen.getByTestId('statusgraph-tooltip');
     expect(within(tip).getByTestId('tooltip-root-cause').textContent).toBe(`Impacted, root cause: ${ROOT_CAUSE}`);
     expect(within(tip).queryByTestId('tooltip-errors')).toBeNull();
@@ -243,6 +243,26 @@ describe('DependencyPanel', () => {
     expect(container.querySelectorAll('[data-node]')).toHaveLength(2);
     expect(container.querySelectorAll('[data-edge]')).toHaveLength(2);
     expect(container.querySelectorAll('[data-reversed="true"]')).toHaveLength(1);
+  });
+
+  it('shows labels from metrics as text, never as markup', () => {
+    const s = outageSeries();
+    s.statusgraph_component_info = s.statusgraph_component_info!.map((x) =>
+      x.labels.component === 'orders' ? { ...x, labels: { ...x.labels, display_name: '<img src=x onerror="window.__pwned=1">Orders' } } : x);
+    const { container } = renderPanel(tableFrames(s), { colors: { ...DEFAULT_OPTIONS.colors, operational: '"/><script>1</script>' } });
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('script')).toBeNull();
+    expect(nodeEl(container, 'orders').querySelector('text')!.textContent).toMatch(/^<img src=x onerror="/);
+    expect(bodyOf(container, 'worker').getAttribute('fill')).toBe('"/><script>1</script>');
+  });
+
+  it('shows the tooltip for a node reached with the keyboard', () => {
+    const { container } = renderPanel(tableFrames());
+    // Browsers send focusin along with focus; React's onFocus listens to it.
+    fireEvent.focusIn(nodeEl(container, 'payments').closest('a')!);
+    expect(screen.getByTestId('statusgraph-tooltip').textContent).toContain('Degraded');
+    fireEvent.focusOut(nodeEl(container, 'payments').closest('a')!);
+    expect(screen.queryByTestId('statusgraph-tooltip')).toBeNull();
   });
 
   it('reports series with missing labels under the graph', () => {
