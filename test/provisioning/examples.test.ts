@@ -191,7 +191,7 @@ describe('grafana-init: the exporter\'s Grafana token', () => {
   const opts = () => ({ grafanaUrl: grafana.url, adminUser: admin.user, adminPassword: admin.password, tokenFile, waitMs: 10_000, sleep: (ms: number) => new Promise((r) => setTimeout(r, Math.min(ms, 50))) });
 
   beforeAll(async () => { grafana = await startGrafanaAccounts(admin); });
-  afterAll(async () => { await grafana?.stop(); dir.remove(); });
+  afterAll(async () => { try { await grafana?.stop(); } finally { dir.remove(); } });
 
   it('waits for Grafana, creates an Editor service account and writes a working token, readable by its owner only', async () => {
     const run = provisionToken(opts());

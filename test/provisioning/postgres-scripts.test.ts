@@ -89,10 +89,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await exporter?.stop();
-  await replica?.stop('SIGINT', 20_000);
-  await primary?.stop('SIGINT', 20_000);
-  dir.remove();
+  try {
+    await exporter?.stop();
+    await replica?.stop('SIGINT', 20_000);
+    await primary?.stop('SIGINT', 20_000);
+  } finally {
+    dir.remove();
+  }
 });
 
 describe('examples/compose/postgres', () => {

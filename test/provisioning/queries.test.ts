@@ -107,10 +107,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await prom?.stop();
-  await exporter?.stop();
-  await target?.down();
-  work.remove();
+  try {
+    await prom?.stop();
+    await exporter?.stop();
+    await target?.down();
+  } finally {
+    work.remove();
+  }
 });
 
 /*
