@@ -222,6 +222,12 @@ describe('status page on the demo', () => {
     await page.waitForSelector('#grid article[data-component="redis-cache"][data-state="major_outage"]', { timeout: 4 * demo.intervalMs });
     expect((await demo.cli('heal', 'redis-cache')).code).toBe(0);
     await page.waitForSelector('#grid article[data-component="redis-cache"][data-state="operational"]', { timeout: 6 * demo.intervalMs });
+    // Slow: the vendor answers, but far over its baseline: degraded, nothing impacted downstream.
+    expect((await demo.cli('slow', 'sendgrid')).code).toBe(0);
+    await page.waitForSelector('#grid article[data-component="sendgrid"][data-state="degraded"]', { timeout: 4 * demo.intervalMs });
+    expect(await page.getAttribute('#grid article[data-component="worker"]', 'data-impacted')).toBe('false');
+    expect((await demo.cli('heal', 'sendgrid')).code).toBe(0);
+    await page.waitForSelector('#grid article[data-component="sendgrid"][data-state="operational"]', { timeout: 6 * demo.intervalMs });
     const bad = await demo.cli('fail', 'no-such-thing');
     expect(bad.code).toBe(1);
     expect(bad.out).toContain('unknown component "no-such-thing"');

@@ -12,15 +12,19 @@ function intervalArg(v: string): number {
 
 export function addDemoCommand(program: Command, listenArg: (v: string) => string): void {
   program.command('demo')
-    .description('the self-contained demo: 14 simulated services, the exporter and the status page; "demo fail|heal <component>" breaks and heals one')
-    .argument('[action]', 'fail | heal (omit to run the demo)')
-    .argument('[component]', 'component to break or heal')
+    .description('the self-contained demo: 14 simulated services, the exporter and the status page; "demo fail|slow|heal <component>" breaks, slows or heals one')
+    .argument('[action]', 'fail | slow | heal (omit to run the demo)')
+    .argument('[component]', 'component to break, slow down or heal')
     .option('--listen <addr>', 'HOST:PORT for the exporter and status page', listenArg, '127.0.0.1:9470')
     .option('--data-dir <dir>', 'where the demo keeps its state, history and incidents', defaultDemoDir())
     .option('--interval <duration>', 'probe interval', intervalArg, 2_000)
     .action(async (action: string | undefined, component: string | undefined, o: { listen: string; dataDir: string; interval: number }) => {
       if (action !== undefined) {
-        if (action !== 'fail' && action !== 'heal') throw new InvalidArgumentError(`unknown action "${action}": expected fail or heal`);
+        if (action !== 'fail' && action !== 'heal' && action !== 'slow') {
+          process.stderr.write(`statusgraph demo: unknown action "${action}": expected fail, slow or heal\n`);
+          process.exitCode = 2;
+          return;
+        }
         if (!component) {
           process.stderr.write(`statusgraph demo ${action}: name a component: ${DEMO_TOPOLOGY.map((c) => c.name).join(', ')}\n`);
           process.exitCode = 2;
@@ -29,7 +33,9 @@ export function addDemoCommand(program: Command, listenArg: (v: string) => strin
         try {
           const r = await controlDemo(action, component, o.dataDir);
           const failed = r.components.filter((c) => c.failed).map((c) => c.name);
-          process.stdout.write(`${action === 'fail' ? 'broke' : 'healed'} ${component}; failed now: ${failed.length ? failed.join(', ') : 'nothing'} (dependents follow within two intervals)\n`);
+          const slow = r.components.filter((c) => c.slow).map((c) => c.name);
+          const done = { fail: 'broke', slow: 'slowed down', heal: 'healed' }[action];
+          process.stdout.write(`${done} ${component}; failed now: ${failed.length ? failed.join(', ') : 'nothing'}; slow: ${slow.length ? slow.join(', ') : 'nothing'}\n`);
         } catch (err) {
           process.stderr.write(`statusgraph demo ${action}: ${(err as Error).message}\n`);
           process.exitCode = 1;
@@ -53,7 +59,7 @@ export function addDemoCommand(program: Command, listenArg: (v: string) => strin
         `statusgraph demo: ${DEMO_TOPOLOGY.length} simulated components, probed every ${o.interval} ms`,
         `  status page:  ${demo.url}/`,
         `  write token:  ${demo.token}   (sign in on the page for the break/heal buttons and incident forms)`,
-        `  break one:    npx statusgraph demo fail postgresql-primary${dirFlag}   (heal: ... demo heal ...)`,
+        `  break one:    npx statusgraph demo fail postgresql-primary${dirFlag}   (also: demo slow <component>, demo heal <component>)`,
         `  data dir:     ${o.dataDir}`,
         '',
       ].join('\n') + '\n');

@@ -59,6 +59,9 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       world.heal(name);
       await services.sync();
     },
+    async slow(name) {
+      world.slow(name);
+    },
   };
   const configFile = path.join(o.dataDir, 'demo.yml');
   fs.writeFileSync(configFile, demoConfigYaml({
@@ -110,7 +113,9 @@ export function readDemoState(dataDir: string): DemoState {
 }
 
 /** `statusgraph demo fail|heal <component>`: asks the running demo through its control route. */
-export async function controlDemo(action: 'fail' | 'heal', component: string, dataDir: string): Promise<{ components: { name: string; failed: boolean; broken: boolean }[] }> {
+export type DemoAction = 'fail' | 'heal' | 'slow';
+
+export async function controlDemo(action: DemoAction, component: string, dataDir: string): Promise<{ components: { name: string; failed: boolean; slow: boolean; broken: boolean }[] }> {
   const s = readDemoState(dataDir);
   let res: Response;
   try {
@@ -122,7 +127,7 @@ export async function controlDemo(action: 'fail' | 'heal', component: string, da
   } catch (err) {
     throw new Error(`the demo at ${s.url} does not answer (${(err as Error).message}); is it still running?`);
   }
-  const body = (await res.json().catch(() => ({}))) as { error?: string; components?: { name: string; failed: boolean; broken: boolean }[] };
+  const body = (await res.json().catch(() => ({}))) as { error?: string; components?: { name: string; failed: boolean; slow: boolean; broken: boolean }[] };
   if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
   return { components: body.components ?? [] };
 }

@@ -30,6 +30,9 @@ function jitter(ms: number, random: () => number): number {
   return Math.max(0, ms * (0.6 + 0.8 * random()));
 }
 
+/** How much slower a "slow" component answers than its typical latency plus 50 ms (its demo baseline). */
+export const SLOW_FACTOR = 3;
+
 function listen(server: net.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -51,12 +54,16 @@ export async function startSimulatedServices(world: DemoWorld, opts: { random?: 
   const random = opts.random ?? Math.random;
   const listeners: Listener[] = [];
 
+  // A slow component answers at SLOW_FACTOR times its baseline: over 2x, so "degraded", yet well
+  // inside the probe deadline.
+  const delay = (c: DemoComponent) => (world.isSlow(c.name) ? (c.latencyMs + 50) * SLOW_FACTOR : jitter(c.latencyMs, random));
+
   const respond = (c: DemoComponent, probe: DemoProbe, req: http.IncomingMessage, res: http.ServerResponse) => {
     const send = (status: number, body: unknown) => {
       setTimeout(() => {
         res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
         res.end(JSON.stringify(body));
-      }, jitter(c.latencyMs, random));
+      }, delay(c));
     };
     const path = (req.url ?? '/').split('?')[0];
     if (probe === 'statuspage') {
@@ -88,7 +95,7 @@ export async function startSimulatedServices(world: DemoWorld, opts: { random?: 
         socket.setEncoding('utf8');
         socket.on('error', () => undefined);
         socket.on('data', (d: string) => {
-          if (d.includes('PING')) setTimeout(() => { if (!socket.destroyed) socket.write('+PONG\r\n'); }, jitter(c.latencyMs, random));
+          if (d.includes('PING')) setTimeout(() => { if (!socket.destroyed) socket.write('+PONG\r\n'); }, delay(c));
         });
       });
     }

@@ -13,6 +13,8 @@ export class UnknownComponentError extends Error {}
 export class DemoWorld {
   /** Failed component -> when it failed. */
   private readonly failed = new Map<string, number>();
+  /** Components answering, but slowly (to show "degraded"). */
+  private readonly slowed = new Set<string>();
   private readonly byName: ReadonlyMap<string, DemoComponent>;
 
   constructor(readonly components: readonly DemoComponent[], private readonly opts: { now: () => number; propagationMs: number } = { now: Date.now, propagationMs: 0 }) {
@@ -37,9 +39,23 @@ export class DemoWorld {
     return true;
   }
 
+  /** Slow but working: latency far over its baseline. Returns false when it was already slow. */
+  slow(name: string): boolean {
+    this.check(name);
+    if (this.slowed.has(name)) return false;
+    this.slowed.add(name);
+    return true;
+  }
+
+  /** Clears both failure and slowness; returns whether there was anything to heal. */
   heal(name: string): boolean {
     this.check(name);
-    return this.failed.delete(name);
+    const slowed = this.slowed.delete(name);
+    return this.failed.delete(name) || slowed;
+  }
+
+  isSlow(name: string): boolean {
+    return this.slowed.has(name);
   }
 
   isFailed(name: string): boolean {
@@ -66,7 +82,7 @@ export class DemoWorld {
     return this.failed.has(name) || this.brokenDependency(name) !== undefined;
   }
 
-  list(): { name: string; failed: boolean; broken: boolean }[] {
-    return this.components.map((c) => ({ name: c.name, failed: this.failed.has(c.name), broken: this.isBroken(c.name) }));
+  list(): { name: string; failed: boolean; slow: boolean; broken: boolean }[] {
+    return this.components.map((c) => ({ name: c.name, failed: this.failed.has(c.name), slow: this.slowed.has(c.name), broken: this.isBroken(c.name) }));
   }
 }

@@ -16,10 +16,13 @@ import { latencyView, uptimeView } from './views.js';
 
 /** What the demo exposes to the page and the CLI; absent outside `statusgraph demo`. */
 export interface DemoControl {
-  components(): readonly { readonly name: string; readonly failed: boolean; readonly broken: boolean }[];
-  /** Rejects with an Error naming the component when it is unknown. */
+  components(): readonly { readonly name: string; readonly failed: boolean; readonly slow: boolean; readonly broken: boolean }[];
+  /** Each rejects with an Error naming the component when it is unknown. */
   fail(name: string): Promise<void>;
+  /** Answers again, at normal speed. */
   heal(name: string): Promise<void>;
+  /** Answers, but slowly enough to be "degraded". */
+  slow(name: string): Promise<void>;
 }
 
 export interface StatusPageDeps {
@@ -96,7 +99,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     router.get('/api/v1/demo', deps.auth.read, (_req, res) => {
       res.json({ components: demo.components() });
     });
-    const control = (action: 'fail' | 'heal') => async (req: Request, res: Response) => {
+    const control = (action: 'fail' | 'heal' | 'slow') => async (req: Request, res: Response) => {
       const name = (req.body as { component?: unknown } | undefined)?.component;
       if (typeof name !== 'string' || name === '') {
         res.status(400).json({ error: 'component: a component name is required' });
@@ -112,6 +115,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     };
     router.post('/api/v1/demo/fail', deps.auth.write, json, control('fail'));
     router.post('/api/v1/demo/heal', deps.auth.write, json, control('heal'));
+    router.post('/api/v1/demo/slow', deps.auth.write, json, control('slow'));
   }
 
   const boot = (req: Request): BootData => {

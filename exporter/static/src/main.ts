@@ -30,7 +30,12 @@ let uptime = new Map<string, DayRow[]>();
 let uptimeFrom = Date.now();
 const series = new Map<string, Series>();
 let lastSnapshotAt: number | undefined;
-let demoState = new Map<string, boolean>();
+type DemoEntry = { name: string; failed: boolean; slow?: boolean };
+/** Component -> what the demo did to it: broken, slowed down, or nothing. */
+let demoState = new Map<string, 'failed' | 'slow'>();
+function setDemoState(list: readonly DemoEntry[]): void {
+  demoState = new Map(list.flatMap((c): [string, 'failed' | 'slow'][] => (c.failed ? [[c.name, 'failed']] : c.slow ? [[c.name, 'slow']] : [])));
+}
 const graph = createGraph(byId('graph'));
 
 // ---- theme ---------------------------------------------------------------------------------
@@ -224,23 +229,25 @@ function renderDemo(): void {
   if (!boot.demo) return;
   el.hidden = false;
   const msg = h('span', { class: 'msg', role: 'status' });
-  const act = (action: 'fail' | 'heal', name: string) => {
+  const act = (action: 'fail' | 'heal' | 'slow', name: string) => {
     msg.textContent = '';
-    postJson<{ components: { name: string; failed: boolean }[] }>(`api/v1/demo/${action}`, { component: name })
-      .then((r) => { demoState = new Map(r.components.map((c) => [c.name, c.failed])); renderDemo(); }, (err: Error) => { msg.textContent = err.message; });
+    postJson<{ components: DemoEntry[] }>(`api/v1/demo/${action}`, { component: name })
+      .then((r) => { setDemoState(r.components); renderDemo(); }, (err: Error) => { msg.textContent = err.message; });
   };
+  const button = (action: 'fail' | 'heal' | 'slow', name: string, label: string) =>
+    h('button', { type: 'button', 'data-action': action, 'data-component': name, onclick: () => act(action, name) }, label);
   const buttons = components.map((c) => {
-    const failed = demoState.get(c.name) ?? false;
-    return h('li', { 'data-component': c.name, class: failed ? 'failed' : '' },
+    const done = demoState.get(c.name);
+    return h('li', { 'data-component': c.name, class: done ?? '' },
       h('span', {}, c.name),
       boot.canWrite
-        ? h('button', { type: 'button', 'data-action': failed ? 'heal' : 'fail', 'data-component': c.name, onclick: () => act(failed ? 'heal' : 'fail', c.name) }, failed ? 'Heal' : 'Break')
+        ? h('span', { class: 'acts' }, ...(done ? [button('heal', c.name, 'Heal')] : [button('slow', c.name, 'Slow'), button('fail', c.name, 'Break')]))
         : null);
   });
   replace(el, h('h2', {}, 'Demo control'),
     h('p', { class: 'muted' }, boot.canWrite
-      ? 'Break a simulated service and watch the state, the cascade and the incident; heal it to see the recovery.'
-      : 'Sign in with the token the demo printed to break and heal simulated services.'),
+      ? 'Break a simulated service (or slow it down) and watch the state, the cascade and the incident; heal it to see the recovery.'
+      : 'Sign in with the token the demo printed to break, slow down and heal simulated services.'),
     h('ul', { class: 'demo-list' }, ...buttons), msg);
 }
 
@@ -270,8 +277,8 @@ function renderNow(): void {
     renderDemo();
   } else if (statesChanged && boot.demo) {
     // Someone may have used `statusgraph demo fail|heal`: refresh the buttons (on change only).
-    getJson<{ components: { name: string; failed: boolean }[] }>('api/v1/demo').then((r) => {
-      demoState = new Map(r.components.map((c) => [c.name, c.failed]));
+    getJson<{ components: DemoEntry[] }>('api/v1/demo').then((r) => {
+      setDemoState(r.components);
       renderDemo();
     }, () => undefined);
   }
@@ -318,7 +325,7 @@ async function start(): Promise<void> {
     getJson<{ incidents: IncidentView[] }>('api/v1/incidents?limit=50').catch(() => ({ incidents: [] })),
     getJson<{ from: string; components: { name: string; days: DayRow[] }[] }>(`api/v1/uptime?days=${UPTIME_DAYS}`),
     getJson<{ probes: { component: string; probe: string; widthMs: number; buckets: Bucket[] }[] }>('api/v1/latency'),
-    boot.demo ? getJson<{ components: { name: string; failed: boolean }[] }>('api/v1/demo') : Promise.resolve({ components: [] }),
+    boot.demo ? getJson<{ components: DemoEntry[] }>('api/v1/demo') : Promise.resolve({ components: [] }),
   ]);
   components = comps.components;
   incidents = incs.incidents;
@@ -328,7 +335,7 @@ async function start(): Promise<void> {
     const last = p.buckets[p.buckets.length - 1];
     series.set(probeKey(p.component, p.probe), { widthMs: p.widthMs, buckets: p.buckets, counts: new Map(), lastCheckedAt: last ? last[0] : 0 });
   }
-  demoState = new Map(demo.components.map((c) => [c.name, c.failed]));
+  setDemoState(demo.components);
   lastSnapshotAt = Date.parse(comps.generatedAt);
   renderNow();
   renderIncidents();

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { PROBE_KINDS } from '../../src/probes/registry.js';
 import { demoConfigYaml, DEMO_TOKEN_ENV } from '../../src/demo/config.js';
-import { startSimulatedServices, type SimulatedServices } from '../../src/demo/services.js';
+import { SLOW_FACTOR, startSimulatedServices, type SimulatedServices } from '../../src/demo/services.js';
 import { DEMO_TOPOLOGY } from '../../src/demo/topology.js';
 import { DemoWorld, UnknownComponentError } from '../../src/demo/world.js';
 
@@ -33,6 +33,17 @@ describe('demo world', () => {
     expect(w.heal('postgresql-primary')).toBe(true);
     expect(w.list().some((c) => c.broken)).toBe(false);
     expect(() => w.fail('nope')).toThrow(UnknownComponentError);
+  });
+
+  it('slows a component without breaking anything, and heal clears it', () => {
+    const w = new DemoWorld(DEMO_TOPOLOGY);
+    expect(w.slow('sendgrid')).toBe(true);
+    expect(w.slow('sendgrid')).toBe(false);
+    expect(w.list().find((c) => c.name === 'sendgrid')).toEqual({ name: 'sendgrid', failed: false, slow: true, broken: false });
+    expect(w.isBroken('worker')).toBe(false);
+    expect(w.heal('sendgrid')).toBe(true);
+    expect(w.isSlow('sendgrid')).toBe(false);
+    expect(w.heal('sendgrid')).toBe(false);
   });
 });
 
@@ -86,5 +97,12 @@ describe('simulated services and the demo config', () => {
     expect(await tcpUp('postgresql-primary')).toBe(true);
     expect(await health('orders')).toBe(200);
     expect(await health('stripe-api')).toBe(200);
+
+    // Slow: still 200, but after SLOW_FACTOR times the demo baseline (typical latency + 50 ms).
+    world.slow('sendgrid');
+    const sendgrid = DEMO_TOPOLOGY.find((c) => c.name === 'sendgrid')!;
+    const t0 = performance.now();
+    expect(await health('sendgrid')).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual((sendgrid.latencyMs + 50) * SLOW_FACTOR - 5);
   });
 });
