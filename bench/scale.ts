@@ -2,7 +2,7 @@
  * Scale: statusgraph probing N HTTP components on a private nginx, side by side with
  * blackbox_exporter probing the same targets at the same rate (driven by a real Prometheus).
  *
- *   npx tsx bench/scale.ts [--sizes 1000,5000,10000] [--cycles 3] [--interval 30] [--no-blackbox] [--cpu-prof DIR]
+ *   npx tsx bench/scale.ts [--sizes 1000,5000,10000] [--cycles 3] [--interval 30] [--no-blackbox] [--cpu-prof DIR] [--heap-prof DIR]
  *
  * Per size: warm up one interval, measure CPU (utime+stime from /proc) of each prober over
  * `cycles` intervals while Prometheus scrapes both, count the probes that reached nginx, then
@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startExporter, metricValue, type RunningExporter } from '../test/support/exporter.js';
+import { metricValue } from '../test/support/exporter.js';
+import { startBenchExporter, type BenchExporter } from './lib/exporter.js';
 import { startPrometheus, type Prometheus } from '../test/support/prometheus.js';
 import { tempDir } from '../test/support/tmp.js';
 import { startNginx, type Nginx } from './lib/nginx.js';
@@ -28,6 +29,8 @@ const { values: args } = parseArgs({
     'no-blackbox': { type: 'boolean', default: false },
     /** Directory for a V8 CPU profile of the exporter (node --cpu-prof), written when it stops. */
     'cpu-prof': { type: 'string' },
+    /** Directory for a sampling heap profile of the exporter (node --heap-prof): what is live at exit. */
+    'heap-prof': { type: 'string' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
   },
 });
@@ -41,7 +44,7 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(cycles >= 1) || !(inte
 const ticks = clockTicks();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function scrapeTimes(exporter: RunningExporter, windowMs: number): Promise<{ ms: number[]; bytes: number; last: string }> {
+async function scrapeTimes(exporter: BenchExporter, windowMs: number): Promise<{ ms: number[]; bytes: number; last: string }> {
   const ms: number[] = [];
   let bytes = 0;
   let last = '';
@@ -61,16 +64,21 @@ async function scrapeTimes(exporter: RunningExporter, windowMs: number): Promise
 
 async function runSize(n: number) {
   const dir = tempDir(`statusgraph-bench-${n}-`);
-  let nginx: Nginx | undefined, exporter: RunningExporter | undefined, blackbox: Blackbox | undefined, prom: Prometheus | undefined;
+  let nginx: Nginx | undefined, exporter: BenchExporter | undefined, blackbox: Blackbox | undefined, prom: Prometheus | undefined;
   try {
     nginx = await startNginx(dir.path);
     const startedAt = Date.now();
-    exporter = await startExporter({
+    exporter = await startBenchExporter({
+      dir: dir.path,
       config: statusgraphHttpConfig({ n, origin: nginx.origin, prefix: '/sg/', intervalSeconds }),
-      env: { STATUSGRAPH_LOG_LEVEL: 'info', ...(args['cpu-prof'] ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(args['cpu-prof'])}` } : {}) },
+      nodeArgs: [
+        ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : []),
+        ...(args['heap-prof'] ? ['--heap-prof', `--heap-prof-dir=${path.resolve(args['heap-prof'])}`] : []),
+      ],
     });
     const readyMs = Date.now() - startedAt;
-    const sgPid = exporter.process.pid!;
+    const sgPid = exporter.pid;
+    const peakRssAtReady = statusBytes(sgPid, 'VmHWM');
     if (!args['no-blackbox']) {
       blackbox = await startBlackbox(dir.path);
       prom = await startPrometheus({
@@ -90,6 +98,8 @@ async function runSize(n: number) {
     const bbSeconds = bbCpu?.stop();
     const to = Date.now();
     const loadDuring = loadAverage();
+    const peakRssAfterWindow = statusBytes(sgPid, 'VmHWM');
+    const rssAfterWindow = statusBytes(sgPid, 'VmRSS');
 
     const sgReq = nginx.requests('/sg/', from, to);
     const bbReq = nginx.requests('/bb/', from, to);
@@ -124,8 +134,20 @@ async function runSize(n: number) {
         cpuSeconds: round(sgSeconds),
         cpuSecondsPer1000Probes: round((sgSeconds / sgProbes) * 1000, 4),
         cpuMsPerProbe: round((sgSeconds / sgProbes) * 1000, 4),
-        peakRssMiB: round(statusBytes(sgPid, 'VmHWM') / 2 ** 20, 1),
-        rssMiB: round(statusBytes(sgPid, 'VmRSS') / 2 ** 20, 1),
+        // Peak RSS (VmHWM) when ready (after loading the config), after the CPU window (cycles with
+        // Prometheus scraping every 15 s), and at the end (after the back-to-back /metrics window).
+        peakRssMiB: {
+          atReady: round(peakRssAtReady / 2 ** 20, 1),
+          afterCycles: round(peakRssAfterWindow / 2 ** 20, 1),
+          atEnd: round(statusBytes(sgPid, 'VmHWM') / 2 ** 20, 1),
+        },
+        rssMiB: { afterCycles: round(rssAfterWindow / 2 ** 20, 1), atEnd: round(statusBytes(sgPid, 'VmRSS') / 2 ** 20, 1) },
+        // From the exporter's own prom-client process metrics, at the end of the run.
+        heapMiB: {
+          total: round((metricValue(text, 'nodejs_heap_size_total_bytes') ?? NaN) / 2 ** 20, 1),
+          used: round((metricValue(text, 'nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, 1),
+          external: round((metricValue(text, 'nodejs_external_memory_bytes') ?? NaN) / 2 ** 20, 1),
+        },
         cycleDurationSeconds: metricValue(text, 'statusgraph_probe_cycle_duration_seconds'),
         roundsSkipped: skipped,
         probesSucceeding: okProbes,
