@@ -201,6 +201,7 @@ describe('rabbitmq through the exporter (acceptance 4)', () => {
     expect(r.reason).toBe('queue orders depth 9 (threshold: 5)');
     const m = await exp.metrics();
     expect(metricValue(m, 'statusgraph_rabbitmq_queue_messages', { component: 'rabbitmq', queue: 'orders' })).toBe(9);
+    expect(metricValue(m, 'statusgraph_rabbitmq_queue_max_messages', { component: 'rabbitmq', queue: 'orders' })).toBe(5);
     expect(metricValue(m, 'statusgraph_rabbitmq_queue_consumers', { component: 'rabbitmq', queue: 'orders' })).toBe(0);
     await ch.purgeQueue('orders');
     await ch.close();

@@ -80,6 +80,8 @@ describe('postgres through the exporter', () => {
     expect(c.get('postgresql-replica')).toMatchObject({ state: 'operational' });
     expect(c.get('postgresql-replica').probes[0].info.role).toBe('replica');
     expect(metricValue(await exp.metrics(), LAG_METRIC, { component: 'postgresql-replica' })).toBe(0);
+    // The configured threshold is exported beside the lag, for the alert rule.
+    expect(metricValue(await exp.metrics(), 'statusgraph_postgres_replication_lag_threshold_seconds', { component: 'postgresql-replica' })).toBe(2);
   });
 
   it('paused replay plus writes: lag past max_replication_lag -> degraded, lag in /metrics; resume -> operational', async () => {

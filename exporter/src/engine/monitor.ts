@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { ComponentConfig, Config } from '../config/types.js';
-import type { ProbeConfig, ProbeKind, ProbeRunner } from '../probes/types.js';
+import type { Measurement, ProbeConfig, ProbeKind, ProbeRunner } from '../probes/types.js';
 import { HttpDispatchers } from '../probes/http-dispatchers.js';
 import { LearnedBaseline } from './baseline.js';
 import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis, type ProbeVerdict } from './classifier.js';
@@ -15,6 +15,7 @@ export type SnapshotListener = (snapshot: Snapshot, changes: readonly StateChang
 interface ProbeRuntime {
   readonly config: ProbeConfig;
   readonly runner: ProbeRunner;
+  readonly configMeasurements: readonly Measurement[];
   readonly baseline: LearnedBaseline;
   last?: ProbeStatus;
 }
@@ -111,6 +112,7 @@ export class Monitor {
           return {
             config: p,
             runner: kind.create(p, { component: c.name, logger, http: this.http }),
+            configMeasurements: kind.configMeasurements?.(p) ?? [],
             baseline: prev?.baseline ?? new LearnedBaseline(),
             ...(prev?.last ? { last: prev.last } : {}),
           };
@@ -239,7 +241,7 @@ export class Monitor {
         ...(outcome.degradedReason !== undefined ? { degradedReason: outcome.degradedReason } : {}),
         inconclusive: outcome.inconclusive === true,
         maintenance: outcome.maintenance === true,
-        measurements: outcome.measurements ?? [],
+        measurements: p.configMeasurements.length ? [...p.configMeasurements, ...(outcome.measurements ?? [])] : (outcome.measurements ?? []),
         info: outcome.info,
         checkedAt: at,
       };

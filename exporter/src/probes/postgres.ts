@@ -101,7 +101,11 @@ export const postgresProbe: ProbeKind<PostgresOptions> = {
   options,
   metrics: [
     { name: 'postgres_replication_lag_seconds', help: 'Seconds the replica replay is behind the WAL it received from the primary (0 when caught up).', labelNames: [] },
+    { name: 'postgres_replication_lag_threshold_seconds', help: 'Configured max_replication_lag of the probe: above it the replica is degraded.', labelNames: [] },
   ],
+  configMeasurements: (cfg) => (cfg.max_replication_lag !== undefined
+    ? [{ metric: 'postgres_replication_lag_threshold_seconds', value: cfg.max_replication_lag / 1_000 }]
+    : []),
   create(cfg, ctx) {
     const redact = makeRedactor(embeddedSecrets(cfg.dsn));
     let client: pg.Client | undefined;

@@ -85,9 +85,13 @@ function isNotFound(err: unknown): boolean {
 export const rabbitmqProbe: ProbeKind<RabbitOptions> = {
   kind: 'rabbitmq',
   options,
+  configMeasurements: (cfg) => cfg.queues.flatMap((q) => (q.max_depth !== undefined
+    ? [{ metric: 'rabbitmq_queue_max_messages', value: q.max_depth, labels: { queue: q.name } }]
+    : [])),
   metrics: [
     { name: 'rabbitmq_queue_messages', help: 'Messages ready in a RabbitMQ queue.', labelNames: ['queue'] },
     { name: 'rabbitmq_queue_consumers', help: 'Consumers of a RabbitMQ queue.', labelNames: ['queue'] },
+    { name: 'rabbitmq_queue_max_messages', help: 'Configured max_depth of a RabbitMQ queue: above it the component is degraded.', labelNames: ['queue'] },
   ],
   create(cfg, ctx) {
     const redact = makeRedactor(embeddedSecrets(cfg.url));

@@ -80,6 +80,11 @@ export interface ProbeKind<Options = unknown> {
   readonly options: z.ZodType<Options> & { readonly shape: z.ZodRawShape };
   /** Extra gauges this kind exports. */
   readonly metrics?: readonly MetricFamily[];
+  /**
+   * Values fixed by the config (thresholds), exported with every result so that alert rules
+   * can compare a measurement with its threshold without repeating the config.
+   */
+  configMeasurements?(config: ProbeCommon & Options): readonly Measurement[];
   create(config: ProbeCommon & Options, ctx: ProbeContext): ProbeRunner;
 }
 
