@@ -97,6 +97,23 @@ function seriesFor(g: BenchGraph): { series: Record<string, RawSeries[]>; impact
   return { series, impacted: roots.size };
 }
 
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/**
+ * CPU seconds (user + system) the renderer's main thread has used, from /proc: the thread-group
+ * leader (tid = pid) is the renderer main thread, where the panel's JavaScript, style and layout
+ * run. On a shared machine its CPU time is close to what the render takes on an idle one.
+ */
+function rendererMainThreadSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+  } catch {
+    return 0; // the process ended between listing and reading
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
@@ -122,12 +139,16 @@ async function measure(g: BenchGraph, browser: Awaited<ReturnType<typeof launchC
   const render: number[] = [];
   const painted: number[] = [];
   const cpu: number[] = [];
+  const mainCpu: number[] = [];
   const cdp = await browser.newBrowserCDPSession();
   // CPU seconds of every Chromium process: on a shared machine, wall time mostly measures the
   // neighbours, CPU time measures the work.
   const cpuSeconds = async () => {
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ cpuTime: number }> };
-    return processInfo.reduce((sum, p) => sum + p.cpuTime, 0);
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: Array<{ cpuTime: number; type: string; id: number }> };
+    return {
+      all: processInfo.reduce((sum, p) => sum + p.cpuTime, 0),
+      main: processInfo.filter((p) => p.type === 'renderer').reduce((sum, p) => sum + rendererMainThreadSeconds(p.id), 0),
+    };
   };
   try {
     for (let i = 0; i < RUNS + 1; i++) {
@@ -146,7 +167,8 @@ async function measure(g: BenchGraph, browser: Awaited<ReturnType<typeof launchC
       if (i === 0) continue; // the first page also pays for loading and compiling the scripts
       render.push(r.renderMs);
       painted.push(r.paintedMs);
-      cpu.push((after - before) * 1000);
+      cpu.push((after.all - before.all) * 1000);
+      mainCpu.push((after.main - before.main) * 1000);
     }
     if (PROFILE) await profileOnce(harness.url, browser);
   } finally {
@@ -159,8 +181,9 @@ async function measure(g: BenchGraph, browser: Awaited<ReturnType<typeof launchC
   console.log('| measure | median | min | max |');
   console.log('|---|---|---|---|');
   console.log(row('layout only, Node (layoutGraph, warm)', nodeTimes));
-  console.log(row('layout + first render, Chromium (join, layout, React commit of the SVG)', render));
+  console.log(row('layout + first render, Chromium (join, layout, SVG into the page)', render));
   console.log(row('… to the first frame after it (style, layout, paint)', painted));
+  console.log(row('CPU time of the renderer main thread for that render and frame', mainCpu));
   console.log(row('CPU time of all Chromium processes for that render and frame', cpu));
   console.log('');
 }
