@@ -10,8 +10,8 @@ export class LearnedBaseline {
   constructor(
     private readonly window = 100,
     private readonly minSamples = 5,
-    /** Sub-millisecond loopback latencies would make 2x baseline pure jitter. */
-    private readonly floorSeconds = 0.01,
+    /** Millisecond latencies would make 2x baseline pure jitter: a GC pause or a busy core is not an incident. */
+    private readonly floorSeconds = 0.025,
   ) {}
 
   add(seconds: number): void {
