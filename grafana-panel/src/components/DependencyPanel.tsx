@@ -57,7 +57,8 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
     }
     return out;
   }, []);
-  const hrefOf = useCallback((n: NodeView) => linksOf(n)[0]?.href, [linksOf]);
+  // Data links are Grafana's own, but they still pass the same check before becoming an href.
+  const hrefOf = useCallback((n: NodeView) => linksOf(n).map((l) => safeHref(l.href)).find((h) => h !== undefined), [linksOf]);
   const onHover = useCallback((n: NodeView | undefined, at?: { x: number; y: number }) => {
     if (!n) return setHover(undefined);
     const box = containerRef.current?.getBoundingClientRect();
