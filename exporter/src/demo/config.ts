@@ -1,7 +1,7 @@
 /** The demo's statusgraph config, built from the topology and the simulated endpoints. Pure. */
 import YAML from 'yaml';
 import type { Endpoint } from './services.js';
-import type { DemoComponent } from './topology.js';
+import { demoBaselineMs, type DemoComponent } from './topology.js';
 
 export const DEMO_TOKEN_ENV = 'STATUSGRAPH_DEMO_TOKEN';
 
@@ -16,9 +16,7 @@ export interface DemoConfigOptions {
 
 function probeConfig(e: Endpoint, c: DemoComponent): Record<string, unknown> {
   const base = `http://127.0.0.1:${e.port}`;
-  // One process runs the exporter and all fourteen services, so event-loop pauses add tens of
-  // milliseconds at random; a fixed baseline keeps that noise from showing as "degraded".
-  const baseline = `${c.latencyMs + 50}ms`;
+  const baseline = `${demoBaselineMs(c)}ms`;
   return { ...probeKind(e, base), baseline };
 }
 

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import type { DemoComponent, DemoProbe } from './topology.js';
+import { demoBaselineMs, type DemoComponent, type DemoProbe } from './topology.js';
 import type { DemoWorld } from './world.js';
 
 export interface Endpoint {
@@ -30,7 +30,7 @@ function jitter(ms: number, random: () => number): number {
   return Math.max(0, ms * (0.6 + 0.8 * random()));
 }
 
-/** How much slower a "slow" component answers than its typical latency plus 50 ms (its demo baseline). */
+/** How much slower than its demo baseline a "slow" component answers. */
 export const SLOW_FACTOR = 3;
 
 function listen(server: net.Server, port: number): Promise<number> {
@@ -56,7 +56,7 @@ export async function startSimulatedServices(world: DemoWorld, opts: { random?: 
 
   // A slow component answers at SLOW_FACTOR times its baseline: over 2x, so "degraded", yet well
   // inside the probe deadline.
-  const delay = (c: DemoComponent) => (world.isSlow(c.name) ? (c.latencyMs + 50) * SLOW_FACTOR : jitter(c.latencyMs, random));
+  const delay = (c: DemoComponent) => (world.isSlow(c.name) ? demoBaselineMs(c) * SLOW_FACTOR : jitter(c.latencyMs, random));
 
   const respond = (c: DemoComponent, probe: DemoProbe, req: http.IncomingMessage, res: http.ServerResponse) => {
     const send = (status: number, body: unknown) => {

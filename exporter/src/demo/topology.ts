@@ -24,6 +24,15 @@ export interface DemoComponent {
   readonly latencyMs: number;
 }
 
+/**
+ * The baseline each demo probe is configured with. One process runs the exporter and all fourteen
+ * services on a small machine, so event-loop pauses add a hundred milliseconds now and then; a
+ * learned baseline of a few milliseconds would flag them as "degraded" at random.
+ */
+export function demoBaselineMs(c: DemoComponent): number {
+  return c.latencyMs + 100;
+}
+
 export const DEMO_TOPOLOGY: readonly DemoComponent[] = [
   { name: 'frontend', displayName: 'Frontend', tier: 'service', dependsOn: ['api-gateway'], probes: ['http'], latencyMs: 18 },
   { name: 'api-gateway', displayName: 'API gateway', tier: 'service', dependsOn: ['auth', 'orders', 'payments'], probes: ['http'], latencyMs: 12 },
