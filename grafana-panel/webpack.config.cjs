@@ -65,7 +65,9 @@ module.exports = (_env, argv) => {
           },
           { from: 'img/**/*', to: '.' },
           { from: '../docs/screenshot.png', to: 'img/screenshot.png', noErrorOnMissing: true },
+          // README.md shows docs/*.png; Grafana renders it on the plugin's page.
           { from: '../README.md', to: '.', noErrorOnMissing: true },
+          { from: '../docs/*.png', to: 'docs/[name][ext]', noErrorOnMissing: true },
           { from: '../CHANGELOG.md', to: '.', noErrorOnMissing: true },
         ],
       }),
