@@ -20,6 +20,8 @@ export interface LocalPrometheusConfigOptions {
   readonly alertmanager?: string;
   /** Replaces the scrape and evaluation intervals (the committed ones are 15s). */
   readonly interval?: string;
+  /** Load the committed rule files (default true); false for a Prometheus that only serves backfilled data. */
+  readonly rules?: boolean;
 }
 
 /**
@@ -28,7 +30,8 @@ export interface LocalPrometheusConfigOptions {
  */
 export function prometheusConfigFromRepo(opts: LocalPrometheusConfigOptions): string {
   const cfg = YAML.parse(fs.readFileSync(path.join(repoPrometheusDir, 'prometheus.yml'), 'utf8'));
-  cfg.rule_files = (cfg.rule_files as string[]).map((r) => path.resolve(repoPrometheusDir, r));
+  if (opts.rules === false) delete cfg.rule_files;
+  else cfg.rule_files = (cfg.rule_files as string[]).map((r) => path.resolve(repoPrometheusDir, r));
   if (opts.interval) {
     cfg.global.scrape_interval = opts.interval;
     cfg.global.evaluation_interval = opts.interval;
@@ -77,7 +80,8 @@ export async function backfillOpenMetrics(openMetrics: string, dataDir: string):
   const file = path.join(dataDir, '..', `backfill-${process.pid}-${Date.now()}.om`);
   fs.writeFileSync(file, openMetrics);
   try {
-    return await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir]);
+    // Larger blocks: promtool reads the whole input once per block, 2h blocks make that slow.
+    return await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', file, dataDir]);
   } finally {
     fs.rmSync(file, { force: true });
   }
@@ -92,6 +96,7 @@ export async function backfillRules(opts: { prometheusUrl: string; start: Date; 
     `--url=${opts.prometheusUrl}`,
     `--output-dir=${opts.outputDir}`,
     `--eval-interval=${opts.evalInterval ?? '60s'}`,
+    '--max-block-duration=24h',
     ...opts.ruleFiles,
   ]);
 }
