@@ -13,6 +13,18 @@ export interface EventHubOptions {
   readonly heartbeatMs?: number;
   /** A client this far behind (bytes queued in its socket) is dropped rather than buffered without end. */
   readonly maxBufferedBytes?: number;
+  /**
+   * Snapshots that change no state, impact or maintenance (only fresh latencies) are sent at
+   * most this often; a change of state is sent at once.
+   */
+  readonly minSnapshotIntervalMs?: number;
+}
+
+/** What a viewer must see at once when it changes: states, impact, maintenance. */
+function visibleKey(s: Snapshot): string {
+  let key = '';
+  for (const c of s.components) key += `${c.state}|${c.rootCauses.join(',')}|${c.maintenance ? 1 : 0};`;
+  return key;
 }
 
 export interface IncidentEvent {
@@ -63,6 +75,10 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
   let lastSnapshotFrame: string | undefined;
   let nextId = 1;
   let closed = false;
+  const minInterval = options.minSnapshotIntervalMs ?? 1_000;
+  let lastSentAt = 0;
+  let lastSentKey = '';
+  let trailing: NodeJS.Timeout | undefined;
 
   const frame = (event: string, data: unknown): string =>
     // JSON.stringify never emits raw newlines, so one data line per event is safe.
@@ -119,7 +135,17 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
     publishSnapshot(snapshot) {
       lastSnapshot = snapshot;
       lastSnapshotFrame = undefined;
-      if (clients.size > 0) broadcast(snapshotFrame()!);
+      if (clients.size === 0 || closed) return;
+      const key = visibleKey(snapshot);
+      const flush = () => {
+        clearTimeout(trailing);
+        trailing = undefined;
+        lastSentAt = Date.now();
+        lastSentKey = visibleKey(lastSnapshot!);
+        broadcast(snapshotFrame()!);
+      };
+      if (key !== lastSentKey || Date.now() - lastSentAt >= minInterval) flush();
+      else trailing ??= setTimeout(flush, lastSentAt + minInterval - Date.now());
     },
     publishIncident(event) {
       broadcast(frame('incident', event));
@@ -128,6 +154,7 @@ export function createEventHub(options: EventHubOptions = {}): EventHub {
     clientCount: () => clients.size,
     close() {
       closed = true;
+      clearTimeout(trailing);
       clearInterval(heartbeat);
       for (const c of [...clients]) drop(c);
     },

@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { AuthMiddleware } from './auth.js';
@@ -53,7 +54,8 @@ export function createHttpApp(deps: HttpDeps): Express {
       res.send(body);
     } catch (err) { next(err); }
   });
-  app.get('/api/v1/components', deps.auth.read, (_req, res) => {
+  // JSON of many components compresses ~10x; the status page loads it on every visit.
+  app.get('/api/v1/components', deps.auth.read, compression(), (_req, res) => {
     res.json(componentsView(deps.snapshot()));
   });
   for (const r of deps.routers ?? []) app.use(r);
