@@ -6,6 +6,8 @@ import { buildReport, postToSlack } from '../../exporter/src/reports/index.js';
 import { startPrometheus, prometheusConfigFromRepo, backfillOpenMetrics, backfillRules, repoRuleFiles, type Prometheus } from '../support/prometheus.js';
 import { startSlackWebhook, type SlackWebhook } from '../support/slack-webhook.js';
 import { tempDir } from '../support/tmp.js';
+import { CLI } from '../support/exporter.js';
+import { execFile } from 'node:child_process';
 
 /**
  * Reports against a real Prometheus holding 15 days of real samples: the raw exporter series are
@@ -219,6 +221,31 @@ describe('daily and weekly reports from a real Prometheus', () => {
     await postToSlack(slack.url, md);
     const msg = await slack.waitFor('daily report', (m) => m.text.includes('statusgraph daily report'));
     expect(msg.body.blocks?.[0]).toEqual({ type: 'markdown', text: md });
+  });
+
+  it('the CLI prints the same report and posts it with --post (statusgraph report daily|weekly --prometheus URL)', async () => {
+    const run = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [CLI, ...args], { env: { ...process.env, SLACK_WEBHOOK_URL: '' } }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+    });
+    const at = new Date(reportNow).toISOString();
+    for (const kind of ['daily', 'weekly'] as const) {
+      const expected = await buildReport(kind, { prometheusUrl: prom.url, now: new Date(reportNow), timezone: TZ });
+      const r = await run(['report', kind, '--prometheus', prom.url, '--timezone', TZ, '--at', at]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(expected);
+    }
+    const before = slack.messages.length;
+    const posted = await run(['report', 'weekly', '--prometheus', prom.url, '--timezone', TZ, '--at', at, '--post', '--webhook-url', slack.url]);
+    expect(posted.code).toBe(0);
+    expect(slack.messages.length).toBe(before + 1);
+    expect(slack.messages[before]?.text).toContain('statusgraph weekly report');
+    // A rejected post fails the command without printing the secret webhook path.
+    slack.failNext(1, 404, 'no_service');
+    const rejected = await run(['report', 'daily', '--prometheus', prom.url, '--at', at, '--post', '--webhook-url', slack.url]);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toContain('404 no_service');
+    expect(rejected.stderr).not.toContain('/services/');
   });
 
   it('reports Prometheus errors clearly and refuses bad input', async () => {
