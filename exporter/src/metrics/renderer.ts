@@ -22,16 +22,16 @@ interface Block {
 }
 
 /**
- * Renders /metrics. Per-component lines are cached on the (immutable) ComponentStatus object, and
- * per-family chunks on blocks of consecutive components, so a new snapshot re-formats only the
- * components whose results changed and re-joins only the blocks they are in. The body is encoded
- * once per snapshot and served as bytes. Process metrics and the few exporter-wide gauges go
- * through prom-client.
+ * Renders /metrics. Encoded per-family chunks are cached per block of consecutive components and
+ * reused while the block holds the same (immutable) ComponentStatus objects, so a new snapshot
+ * re-formats only the blocks where results changed. Nothing is cached per component: at 10,000
+ * components a WeakMap of line strings cost ~20 MB of long-lived heap for little saved work, as a
+ * changed block is mostly changed components anyway. The body is encoded once per snapshot and
+ * served as bytes. Process metrics and the few exporter-wide gauges go through prom-client.
  */
 export class MetricsRenderer {
   private readonly families: SeriesFamily[];
   private readonly headers: Buffer[];
-  private readonly perComponent = new WeakMap<ComponentStatus, string[]>();
   private readonly registry = new Registry();
   private blocks: Block[] = [];
   private cached?: { seq: number; body: Buffer };
@@ -48,22 +48,16 @@ export class MetricsRenderer {
     new Gauge({ name: 'statusgraph_probe_interval_seconds', help: 'Configured probe cycle interval.', registers: [r], collect() { this.set(gauges.intervalSeconds()); } });
   }
 
-  private lines(c: ComponentStatus): string[] {
-    let l = this.perComponent.get(c);
-    if (!l) {
-      l = this.families.map((f) => f.samples(c));
-      this.perComponent.set(c, l);
-    }
-    return l;
-  }
-
   private block(components: readonly ComponentStatus[], start: number, previous: Block | undefined): Block {
     const members = components.slice(start, start + BLOCK);
     if (previous && previous.members.length === members.length && previous.members.every((c, i) => c === members[i])) return previous;
-    const rows = members.map((c) => this.lines(c));
     // Encoded here, once per changed block: a body is then a memcpy of buffers, never a walk
     // through thousands of concatenated strings.
-    const chunks = this.families.map((_, f) => Buffer.from(rows.map((r) => r[f]!).join(''), 'utf8'));
+    const chunks = this.families.map((f) => {
+      let text = '';
+      for (const c of members) text += f.samples(c);
+      return Buffer.from(text, 'utf8');
+    });
     return { members, chunks };
   }
 
