@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
 import { startPrometheus, prometheusConfigFromRepo, type Prometheus } from '../support/prometheus.js';
 import { startAlertmanager, alertmanagerConfigFromRepo, type Alertmanager } from '../support/alertmanager.js';
@@ -150,8 +150,15 @@ describe('end to end: root cause outage -> one Slack message -> one recovery', (
     expect(await prom.query('ALERTS{alertstate="firing"}')).toEqual([]);
 
     const stoppedAt = Date.now();
+    // On failure, print what Prometheus saw and what Slack got, second by second from the stop.
+    onTestFailed(async () => {
+      for (const q of ['statusgraph_component_status', 'statusgraph_component_impacted', 'ALERTS']) {
+        const r = await prom.queryRange(q, new Date(stoppedAt - 3000), new Date(), 1);
+        console.log(q, JSON.stringify(r.map((x) => [x.metric, x.values.map(([t, v]) => `${Math.round(t * 1000 - stoppedAt)}:${v}`).join(' ')])));
+      }
+      console.log(JSON.stringify(slack.messages.map((m) => [m.receivedAt - stoppedAt, m.text])));
+    });
     await root.close();
-    try {
 
     const firing = await slack.waitFor('db outage in #engineering', (m) => m.channel === '#engineering' && m.text.includes('db: Major outage'), 60_000);
     const stopToSlackMs = firing.receivedAt - stoppedAt;
@@ -194,14 +201,5 @@ describe('end to end: root cause outage -> one Slack message -> one recovery', (
     expect(engineering.map((m) => m.body.attachments?.[0]?.title)).toEqual(['Outage: db', 'Recovered: db']);
     expect(slack.messages.some((m) => m.text.includes('(dependency: db unhealthy)') && !m.text.includes('resolved'))).toBe(false);
     expect(slack.rejected).toEqual([]);
-    } finally {
-    if (process.env.E2E_DEBUG) {
-      for (const q of ['statusgraph_component_status', 'statusgraph_component_impacted', 'ALERTS']) {
-        const r = await prom.queryRange(q, new Date(stoppedAt - 3000), new Date(), 1);
-        console.log(q, JSON.stringify(r.map((x) => [x.metric, x.values.map(([t, v]) => `${Math.round(t * 1000 - stoppedAt)}:${v}`).join(' ')])));
-      }
-      console.log(JSON.stringify(slack.messages.map((m) => [m.receivedAt - stoppedAt, m.text])));
-    }
-    }
   });
 });
