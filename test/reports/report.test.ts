@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import YAML from 'yaml';
 import { buildReport, postToSlack } from '../../exporter/src/reports/index.js';
+import { promClient } from '../../exporter/src/reports/promql.js';
 import { startPrometheus, prometheusConfigFromRepo, backfillOpenMetrics, backfillRules, repoRuleFiles, type Prometheus } from '../support/prometheus.js';
 import { startSlackWebhook, type SlackWebhook } from '../support/slack-webhook.js';
 import { tempDir } from '../support/tmp.js';
@@ -253,5 +254,8 @@ describe('daily and weekly reports from a real Prometheus', () => {
     await expect(buildReport('daily', { prometheusUrl: prom.url, timezone: 'Nowhere/Land' })).rejects.toThrow('unknown timezone');
     await expect(buildReport('monthly' as 'daily', { prometheusUrl: prom.url })).rejects.toThrow('unknown report "monthly"');
     await expect(buildReport('daily', { prometheusUrl: 'ftp://prometheus' })).rejects.toThrow('invalid Prometheus URL');
+    // Prometheus's own error comes through with the query that caused it.
+    await expect(promClient(prom.url).query('sum(', new Date(reportNow))).rejects.toThrow(/Prometheus query failed \(400 bad_data\): .*\[query: sum\(\]/);
+    await expect(promClient(prom.url).query('up[5m]', new Date(reportNow))).rejects.toThrow('expected a vector from "up[5m]", got matrix');
   });
 });

@@ -72,3 +72,30 @@ describe('postToSlack', () => {
     expect(retryAfterMs('soon')).toBe(1000);
   });
 });
+
+describe('the Slack webhook stand-in enforces the published format', () => {
+  let slack: SlackWebhook;
+  beforeAll(async () => { slack = await startSlackWebhook({ minIntervalMs: 60_000 }); });
+  afterAll(async () => { await slack.stop(); });
+
+  const post = (body: string, type = 'application/json') => fetch(slack.url, { method: 'POST', headers: { 'content-type': type }, body });
+
+  it('answers 400 invalid_payload to bodies Slack would reject, and records nothing', async () => {
+    for (const [body, type] of [['not json', 'application/json'], ['{}', 'application/json'], ['{"text":"  "}', 'application/json'], ['{"blocks":[{}]}', 'application/json'], ['text=hi', 'application/x-www-form-urlencoded']] as const) {
+      const r = await post(body, type);
+      expect(r.status, body).toBe(400);
+      expect(await r.text()).toBe('invalid_payload');
+    }
+    expect(slack.messages).toHaveLength(0);
+  });
+
+  it('answers 200 ok to text or blocks, and 429 with Retry-After when posted to faster than allowed', async () => {
+    const ok = await post(JSON.stringify({ text: 'hello' }));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('ok');
+    const limited = await post(JSON.stringify({ blocks: [{ type: 'markdown', text: '# again' }] }));
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(slack.messages.map((m) => m.text)).toEqual(['hello']);
+  });
+});
