@@ -6,7 +6,7 @@ import { HttpDispatchers } from '../probes/http-dispatchers.js';
 import { LearnedBaseline } from './baseline.js';
 import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis, type ProbeVerdict } from './classifier.js';
 import { runWithDeadline } from './deadline.js';
-import { computeImpact, transitiveDependents } from './graph.js';
+import { computeImpact, dependentsOf, transitiveDependents } from './graph.js';
 import type { ComponentStatus, ProbeStatus, Snapshot, StateChange } from './snapshot.js';
 import { isUnhealthy, type State } from './state.js';
 
@@ -30,6 +30,8 @@ interface ComponentRuntime {
   maintenance: boolean;
   stateChanges: number;
   running: boolean;
+  /** The round in flight was started out of turn by confirmUpstream. */
+  expedited: boolean;
   checked: boolean;
   /** Bumped on every finished round; unchanged components keep their status object (and its rendered metrics). */
   version: number;
@@ -64,6 +66,8 @@ export class Monitor {
   private readonly runtimes: ComponentRuntime[];
   private readonly edges: Map<string, readonly string[]>;
   private readonly dependents: Map<string, string[]>;
+  private readonly upstream: Map<string, string[]>;
+  private readonly byName = new Map<string, ComponentRuntime>();
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly http = new HttpDispatchers();
   private readonly listeners: SnapshotListener[] = [];
@@ -98,6 +102,8 @@ export class Monitor {
     this.refreshDelayMs = Math.min(5_000, Math.max(this.publishDelayMs, config.intervalMs / 10));
     this.edges = new Map(config.components.map((c) => [c.name, c.dependsOn]));
     this.dependents = transitiveDependents(this.edges);
+    // Following the reversed edges backwards walks the dependencies: the upstream closure.
+    this.upstream = transitiveDependents(dependentsOf(this.edges));
     const n = config.components.length;
     this.runtimes = config.components.map((c, i) => {
       const carried = deps.carried?.components.get(c.name);
@@ -123,10 +129,12 @@ export class Monitor {
         maintenance: carried?.maintenance ?? false,
         stateChanges: carried?.stateChanges ?? 0,
         running: false,
+        expedited: false,
         checked: carried?.checked ?? false,
         version: 0,
       };
     });
+    for (const rt of this.runtimes) this.byName.set(rt.config.name, rt);
     this.seq = deps.carried?.seq ?? 0;
     this.current = this.build();
   }
@@ -194,7 +202,7 @@ export class Monitor {
     if (rt.running) {
       // Expected right after start, where cycle 1 may begin before the ramp's round ends;
       // later only when the concurrency limit is saturated for longer than an interval.
-      this.deps.logger[k === 1 ? 'debug' : 'warn']({ component: rt.config.name, cycle: k }, 'probe round skipped: previous round still running');
+      this.deps.logger[k === 1 || rt.expedited ? 'debug' : 'warn']({ component: rt.config.name, cycle: k }, 'probe round skipped: previous round still running');
       this.maybeCompleteCycle(k);
       return;
     }
@@ -218,6 +226,7 @@ export class Monitor {
   }
 
   private async runRound(rt: ComponentRuntime): Promise<void> {
+    const startedAt = this.deps.now();
     const results = await Promise.all(rt.probes.map((p) => this.limit(async () => {
       const outcome = await runWithDeadline(p.runner, p.config.timeoutMs);
       return { p, outcome, at: this.deps.now() };
@@ -262,12 +271,33 @@ export class Monitor {
       flipped = true;
       this.pendingChanges.push({ component: rt.config.name, from: before, to: rt.hysteresis.state, ...(raw.reason !== undefined ? { reason: raw.reason } : {}), at });
     }
+    if (isUnhealthy(raw.state) && !isUnhealthy(before)) this.confirmUpstream(rt, startedAt);
     // The reason follows the state shown, not a raw round that hysteresis has not accepted yet.
     if (rt.hysteresis.state === raw.state) {
       if (raw.reason !== undefined) rt.reason = raw.reason;
       else delete rt.reason;
     }
     this.schedulePublish(flipped || rt.reason !== reasonBefore);
+  }
+
+  /**
+   * A component just started failing: probe now every dependency, direct or transitive, that
+   * has no result taken since. Otherwise a dependent whose turn in the interval comes before its
+   * database's would be shown, logged and alerted on as a root cause for up to one interval,
+   * until the database's own turn reveals the real one.
+   */
+  private confirmUpstream(rt: ComponentRuntime, since: number): void {
+    for (const name of this.upstream.get(rt.config.name) ?? []) {
+      const d = this.byName.get(name);
+      if (!d || d.running) continue;
+      if (d.probes.every((p) => (p.last?.checkedAt ?? 0) >= since)) continue;
+      d.running = true;
+      d.expedited = true;
+      void this.runRound(d).finally(() => {
+        d.running = false;
+        d.expedited = false;
+      });
+    }
   }
 
   /**
