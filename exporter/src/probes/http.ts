@@ -52,16 +52,21 @@ export const httpProbe: ProbeKind<HttpOptions> = {
     const dispatcher = ctx.http.get({ verifyTls: cfg.tls_verify, maxRedirections: cfg.follow_redirects ? cfg.max_redirects : 0 });
     const wantsBody = cfg.expect.body_contains !== undefined || cfg.expect.json !== undefined;
     const jsonChecks = Object.entries(cfg.expect.json ?? {});
+    // Only strings are kept per probe (not a URL object, nor a headers object built per run): at
+    // 10,000 probes every retained object counts.
     const target = new URL(cfg.url);
+    const origin = target.origin;
+    const path = target.pathname + target.search;
+    const headers = { 'user-agent': 'statusgraph', ...cfg.headers };
     return {
       async run(signal): Promise<ProbeOutcome> {
         const start = performance.now();
         try {
           const res = await dispatcher.request({
-            origin: target.origin,
-            path: target.pathname + target.search,
+            origin,
+            path,
             method: cfg.method,
-            headers: { 'user-agent': 'statusgraph', ...cfg.headers },
+            headers,
             ...(cfg.body !== undefined ? { body: cfg.body } : {}),
             signal,
           });
