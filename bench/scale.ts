@@ -44,6 +44,23 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(cycles >= 1) || !(inte
 const ticks = clockTicks();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Where the RSS is: anonymous vs file-backed pages (/proc), V8 heap spaces and external memory (the exporter's prom-client metrics). */
+function memoryBreakdown(pid: number, metricsText: string) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  const mib = (name: string, labels: Record<string, string> = {}) => round((metricValue(metricsText, name, labels) ?? NaN) / 2 ** 20, 1);
+  return {
+    rssAnon: round(kb('RssAnon'), 1),
+    rssFile: round(kb('RssFile'), 1),
+    heapTotal: mib('nodejs_heap_size_total_bytes'),
+    heapUsed: mib('nodejs_heap_size_used_bytes'),
+    heapNew: mib('nodejs_heap_space_size_total_bytes', { space: 'new' }),
+    heapOld: mib('nodejs_heap_space_size_total_bytes', { space: 'old' }),
+    heapLargeObject: mib('nodejs_heap_space_size_total_bytes', { space: 'large_object' }),
+    external: mib('nodejs_external_memory_bytes'),
+  };
+}
+
 async function scrapeTimes(exporter: BenchExporter, windowMs: number): Promise<{ ms: number[]; bytes: number; last: string }> {
   const ms: number[] = [];
   let bytes = 0;
@@ -52,10 +69,12 @@ async function scrapeTimes(exporter: BenchExporter, windowMs: number): Promise<{
   while (Date.now() < end) {
     const t = performance.now();
     const r = await fetch(`${exporter.url}/metrics`);
-    last = await r.text();
+    // Time to the last byte; decoding the text is the client's business, not the exporter's.
+    const body = Buffer.from(await r.arrayBuffer());
     ms.push(performance.now() - t);
     if (!r.ok) throw new Error(`/metrics ${r.status}`);
-    bytes = Buffer.byteLength(last);
+    bytes = body.length;
+    last = body.toString('utf8');
     // A short pause so the window samples every phase of the cycle, not a tight loop.
     await sleep(100);
   }
@@ -100,6 +119,7 @@ async function runSize(n: number) {
     const loadDuring = loadAverage();
     const peakRssAfterWindow = statusBytes(sgPid, 'VmHWM');
     const rssAfterWindow = statusBytes(sgPid, 'VmRSS');
+    const memAfterWindow = memoryBreakdown(sgPid, await (await fetch(`${exporter.url}/metrics`)).text());
 
     const sgReq = nginx.requests('/sg/', from, to);
     const bbReq = nginx.requests('/bb/', from, to);
@@ -142,12 +162,8 @@ async function runSize(n: number) {
           atEnd: round(statusBytes(sgPid, 'VmHWM') / 2 ** 20, 1),
         },
         rssMiB: { afterCycles: round(rssAfterWindow / 2 ** 20, 1), atEnd: round(statusBytes(sgPid, 'VmRSS') / 2 ** 20, 1) },
-        // From the exporter's own prom-client process metrics, at the end of the run.
-        heapMiB: {
-          total: round((metricValue(text, 'nodejs_heap_size_total_bytes') ?? NaN) / 2 ** 20, 1),
-          used: round((metricValue(text, 'nodejs_heap_size_used_bytes') ?? NaN) / 2 ** 20, 1),
-          external: round((metricValue(text, 'nodejs_external_memory_bytes') ?? NaN) / 2 ** 20, 1),
-        },
+        memoryAfterCyclesMiB: memAfterWindow,
+        memoryAtEndMiB: memoryBreakdown(sgPid, text),
         cycleDurationSeconds: metricValue(text, 'statusgraph_probe_cycle_duration_seconds'),
         roundsSkipped: skipped,
         probesSucceeding: okProbes,
