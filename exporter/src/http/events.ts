@@ -7,8 +7,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Snapshot } from '../engine/snapshot.js';
 
 export interface EventHubOptions {
-  /** Turns a snapshot into the JSON sent to clients; defaults to `compactSnapshot`. */
-  readonly serializeSnapshot?: (snapshot: Snapshot) => unknown;
+  /** Turns a snapshot into the JSON sent to clients (the app sends the /api/v1/components view). */
+  readonly serializeSnapshot: (snapshot: Snapshot) => unknown;
   /** Comment line sent this often so proxies keep idle streams open. */
   readonly heartbeatMs?: number;
   /** A client this far behind (bytes queued in its socket) is dropped rather than buffered without end. */
@@ -43,32 +43,12 @@ export interface EventHub {
   close(): void;
 }
 
-/** Default snapshot payload: what a status page needs to repaint, nothing that could be a secret. */
-export function compactSnapshot(s: Snapshot): unknown {
-  return {
-    seq: s.seq,
-    at: new Date(s.at).toISOString(),
-    components: s.components.map((c) => ({
-      name: c.name,
-      displayName: c.displayName,
-      tier: c.tier,
-      state: c.state,
-      since: new Date(c.since).toISOString(),
-      reason: c.reason ?? null,
-      maintenance: c.maintenance,
-      impacted: c.impacted,
-      rootCauses: c.rootCauses,
-      dependsOn: c.dependsOn,
-    })),
-  };
-}
-
 interface Client {
   readonly res: Response;
 }
 
-export function createEventHub(options: EventHubOptions = {}): EventHub {
-  const serialize = options.serializeSnapshot ?? compactSnapshot;
+export function createEventHub(options: EventHubOptions): EventHub {
+  const serialize = options.serializeSnapshot;
   const maxBuffered = options.maxBufferedBytes ?? 1_000_000;
   const clients = new Set<Client>();
   let lastSnapshot: Snapshot | undefined;

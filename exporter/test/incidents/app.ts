@@ -2,6 +2,7 @@
  * The incident subsystem mounted on a real HTTP server, with minimal bearer-token middlewares in
  * place of the lead's http/auth.ts, for route tests.
  */
+import { componentsView } from '../../src/http/components-view.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type RequestHandler } from 'express';
@@ -38,7 +39,7 @@ export interface TestApp {
 export async function startTestApp(over: Partial<Config> = {}, now: () => number = Date.now): Promise<TestApp> {
   const dir = tempDir('sg-app-');
   const cfg = config(CHAIN, { dataDir: dir.path, slack: { signingSecret: SIGNING_SECRET }, ...over });
-  const events = createEventHub({ heartbeatMs: 60_000 });
+  const events = createEventHub({ heartbeatMs: 60_000, serializeSnapshot: componentsView });
   const incidents = createIncidents({ config: cfg, logger: silentLogger, now, events });
   const app = express();
   app.use(incidents.router({ read: bearer(true), write: bearer(true) }));
