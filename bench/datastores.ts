@@ -3,7 +3,7 @@
  * components (one exporter per kind, so each kind is measured on its own) against real servers
  * started here on free loopback ports.
  *
- *   npx tsx bench/datastores.ts [--n 1000] [--cycles 2] [--interval 30] [--kinds postgres,redis,rabbitmq]
+ *   npx tsx bench/datastores.ts [--n 1000] [--cycles 2] [--interval 30] [--kinds postgres,redis,rabbitmq] [--cpu-prof DIR]
  *
  * Every component keeps its own connection, as it would to its own server; here they all go to
  * one server per kind, so PostgreSQL is restarted with max_connections raised above N. The
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     cycles: { type: 'string', default: '2' },
     interval: { type: 'string', default: '30' },
     kinds: { type: 'string', default: KINDS.join(',') },
+    /** Directory for V8 CPU profiles of the exporters (node --cpu-prof), written when they stop. */
+    'cpu-prof': { type: 'string' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
   },
 });
@@ -98,7 +100,11 @@ async function runKind(kind: Kind) {
   let exporter: BenchExporter | undefined;
   try {
     server = await startServer(kind);
-    exporter = await startBenchExporter({ dir: dir.path, config: config(kind, server.probe) });
+    exporter = await startBenchExporter({
+      dir: dir.path,
+      config: config(kind, server.probe),
+      ...(args['cpu-prof'] ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] } : {}),
+    });
     const warm = cpuMeter(exporter.pid, ticks);
     // The first full interval opens the connections; the steady state starts after it.
     await sleep(intervalMs + 5_000);

@@ -2,7 +2,7 @@
  * Scale: statusgraph probing N HTTP components on a private nginx, side by side with
  * blackbox_exporter probing the same targets at the same rate (driven by a real Prometheus).
  *
- *   npx tsx bench/scale.ts [--sizes 1000,5000,10000] [--cycles 3] [--interval 30] [--no-blackbox] [--cpu-prof DIR] [--heap-prof DIR]
+ *   npx tsx bench/scale.ts [--sizes 1000,5000,10000] [--cycles 3] [--interval 30] [--no-blackbox] [--cpu-prof DIR] [--heap-prof DIR] [--cli OTHER/cli.js]
  *
  * Per size: warm up one interval, measure CPU (utime+stime from /proc) of each prober over
  * `cycles` intervals while Prometheus scrapes both, count the probes that reached nginx, then
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Directory for a sampling heap profile of the exporter (node --heap-prof): what is live at exit. */
     'heap-prof': { type: 'string' },
+    /** Another build's exporter/dist/cli.js, to measure a change before and after in the same conditions. */
+    cli: { type: 'string' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
   },
 });
@@ -90,6 +92,7 @@ async function runSize(n: number) {
     exporter = await startBenchExporter({
       dir: dir.path,
       config: statusgraphHttpConfig({ n, origin: nginx.origin, prefix: '/sg/', intervalSeconds }),
+      ...(args.cli ? { cli: path.resolve(args.cli) } : {}),
       nodeArgs: [
         ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : []),
         ...(args['heap-prof'] ? ['--heap-prof', `--heap-prof-dir=${path.resolve(args['heap-prof'])}`] : []),
@@ -143,6 +146,7 @@ async function runSize(n: number) {
     }
     const result = {
       components: n,
+      ...(args.cli ? { cli: path.resolve(args.cli) } : {}),
       intervalSeconds,
       cycles,
       windowSeconds: round((to - from) / 1000, 1),

@@ -17,13 +17,14 @@ export interface BenchExporter {
   stop(): Promise<void>;
 }
 
-export async function startBenchExporter(opts: { dir: string; config: string; nodeArgs?: readonly string[]; readyTimeoutMs?: number }): Promise<BenchExporter> {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build -w exporter" first`);
+export async function startBenchExporter(opts: { dir: string; config: string; nodeArgs?: readonly string[]; readyTimeoutMs?: number; /** Another build's cli.js (before/after comparisons). */ cli?: string }): Promise<BenchExporter> {
+  const cli = opts.cli ?? CLI;
+  if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build -w exporter" first`);
   const port = await freePort();
   const configFile = path.join(opts.dir, 'statusgraph.yml');
   fs.writeFileSync(configFile, opts.config);
   const proc: OwnedProcess = startProcess(process.execPath, [
-    ...(opts.nodeArgs ?? []), CLI, 'run', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data-dir', path.join(opts.dir, 'data'),
+    ...(opts.nodeArgs ?? []), cli, 'run', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data-dir', path.join(opts.dir, 'data'),
   ], { env: { ...process.env, STATUSGRAPH_LOG_LEVEL: 'info' } });
   const url = `http://127.0.0.1:${port}`;
   try {
