@@ -74,6 +74,8 @@ export class Monitor {
   private readonly pendingChanges: Omit<StateChange, 'rootCauses'>[] = [];
   private readonly publishDelayMs: number;
   private readonly refreshDelayMs: number;
+  /** Components due this soon are launched together: one wake-up of the loop for several probes. */
+  private readonly batchMs: number;
   private timer?: NodeJS.Timeout;
   private publishTimer?: NodeJS.Timeout;
   private publishDueAt = 0;
@@ -100,6 +102,10 @@ export class Monitor {
     // results that change nothing visible but numbers are batched: ten snapshots per interval
     // instead of one per publish window. Anything that changes a state is published at once.
     this.refreshDelayMs = Math.min(5_000, Math.max(this.publishDelayMs, config.intervalMs / 10));
+    // Launching up to 100 ms early (a third of a percent of the interval) leaves every component at
+    // the same phase each cycle, so spacing is unchanged, while each wake-up of the event loop
+    // serves several probes instead of one: at 1,000 components that was half the CPU per probe.
+    this.batchMs = Math.max(1, Math.min(100, config.intervalMs / 300));
     this.edges = new Map(config.components.map((c) => [c.name, c.dependsOn]));
     this.dependents = transitiveDependents(this.edges);
     // Following the reversed edges backwards walks the dependencies: the upstream closure.
@@ -179,7 +185,7 @@ export class Monitor {
     if (this.stopped) return;
     const n = this.runtimes.length;
     const now = performance.now();
-    while (this.due(this.pointer, this.cycle) <= now + 1) {
+    while (this.due(this.pointer, this.cycle) <= now + this.batchMs) {
       this.launch(this.pointer, this.cycle);
       this.pointer++;
       if (this.pointer === n) {
@@ -194,7 +200,9 @@ export class Monitor {
   private launch(i: number, k: number): void {
     let c = this.cycles.get(k);
     if (!c) {
-      c = { start: performance.now(), launched: 0, pending: 0 };
+      // From the scheduled start, not the first (possibly early or late) launch: a cycle that
+      // completes "inside the interval" means inside [scheduled start, + interval].
+      c = { start: this.due(i, k), launched: 0, pending: 0 };
       this.cycles.set(k, c);
     }
     c.launched++;
