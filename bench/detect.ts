@@ -58,12 +58,20 @@ try {
   am = await startAlertmanager(alertmanagerConfigFromRepo({ slackUrlFile: urlFile }));
 
   const victimName = (i: number) => `victim-${i + 1}`;
-  let config = background > 0
-    ? statusgraphHttpConfig({ n: background, origin: nginx.origin, prefix: '/bg/', intervalSeconds })
-    : `interval: ${intervalSeconds}s\ntimeout: ${Math.min(10, intervalSeconds / 2)}s\ncomponents:\n`;
-  victims.forEach((v, i) => {
-    config += `  - name: ${victimName(i)}\n    tier: service\n    probes:\n      - kind: http\n        url: ${v.url}\n`;
+  // Victims spread evenly through the component list, so that their turns fall at different
+  // phases of the probe cycle relative to Prometheus's scrape and evaluation cycle.
+  const victimYaml = (i: number) => `  - name: ${victimName(i)}\n    tier: service\n    probes:\n      - kind: http\n        url: ${victims[i]!.url}\n`;
+  const backgroundYaml = background > 0
+    ? statusgraphHttpConfig({ n: background, origin: nginx.origin, prefix: '/bg/', intervalSeconds }).split(/(?=^  - name: )/m)
+    : [`interval: ${intervalSeconds}s\ntimeout: ${Math.min(10, intervalSeconds / 2)}s\ncomponents:\n`];
+  const [head, ...items] = backgroundYaml;
+  let config = head!;
+  let next = 0;
+  items.forEach((item, j) => {
+    while (next < trials && Math.floor((next * items.length) / trials) === j) config += victimYaml(next++);
+    config += item;
   });
+  while (next < trials) config += victimYaml(next++);
   exporter = await startBenchExporter({ dir: dir.path, config });
   prom = await startPrometheus({
     configYaml: prometheusConfigFromRepo({
