@@ -99,7 +99,16 @@ try {
     return r.length === trials;
   }, 120_000, 500);
 
-  const results = [];
+  interface Trial {
+    victim: string;
+    loadAverage: string;
+    stopToProbeMs: number | null;
+    probeToSnapshotMs: number | null;
+    stopToSnapshotMs: number;
+    snapshotToSlackMs: number;
+    stopToSlackMs: number;
+  }
+  const results: Trial[] = [];
   for (let i = 0; i < trials; i++) {
     const name = victimName(i);
     // A random point of the probe cycle and of the scrape/evaluation cycle.
@@ -112,7 +121,7 @@ try {
       return s?.state === 'major_outage' ? s : undefined;
     }, intervalMs * 3, 20);
     const msg = await slack.waitFor(`${name} outage in #engineering`, (m) => m.channel === '#engineering' && m.text.includes(`${name}: Major outage`), 180_000);
-    const r = {
+    const r: Trial = {
       victim: name,
       loadAverage: load,
       stopToProbeMs: snap.checkedAt !== undefined ? snap.checkedAt - stoppedAt : null,
@@ -125,7 +134,7 @@ try {
     results.push(r);
     await victims[i]!.up();
   }
-  const pick = (k: keyof (typeof results)[number]) => results.map((r) => r[k]).filter((v): v is number => typeof v === 'number');
+  const pick = (k: keyof Trial) => results.map((r) => r[k]).filter((v): v is number => typeof v === 'number');
   const summary = Object.fromEntries((['stopToProbeMs', 'probeToSnapshotMs', 'stopToSnapshotMs', 'snapshotToSlackMs', 'stopToSlackMs'] as const)
     .map((k) => [k, { min: Math.min(...pick(k)), p50: percentile(pick(k), 50), max: Math.max(...pick(k)) }]));
   console.log(JSON.stringify(summary));
