@@ -43,7 +43,8 @@ components:
     const apiChange = await until('api transition', () => exp.logLines().find((l) => l.event === 'state_change' && l.component === 'api'), 15_000, 20);
     // The first transition logged for api already names db: db was probed out of turn.
     expect(apiChange).toMatchObject({ from: 'operational', to: 'major_outage', root_cause: 'db' });
-    const dbChange = exp.logLines().find((l) => l.event === 'state_change' && l.component === 'db')!;
+    // db's line may come in a later stdout chunk than api's: wait for it rather than read at once.
+    const dbChange = await until('db transition', () => exp.logLines().find((l) => l.event === 'state_change' && l.component === 'db'), 5_000, 20);
     expect(dbChange).toMatchObject({ to: 'major_outage', reason: 'refused' });
     expect(Math.abs(Date.parse(String(dbChange.time)) - Date.parse(String(apiChange.time)))).toBeLessThan(1_000);
     expect(await dbChecks()).not.toBe(before);
