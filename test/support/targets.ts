@@ -2,6 +2,18 @@ import http from 'node:http';
 import net from 'node:net';
 import { freePort } from './ports.js';
 
+/** Listens on the fixed loopback port, so a restarted target comes back where probes expect it. */
+function listenOn(server: net.Server, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+}
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise<void>((r) => server.close(() => r()));
+}
+
 export interface HttpTargetBehaviour {
   status: number;
   body: string;
@@ -47,10 +59,7 @@ export class HttpTarget {
       const answer = () => res.writeHead(b.status, { 'content-type': 'application/json' }).end(b.body);
       if (b.delayMs > 0) setTimeout(answer, b.delayMs); else answer();
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
+    await listenOn(server, this.port);
     this.server = server;
   }
 
@@ -61,7 +70,7 @@ export class HttpTarget {
     this.server = undefined;
     for (const r of this.pending) r.destroy();
     s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
+    await closeServer(s);
   }
 }
 
@@ -84,10 +93,7 @@ export class TcpTarget {
   async up(): Promise<void> {
     if (this.server) return;
     const server = net.createServer((s) => { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); s.on('error', () => undefined); });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
+    await listenOn(server, this.port);
     this.server = server;
   }
 
@@ -96,6 +102,6 @@ export class TcpTarget {
     if (!s) return;
     this.server = undefined;
     for (const so of this.sockets) so.destroy();
-    await new Promise<void>((r) => s.close(() => r()));
+    await closeServer(s);
   }
 }
