@@ -4,7 +4,7 @@ import { startGrafanaStandIn, type GrafanaStandIn } from '../support/grafana.js'
 import { until } from '../support/ports.js';
 import { HttpTarget, TcpTarget } from '../support/targets.js';
 import { tempDir } from '../support/tmp.js';
-import { subscribeSse, type SseFrame } from './sse.js';
+import { subscribeSse, type SseFrame } from '../support/sse.js';
 
 // Acceptance 1, 2, 3 and 6 of the incidents issue, against a real exporter process: a three-level
 // chain web -> api -> db of local servers the test stops and restarts, a Grafana stand-in that

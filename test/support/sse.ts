@@ -1,10 +1,18 @@
-/** Collects Server-Sent Events from a URL as they arrive (test helper). */
+/** A Server-Sent Events client for tests and benchmarks: collects frames as they arrive. */
 export interface SseFrame {
   event: string;
   data: any;
 }
 
-export async function subscribeSse(url: string, headers: Record<string, string>): Promise<{ status: number; contentType: string | null; frames: SseFrame[]; close(): void }> {
+export interface SseSubscription {
+  status: number;
+  contentType: string | null;
+  frames: SseFrame[];
+  close(): void;
+}
+
+/** `onFrame` sees each frame with its local arrival time, so callers can time events, not poll. */
+export async function subscribeSse(url: string, headers: Record<string, string>, onFrame?: (frame: SseFrame, receivedAt: number) => void): Promise<SseSubscription> {
   const controller = new AbortController();
   const res = await fetch(url, { headers, signal: controller.signal });
   const frames: SseFrame[] = [];
@@ -22,7 +30,10 @@ export async function subscribeSse(url: string, headers: Record<string, string>)
             buf = buf.slice(i + 2);
             const event = /^event: (.*)$/m.exec(block)?.[1];
             const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (event && data) frames.push({ event, data: JSON.parse(data) });
+            if (!event || !data) continue;
+            const frame = { event, data: JSON.parse(data) };
+            frames.push(frame);
+            onFrame?.(frame, Date.now());
           }
         }
       } catch { /* aborted by close() */ }
