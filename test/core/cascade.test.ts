@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExporter, metricValue, type RunningExporter } from '../support/exporter.js';
-import { HttpTarget, TcpTarget } from '../support/targets.js';
+import { chainComponents, startChain, type HttpTarget, type TcpTarget } from '../support/targets.js';
 import { until } from '../support/ports.js';
 
 // Acceptance 2: a three-level chain (frontend -> api -> db). Stopping the bottom server marks it
@@ -12,24 +12,12 @@ describe('dependency cascade', () => {
   const INTERVAL_MS = 2_000;
 
   beforeAll(async () => {
-    db = await TcpTarget.start();
-    [api, frontend] = await Promise.all([HttpTarget.start(), HttpTarget.start()]);
+    const chain = await startChain();
+    ({ db, api, top: frontend } = chain);
     exp = await startExporter({ config: `
 interval: 2s
 timeout: 1s
-components:
-  - name: frontend
-    tier: service
-    depends_on: [api]
-    probes: [{ kind: http, url: "${frontend.url}" }]
-  - name: api
-    tier: service
-    depends_on: [db]
-    probes: [{ kind: http, url: "${api.url}" }]
-  - name: db
-    tier: infrastructure
-    probes: [{ kind: tcp, address: "${db.address}" }]
-` });
+${chainComponents(chain, 'frontend')}` });
   });
   afterAll(async () => {
     await exp?.stop();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
-import { HttpTarget, TcpTarget } from '../support/targets.js';
+import { chainComponents, startChain, type HttpTarget, type TcpTarget } from '../support/targets.js';
 import { until } from '../support/ports.js';
 
 // With a long interval, components are probed at offsets 0, 3.3 and 6.7 s: the api's turn comes
@@ -11,24 +11,12 @@ describe('a dependent failing before its dependency is probed', () => {
   let exp: RunningExporter;
 
   beforeAll(async () => {
-    db = await TcpTarget.start();
-    [api, web] = await Promise.all([HttpTarget.start(), HttpTarget.start()]);
+    const chain = await startChain();
+    ({ db, api, top: web } = chain);
     exp = await startExporter({ config: `
 interval: 10s
 timeout: 1s
-components:
-  - name: web
-    tier: service
-    depends_on: [api]
-    probes: [{ kind: http, url: "${web.url}" }]
-  - name: api
-    tier: service
-    depends_on: [db]
-    probes: [{ kind: http, url: "${api.url}" }]
-  - name: db
-    tier: infrastructure
-    probes: [{ kind: tcp, address: "${db.address}" }]
-` });
+${chainComponents(chain, 'web')}` });
   });
   afterAll(async () => {
     await exp?.stop();

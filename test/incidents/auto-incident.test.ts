@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue, startExporter, type RunningExporter } from '../support/exporter.js';
 import { startGrafanaStandIn, type GrafanaStandIn } from '../support/grafana.js';
 import { until } from '../support/ports.js';
-import { HttpTarget, TcpTarget } from '../support/targets.js';
+import { chainComponents, startChain, type HttpTarget, type TcpTarget } from '../support/targets.js';
 import { tempDir } from '../support/tmp.js';
 import { subscribeSse, type SseFrame } from '../support/sse.js';
 
@@ -39,8 +39,8 @@ describe('automatic incidents end to end', () => {
   const cycles = async () => ((await (await fetch(`${exp.url}/api/v1/components`, { headers: auth })).json()) as { cyclesCompleted: number }).cyclesCompleted;
 
   beforeAll(async () => {
-    db = await TcpTarget.start();
-    [api, web] = await Promise.all([HttpTarget.start(), HttpTarget.start()]);
+    const chain = await startChain();
+    ({ db, api, top: web } = chain);
     // The first two annotation requests fail: the outbox must retry them, and still post only once.
     grafana = await startGrafanaStandIn({ failFirst: 2 });
     config = `
@@ -51,20 +51,7 @@ auth:
 grafana:
   url: ${grafana.url}
   token: \${GRAFANA_TOKEN}
-components:
-  - name: web
-    tier: service
-    depends_on: [api]
-    probes: [{ kind: http, url: "${web.url}" }]
-  - name: api
-    tier: service
-    depends_on: [db]
-    probes: [{ kind: http, url: "${api.url}" }]
-  - name: db
-    tier: infrastructure
-    recover_after: 3
-    probes: [{ kind: tcp, address: "${db.address}" }]
-`;
+${chainComponents(chain, 'web', ['recover_after: 3'])}`;
     exp = await start();
     sse = await subscribeSse(`${exp.url}/api/v1/events`, auth);
   });

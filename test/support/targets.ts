@@ -105,3 +105,32 @@ export class TcpTarget {
     await closeServer(s);
   }
 }
+
+/** A three-level dependency chain, top -> api -> db: two HTTP services over a TCP database. */
+export interface Chain {
+  readonly top: HttpTarget;
+  readonly api: HttpTarget;
+  readonly db: TcpTarget;
+}
+
+export async function startChain(): Promise<Chain> {
+  const [top, api, db] = await Promise.all([HttpTarget.start(), HttpTarget.start(), TcpTarget.start()]);
+  return { top, api, db };
+}
+
+/** The `components:` block of a config for `chain`; `dbExtra` adds keys to the db component. */
+export function chainComponents(chain: Chain, topName: string, dbExtra: readonly string[] = []): string {
+  return `components:
+  - name: ${topName}
+    tier: service
+    depends_on: [api]
+    probes: [{ kind: http, url: "${chain.top.url}" }]
+  - name: api
+    tier: service
+    depends_on: [db]
+    probes: [{ kind: http, url: "${chain.api.url}" }]
+  - name: db
+    tier: infrastructure
+${dbExtra.map((l) => `    ${l}\n`).join('')}    probes: [{ kind: tcp, address: "${chain.db.address}" }]
+`;
+}
