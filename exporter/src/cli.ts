@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8's memory settings must be in place before the other modules allocate.
+import './v8-tuning.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfigFile } from './config/load.js';
 import { ConfigError } from './config/errors.js';

@@ -123,6 +123,7 @@ const INVALID: [string, string, string][] = [
   ['unreadable secret file', `grafana:\n  url: http://grafana:3000\n  token: \${file:/nonexistent/token}\n${component()}`, 'sg.yml:3:10: cannot read ${file:/nonexistent/token}: ENOENT'],
   ['no probes', 'components:\n  - name: api\n    tier: service\n    probes: []\n', 'sg.yml:4:13: components.0.probes: a component needs at least one probe'],
   ['YAML syntax', 'interval: [30s\ncomponents: []\n', 'sg.yml:2:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+  ['alias without an anchor', `interval: *every\n${component()}`, 'sg.yml:1:11: YAML: alias *every has no anchor before it'],
   ['probe timeout not below interval', `interval: 2s\ntimeout: 1s\n${component()}        timeout: 3s\n`, 'sg.yml:9:18: components.0.probes.0.timeout: must be below interval (2000ms)'],
   ['status out of range', component() + '        expect: { status: [700] }\n', 'sg.yml:7:28: components.0.probes.0.expect.status.0: Too big: expected number to be <=599'],
 ];

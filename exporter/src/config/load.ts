@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate, type Env } from './interpolate.js';
 import { fileSchema, probeSchema, type FileConfig } from './schema.js';
 import { embeddedSecrets, isSecretKey } from './secrets.js';
+import { readPlainYaml } from './plain-yaml.js';
 import { findCycle } from '../engine/graph.js';
 import type { ComponentConfig, Config } from './types.js';
 import type { ProbeConfig, ProbeKind } from '../probes/types.js';
@@ -17,6 +18,11 @@ interface Located {
   lines: LineCounter;
   file: string;
 }
+
+/** Where the node at a path is, 1-based; the light parse has no positions and answers 1:1. */
+type Where = (p: readonly PathKey[], key?: string) => { line: number; col: number };
+
+const nowhere: Where = () => ({ line: 1, col: 1 });
 
 /** The position of the node at `p` (or, for an unknown key, of that key), 1-based. */
 function position(loc: Located, p: readonly PathKey[], key?: string): { line: number; col: number } {
@@ -71,13 +77,13 @@ function getAt(root: unknown, p: readonly PathKey[]): unknown {
   return v;
 }
 
-function zodIssues(loc: Located, err: z.ZodError, input: unknown, prefix: readonly PathKey[] = []): ConfigIssue[] {
+function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown, prefix: readonly PathKey[] = []): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const i of err.issues) {
     const p = [...prefix, ...(i.path as PathKey[])];
     if (i.code === 'unrecognized_keys') {
       for (const key of i.keys) {
-        out.push({ file: loc.file, ...position(loc, p, key), message: `unknown key "${key}"${p.length ? ` in ${p.join('.')}` : ''}` });
+        out.push({ file, ...locate(p, key), message: `unknown key "${key}"${p.length ? ` in ${p.join('.')}` : ''}` });
       }
       continue;
     }
@@ -85,12 +91,22 @@ function zodIssues(loc: Located, err: z.ZodError, input: unknown, prefix: readon
     const missing = i.code === 'invalid_type' && getAt(input, i.path as PathKey[]) === undefined;
     if (missing) {
       const parent = p.slice(0, -1);
-      out.push({ file: loc.file, ...position(loc, parent), message: `${where}required key is missing` });
+      out.push({ file, ...locate(parent), message: `${where}required key is missing` });
     } else {
-      out.push({ file: loc.file, ...position(loc, p), message: `${where}${issueMessage(i, getAt(input, i.path as PathKey[]))}` });
+      out.push({ file, ...locate(p), message: `${where}${issueMessage(i, getAt(input, i.path as PathKey[]))}` });
     }
   }
   return out;
+}
+
+/** Substitutes one string value and collects what redaction must hide; throws on a bad reference. */
+function interpolateValue(original: string, key: string | undefined, env: Env, secrets: string[]): string {
+  const value = original.includes('${') ? interpolate(original, env).value : original;
+  if (key !== undefined && isSecretKey(key)) {
+    secrets.push(value, ...value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean));
+  }
+  secrets.push(...embeddedSecrets(value));
+  return value;
 }
 
 /**
@@ -106,25 +122,36 @@ function interpolateDocument(loc: Located, env: Env, issues: ConfigIssue[], secr
     } else if (isSeq(node)) {
       for (const item of node.items) visit(item, key);
     } else if (isScalar(node) && typeof node.value === 'string') {
-      const original = node.value;
-      let value = original;
-      if (original.includes('${')) {
-        try {
-          value = interpolate(original, env).value;
-          node.value = value;
-        } catch (e) {
-          const { line, col } = loc.lines.linePos(node.range?.[0] ?? 0);
-          issues.push({ file: loc.file, line, col, message: (e as Error).message });
-          return;
-        }
+      try {
+        node.value = interpolateValue(node.value, key, env, secrets);
+      } catch (e) {
+        const { line, col } = loc.lines.linePos(node.range?.[0] ?? 0);
+        issues.push({ file: loc.file, line, col, message: (e as Error).message });
       }
-      if (key !== undefined && isSecretKey(key)) {
-        secrets.push(value, ...value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean));
-      }
-      secrets.push(...embeddedSecrets(value));
     }
   };
   visit(loc.doc.contents, undefined);
+}
+
+/** The same substitution over plain data (the light parse); false when a reference is bad. */
+function interpolatePlain(root: unknown, env: Env, secrets: string[]): boolean {
+  let ok = true;
+  const visit = (holder: Record<string, unknown> | unknown[], k: string | number, key: string | undefined) => {
+    const v = (holder as Record<string | number, unknown>)[k];
+    if (typeof v === 'string') {
+      try {
+        (holder as Record<string | number, unknown>)[k] = interpolateValue(v, key, env, secrets);
+      } catch {
+        ok = false;
+      }
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) visit(v, i, key);
+    } else if (v !== null && typeof v === 'object') {
+      for (const child of Object.keys(v)) visit(v as Record<string, unknown>, child, child);
+    }
+  };
+  visit({ root }, 'root', undefined);
+  return ok;
 }
 
 function parseListen(s: string): { host: string; port: number } {
@@ -147,8 +174,31 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-/** Parses and validates config text. Throws ConfigError listing every problem, with positions. */
+/**
+ * Parses and validates config text. Throws ConfigError listing every problem, with positions.
+ *
+ * A config is read twice only when it is wrong: first as plain data (light, see plain-yaml.ts);
+ * if that fails at any step, again with `yaml` and positions, whose verdict and messages are the
+ * ones reported. A success of the light path is what the full path would have returned.
+ */
 export function parseConfig(text: string, file: string, opts: LoadOptions): Config {
+  const env = opts.env ?? process.env;
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) {
+    const secrets: string[] = [];
+    if (interpolatePlain(plain, env, secrets)) {
+      try {
+        return build(plain, secrets, [], file, nowhere, opts);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+      }
+    }
+  }
+  return parseWithPositions(text, file, opts);
+}
+
+/** The full parse, with positions: every error is reported as FILE:LINE:COL. */
+export function parseWithPositions(text: string, file: string, opts: LoadOptions): Config {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const loc: Located = { doc, lines, file };
@@ -159,15 +209,40 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Conf
   }
   if (issues.length) throw new ConfigError(issues);
 
+  const unresolved = unresolvedAlias(doc);
+  if (unresolved) {
+    const { line, col } = lines.linePos(unresolved.range?.[0] ?? 0);
+    throw new ConfigError([{ file, line, col, message: `YAML: alias *${unresolved.source} has no anchor before it` }]);
+  }
+
   const secrets: string[] = [];
   interpolateDocument(loc, opts.env ?? process.env, issues, secrets);
-  const input: unknown = doc.toJS();
+  return build(doc.toJS(), secrets, issues, file, (p, key) => position(loc, p, key), opts);
+}
+
+/** An alias with no anchor before it, which `yaml` reports only by throwing from toJS(). */
+function unresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (!node.resolve(doc)) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Validates parsed, interpolated data into the frozen Config; throws ConfigError with every issue. */
+function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: string, where: Where, opts: LoadOptions): Config {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError([...issues, { file, line: 1, col: 1, message: 'the config must be a mapping' }]);
   }
 
   const parsed = fileSchema.safeParse(input);
-  if (!parsed.success) issues.push(...zodIssues(loc, parsed.error, input));
+  if (!parsed.success) issues.push(...zodIssues(file, where, parsed.error, input));
 
   // Probes are checked per kind even when the rest has errors, so that one run lists everything.
   const rawComponents = Array.isArray((input as { components?: unknown }).components)
@@ -183,17 +258,17 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Conf
       if (!rp || typeof rp !== 'object') return;
       const kindName = (rp as { kind?: unknown }).kind;
       if (typeof kindName !== 'string') {
-        issues.push({ file, ...position(loc, at), message: `${at.join('.')}: required key "kind" is missing (one of ${[...opts.probeKinds.keys()].join(', ')})` });
+        issues.push({ file, ...where(at), message: `${at.join('.')}: required key "kind" is missing (one of ${[...opts.probeKinds.keys()].join(', ')})` });
         return;
       }
       const kind = opts.probeKinds.get(kindName);
       if (!kind) {
-        issues.push({ file, ...position(loc, [...at, 'kind']), message: `${at.join('.')}.kind: unknown probe kind "${kindName}" (one of ${[...opts.probeKinds.keys()].join(', ')})` });
+        issues.push({ file, ...where([...at, 'kind']), message: `${at.join('.')}.kind: unknown probe kind "${kindName}" (one of ${[...opts.probeKinds.keys()].join(', ')})` });
         return;
       }
       const r = probeSchema(kind).safeParse(rp);
       if (!r.success) {
-        issues.push(...zodIssues(loc, r.error, rp, at));
+        issues.push(...zodIssues(file, where, r.error, rp, at));
         return;
       }
       const { kind: _k, name: probeName, timeout, baseline, ...own } = r.data as Record<string, unknown> & { name?: string; timeout?: number; baseline?: number };
@@ -215,32 +290,32 @@ export function parseConfig(text: string, file: string, opts: LoadOptions): Conf
   const fc: FileConfig = parsed.data;
 
   if (fc.timeout >= fc.interval) {
-    issues.push({ file, ...position(loc, ['timeout']), message: `timeout (${fc.timeout}ms) must be below interval (${fc.interval}ms)` });
+    issues.push({ file, ...where(['timeout']), message: `timeout (${fc.timeout}ms) must be below interval (${fc.interval}ms)` });
   }
   const names = new Map<string, number>();
   fc.components.forEach((c, i) => {
     if (names.has(c.name)) {
-      issues.push({ file, ...position(loc, ['components', i, 'name']), message: `duplicate component name "${c.name}" (first defined at components.${names.get(c.name)})` });
+      issues.push({ file, ...where(['components', i, 'name']), message: `duplicate component name "${c.name}" (first defined at components.${names.get(c.name)})` });
     } else names.set(c.name, i);
   });
   fc.components.forEach((c, i) => {
     c.depends_on.forEach((d, j) => {
-      if (!names.has(d)) issues.push({ file, ...position(loc, ['components', i, 'depends_on', j]), message: `components.${i}.depends_on: unknown component "${d}"` });
-      else if (d === c.name) issues.push({ file, ...position(loc, ['components', i, 'depends_on', j]), message: `components.${i}.depends_on: "${d}" depends on itself` });
+      if (!names.has(d)) issues.push({ file, ...where(['components', i, 'depends_on', j]), message: `components.${i}.depends_on: unknown component "${d}"` });
+      else if (d === c.name) issues.push({ file, ...where(['components', i, 'depends_on', j]), message: `components.${i}.depends_on: "${d}" depends on itself` });
     });
     const seen = new Set<string>();
     for (const p of probesByComponent[i] ?? []) {
       const at = (p as { _at?: PathKey[] })._at!;
-      if (seen.has(p.name)) issues.push({ file, ...position(loc, [...at, 'name']), message: `${at.join('.')}.name: duplicate probe name "${p.name}" in component "${c.name}"` });
+      if (seen.has(p.name)) issues.push({ file, ...where([...at, 'name']), message: `${at.join('.')}.name: duplicate probe name "${p.name}" in component "${c.name}"` });
       seen.add(p.name);
-      if (p.timeoutMs >= fc.interval) issues.push({ file, ...position(loc, [...at, 'timeout']), message: `${at.join('.')}.timeout: must be below interval (${fc.interval}ms)` });
+      if (p.timeoutMs >= fc.interval) issues.push({ file, ...where([...at, 'timeout']), message: `${at.join('.')}.timeout: must be below interval (${fc.interval}ms)` });
     }
   });
   const edges = new Map(fc.components.map((c) => [c.name, c.depends_on.filter((d) => names.has(d) && d !== c.name)]));
   const cycle = findCycle(edges);
   if (cycle) {
     const first = names.get(cycle[0]!)!;
-    issues.push({ file, ...position(loc, ['components', first, 'depends_on']), message: `depends_on forms a cycle: ${cycle.join(' -> ')}` });
+    issues.push({ file, ...where(['components', first, 'depends_on']), message: `depends_on forms a cycle: ${cycle.join(' -> ')}` });
   }
   if (issues.length) throw new ConfigError(sortIssues(issues));
 

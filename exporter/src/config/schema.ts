@@ -70,8 +70,19 @@ export const commonProbeShape = {
   baseline: durationSchema.optional(),
 };
 
-/** The schema of one probe of `kind`: the common keys plus the kind's own, strict. */
-export function probeSchema(kind: ProbeKind<any>) {
-  const own = (kind.options as unknown as z.ZodObject).shape;
-  return z.strictObject({ ...own, ...commonProbeShape });
+const probeSchemas = new WeakMap<ProbeKind<any>, z.ZodObject>();
+
+/**
+ * The schema of one probe of `kind`: the common keys plus the kind's own, strict. Built once per
+ * kind: zod compiles each object schema into a validator function on first use, and building one
+ * per probe made loading 10,000 probes allocate ~1 GB (bench/README.md).
+ */
+export function probeSchema(kind: ProbeKind<any>): z.ZodObject {
+  let schema = probeSchemas.get(kind);
+  if (!schema) {
+    const own = (kind.options as unknown as z.ZodObject).shape;
+    schema = z.strictObject({ ...own, ...commonProbeShape });
+    probeSchemas.set(kind, schema);
+  }
+  return schema;
 }

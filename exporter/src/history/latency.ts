@@ -12,22 +12,36 @@ export interface ProbeLatency {
   readonly buckets: readonly LatencyBucket[];
 }
 
+interface Entry {
+  readonly ring: LatencyRing;
+  lastAt: number;
+  /** Snapshot sequence that last listed this probe. */
+  seen: number;
+}
+
 export class LatencyRings {
-  private readonly rings = new Map<string, { ring: LatencyRing; component: string; probe: string; lastAt: number }>();
+  /** component -> probe -> ring: looked up without building a key string per probe and snapshot. */
+  private readonly rings = new Map<string, Map<string, Entry>>();
+  private count = 0;
+  private generation = 0;
 
   constructor(private readonly options: LatencyRingOptions = {}) {}
 
   record(s: Snapshot): void {
-    const live = new Set<string>();
+    const generation = ++this.generation;
+    let listed = 0;
     for (const c of s.components) {
+      let probes = this.rings.get(c.name);
+      if (!probes) this.rings.set(c.name, (probes = new Map()));
       for (const p of c.probes) {
-        const key = `${c.name}\u0000${p.name}`;
-        live.add(key);
-        let entry = this.rings.get(key);
+        listed++;
+        let entry = probes.get(p.name);
         if (!entry) {
-          entry = { ring: new LatencyRing(this.options), component: c.name, probe: p.name, lastAt: -Infinity };
-          this.rings.set(key, entry);
+          entry = { ring: new LatencyRing(this.options), lastAt: -Infinity, seen: generation };
+          probes.set(p.name, entry);
+          this.count++;
         }
+        entry.seen = generation;
         // A snapshot repeats results of probes that have not run again since: count each once.
         if (!c.checked || p.checkedAt <= entry.lastAt) continue;
         entry.lastAt = p.checkedAt;
@@ -36,19 +50,28 @@ export class LatencyRings {
         entry.ring.add(p.checkedAt, p.success ? p.durationSeconds : undefined);
       }
     }
-    for (const key of [...this.rings.keys()]) if (!live.has(key)) this.rings.delete(key);
+    // Probes that left the config (a reload): only then is the whole map walked.
+    if (listed === this.count) return;
+    for (const [component, probes] of this.rings) {
+      for (const [name, entry] of probes) {
+        if (entry.seen !== generation) {
+          probes.delete(name);
+          this.count--;
+        }
+      }
+      if (probes.size === 0) this.rings.delete(component);
+    }
   }
 
   series(now: number): ProbeLatency[] {
-    return [...this.rings.values()].map((e) => ({
-      component: e.component,
-      probe: e.probe,
-      widthMs: e.ring.widthMs,
-      buckets: e.ring.snapshot(now),
-    }));
+    const out: ProbeLatency[] = [];
+    for (const [component, probes] of this.rings) {
+      for (const [probe, e] of probes) out.push({ component, probe, widthMs: e.ring.widthMs, buckets: e.ring.snapshot(now) });
+    }
+    return out;
   }
 
   get probeCount(): number {
-    return this.rings.size;
+    return this.count;
   }
 }

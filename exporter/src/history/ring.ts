@@ -4,6 +4,9 @@
  * Buckets start narrow (`initialWidthMs`) and double in width whenever the ring fills before it
  * spans the window, so a fresh exporter shows a detailed sparkline and a day-old one shows the
  * whole day; memory never depends on the probe interval or on how long the process has run.
+ *
+ * Buckets sit on a grid: bucket k of the ring starts at `base + k * width`, so starts are not
+ * stored, and a probe that did not run leaves an empty bucket, which snapshots skip.
  */
 export interface LatencyBucket {
   /** Epoch ms, a multiple of the bucket width. */
@@ -12,7 +15,7 @@ export interface LatencyBucket {
   readonly count: number;
   /** Sum of successful latencies, seconds. */
   readonly sum: number;
-  readonly min: number;
+  /** Slowest successful latency, seconds, to the microsecond (-Infinity when none). */
   readonly max: number;
   readonly failures: number;
 }
@@ -25,21 +28,31 @@ export interface LatencyRingOptions {
 
 export const DAY_MS = 86_400_000;
 
+/** Max latencies are kept as whole microseconds; 2^32 - 1 µs (71 min) is far above any timeout. */
+const US = 1e6;
+const MAX_US = 0xffff_ffff;
+/** Counts saturate rather than wrap: a bucket is at most 1,024 s wide, 65,535 samples is 64 per second. */
+const MAX_COUNT = 0xffff;
+
 /**
- * Storage is one typed array per field (40 bytes per bucket, under 5 KB per probe at the default
- * 120 buckets), not one object per bucket: 10,000 probes must not cost hundreds of megabytes.
+ * Storage is one ArrayBuffer per ring, 12 bytes per bucket (1.4 KB per probe at the default 120
+ * buckets): 10,000 probes must not cost hundreds of megabytes. Per field, `maxBuckets` slots used
+ * as a circular buffer from `head`: sums (Float32, seconds: 7 digits are plenty for a mean
+ * shown to the microsecond), maxima (Uint32, µs), success counts and failure counts (Uint16).
  */
 export class LatencyRing {
   readonly windowMs: number;
   readonly maxBuckets: number;
   private width: number;
+  /** Start (epoch ms) of the oldest bucket, a multiple of `width`. */
+  private base = 0;
+  /** Slot of the oldest bucket. */
+  private head = 0;
   private n = 0;
-  private readonly starts: Float64Array;
-  private readonly sums: Float64Array;
-  private readonly mins: Float64Array;
-  private readonly maxs: Float64Array;
-  private readonly counts: Uint32Array;
-  private readonly fails: Uint32Array;
+  private readonly sums: Float32Array;
+  private readonly maxs: Uint32Array;
+  private readonly counts: Uint16Array;
+  private readonly fails: Uint16Array;
 
   constructor(opts: LatencyRingOptions = {}) {
     this.windowMs = opts.windowMs ?? DAY_MS;
@@ -48,20 +61,19 @@ export class LatencyRing {
     if (!(this.windowMs > 0) || !Number.isInteger(this.maxBuckets) || this.maxBuckets < 2 || !(this.width > 0)) {
       throw new Error('latency ring: windowMs and initialWidthMs must be positive, maxBuckets an integer >= 2');
     }
-    // One spare slot: a new bucket is appended before the ring is brought back to size.
-    const cap = this.maxBuckets + 1;
-    this.starts = new Float64Array(cap);
-    this.sums = new Float64Array(cap);
-    this.mins = new Float64Array(cap);
-    this.maxs = new Float64Array(cap);
-    this.counts = new Uint32Array(cap);
-    this.fails = new Uint32Array(cap);
+    const cap = this.maxBuckets;
+    const buffer = new ArrayBuffer(cap * 12);
+    this.sums = new Float32Array(buffer, 0, cap);
+    this.maxs = new Uint32Array(buffer, 4 * cap, cap);
+    this.counts = new Uint16Array(buffer, 8 * cap, cap);
+    this.fails = new Uint16Array(buffer, 10 * cap, cap);
   }
 
   get widthMs(): number {
     return this.width;
   }
 
+  /** Buckets held, empty ones included. */
   get size(): number {
     return this.n;
   }
@@ -70,78 +82,118 @@ export class LatencyRing {
   add(at: number, seconds: number | undefined): void {
     if (!Number.isFinite(at)) return;
     const ok = seconds !== undefined && Number.isFinite(seconds) && seconds >= 0;
-    const start = Math.floor(at / this.width) * this.width;
-    // A late sample older than the newest bucket is folded into it rather than reordering the ring.
-    if (this.n === 0 || start > this.starts[this.n - 1]!) {
-      const i = this.n++;
-      this.starts[i] = start;
-      this.sums[i] = 0;
-      this.mins[i] = Infinity;
-      this.maxs[i] = -Infinity;
-      this.counts[i] = 0;
-      this.fails[i] = 0;
-    }
-    const i = this.n - 1;
+    const i = this.slot(this.bucketFor(at));
     if (ok) {
-      this.counts[i]! += 1;
+      this.counts[i] = Math.min(MAX_COUNT, this.counts[i]! + 1);
       this.sums[i]! += seconds;
-      if (seconds < this.mins[i]!) this.mins[i] = seconds;
-      if (seconds > this.maxs[i]!) this.maxs[i] = seconds;
-    } else this.fails[i]! += 1;
+      const us = Math.min(MAX_US, Math.round(seconds * US));
+      if (us > this.maxs[i]!) this.maxs[i] = us;
+    } else this.fails[i] = Math.min(MAX_COUNT, this.fails[i]! + 1);
     this.expire(at);
-    while (this.n > this.maxBuckets) {
-      if (this.width * this.maxBuckets < this.windowMs) this.coarsen();
-      else this.drop(1);
-    }
   }
 
-  /** Buckets still inside the window at `now`, oldest first. */
+  /** Buckets still inside the window at `now` that hold a result, oldest first. */
   snapshot(now: number): LatencyBucket[] {
     const cutoff = now - this.windowMs;
     const out: LatencyBucket[] = [];
-    for (let i = 0; i < this.n; i++) {
-      if (this.starts[i]! + this.width <= cutoff) continue;
-      out.push({
-        start: this.starts[i]!, count: this.counts[i]!, sum: this.sums[i]!,
-        min: this.counts[i] ? this.mins[i]! : Infinity, max: this.counts[i] ? this.maxs[i]! : -Infinity, failures: this.fails[i]!,
-      });
+    for (let k = 0; k < this.n; k++) {
+      const start = this.base + k * this.width;
+      const i = this.slot(k);
+      const count = this.counts[i]!;
+      const failures = this.fails[i]!;
+      if (start + this.width <= cutoff || (count === 0 && failures === 0)) continue;
+      out.push({ start, count, sum: this.sums[i]!, max: count ? this.maxs[i]! / US : -Infinity, failures });
     }
     return out;
   }
 
-  private drop(k: number): void {
-    for (const a of [this.starts, this.sums, this.mins, this.maxs, this.counts, this.fails]) a.copyWithin(0, k, this.n);
+  private slot(k: number): number {
+    return (this.head + k) % this.maxBuckets;
+  }
+
+  private clear(k: number): void {
+    const i = this.slot(k);
+    this.sums[i] = 0;
+    this.maxs[i] = 0;
+    this.counts[i] = 0;
+    this.fails[i] = 0;
+  }
+
+  /**
+   * The ring index of the bucket holding `at`, making room for it: a newer bucket is appended
+   * (with empty ones for the gap), widening the buckets while the ring does not yet span the
+   * window and dropping the oldest once it does. A late sample older than the oldest bucket is
+   * counted in the oldest.
+   */
+  private bucketFor(at: number): number {
+    for (;;) {
+      const start = Math.floor(at / this.width) * this.width;
+      if (this.n === 0) {
+        this.base = start;
+        this.head = 0;
+        this.n = 1;
+        this.clear(0);
+        return 0;
+      }
+      const newest = this.base + (this.n - 1) * this.width;
+      if (start <= newest) return start < this.base ? 0 : (start - this.base) / this.width;
+      const need = this.n + (start - newest) / this.width;
+      if (need <= this.maxBuckets) {
+        for (let k = this.n; k < need; k++) this.clear(k);
+        this.n = need;
+        return need - 1;
+      }
+      if (this.width * this.maxBuckets < this.windowMs) {
+        this.coarsen();
+        continue;
+      }
+      const drop = need - this.maxBuckets;
+      if (drop >= this.n) {
+        this.n = 0;
+        continue;
+      }
+      this.dropOldest(drop);
+    }
+  }
+
+  private dropOldest(k: number): void {
+    this.head = this.slot(k);
+    this.base += k * this.width;
     this.n -= k;
   }
 
   private expire(now: number): void {
     const cutoff = now - this.windowMs;
     let k = 0;
-    while (k < this.n && this.starts[k]! + this.width <= cutoff) k++;
-    if (k) this.drop(k);
+    while (k < this.n && this.base + (k + 1) * this.width <= cutoff) k++;
+    if (k) this.dropOldest(k);
   }
 
+  /** Doubles the width, merging pairs of buckets in place (target k' = (k + offset) / 2 <= k). */
   private coarsen(): void {
-    this.width *= 2;
-    let w = -1;
-    for (let r = 0; r < this.n; r++) {
-      const start = Math.floor(this.starts[r]! / this.width) * this.width;
-      if (w >= 0 && this.starts[w] === start) {
-        this.sums[w]! += this.sums[r]!;
-        this.counts[w]! += this.counts[r]!;
-        this.fails[w]! += this.fails[r]!;
-        this.mins[w] = Math.min(this.mins[w]!, this.mins[r]!);
-        this.maxs[w] = Math.max(this.maxs[w]!, this.maxs[r]!);
+    const width = this.width * 2;
+    const base = Math.floor(this.base / width) * width;
+    const offset = (this.base - base) / this.width;
+    let last = -1;
+    for (let k = 0; k < this.n; k++) {
+      const t = (k + offset) >> 1;
+      const from = this.slot(k);
+      const to = this.slot(t);
+      if (t !== last) {
+        this.sums[to] = this.sums[from]!;
+        this.maxs[to] = this.maxs[from]!;
+        this.counts[to] = this.counts[from]!;
+        this.fails[to] = this.fails[from]!;
+        last = t;
       } else {
-        w++;
-        this.starts[w] = start;
-        this.sums[w] = this.sums[r]!;
-        this.counts[w] = this.counts[r]!;
-        this.fails[w] = this.fails[r]!;
-        this.mins[w] = this.mins[r]!;
-        this.maxs[w] = this.maxs[r]!;
+        this.sums[to]! += this.sums[from]!;
+        this.maxs[to] = Math.max(this.maxs[to]!, this.maxs[from]!);
+        this.counts[to] = Math.min(MAX_COUNT, this.counts[to]! + this.counts[from]!);
+        this.fails[to] = Math.min(MAX_COUNT, this.fails[to]! + this.fails[from]!);
       }
     }
-    this.n = w + 1;
+    this.n = ((this.n - 1 + offset) >> 1) + 1;
+    this.base = base;
+    this.width = width;
   }
 }

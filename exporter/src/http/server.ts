@@ -49,9 +49,13 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
   app.get('/metrics', deps.auth.read, async (_req, res, next) => {
     try {
-      const body = await deps.metrics.render(deps.snapshot());
+      const parts = await deps.metrics.parts(deps.snapshot());
       res.setHeader('Content-Type', deps.metrics.contentType());
-      res.send(body);
+      res.setHeader('Content-Length', parts.reduce((n, b) => n + b.length, 0));
+      // Written chunk by chunk (one writev once uncorked), never joined: see MetricsRenderer.snapshotParts.
+      res.cork();
+      for (const b of parts) res.write(b);
+      res.end();
     } catch (err) { next(err); }
   });
   // JSON of many components compresses ~10x; the status page loads it on every visit.

@@ -18,8 +18,8 @@ export interface DecideInput {
 
 export interface DecideOutput {
   readonly actions: Action[];
-  /** `previous` for the next snapshot. */
-  readonly states: Map<string, State>;
+  /** `previous` for the next snapshot (`previous` itself when nothing changed). */
+  readonly states: ReadonlyMap<string, State>;
 }
 
 interface Working {
@@ -122,7 +122,8 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
   // after a restart `previous` is empty, so whatever is down re-attaches to its stored incident.
   const ready = decidable(snapshot);
   const entered = snapshot.components
-    .filter((c) => ready(c) && c.state === 'major_outage' && previous.get(c.name) !== 'major_outage')
+    // The cheap tests first: `ready` walks the graph, and most snapshots have nothing entering.
+    .filter((c) => c.state === 'major_outage' && previous.get(c.name) !== 'major_outage' && ready(c))
     // Roots first, so a dependent going down in the same cycle joins its root's new incident.
     .sort((a, b) => a.rootCauses.length - b.rootCauses.length);
 
@@ -220,8 +221,13 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
     });
   }
 
-  const states = new Map(previous);
   // A component not decidable yet keeps its old entry, so it is looked at again next snapshot.
-  for (const c of snapshot.components) if (ready(c)) states.set(c.name, c.state);
-  return { actions, states };
+  // Copied only when something changed: most snapshots change nothing, and at 10,000 components
+  // a copy per snapshot was a third of the incident rules' garbage.
+  let states: Map<string, State> | undefined;
+  for (const c of snapshot.components) {
+    if (previous.get(c.name) === c.state || !ready(c)) continue;
+    (states ??= new Map(previous)).set(c.name, c.state);
+  }
+  return { actions, states: states ?? previous };
 }

@@ -44,7 +44,7 @@ function eventJson(inc: IncidentWithTimeline) {
 
 export function createIncidentService(deps: IncidentServiceDeps): IncidentService {
   const { store, logger, now } = deps;
-  let previous = new Map<string, State>();
+  let previous: ReadonlyMap<string, State> = new Map<string, State>();
 
   const announce = (id: number, change: IncidentEvent['change']): IncidentWithTimeline => {
     const inc = store.get(id)!;

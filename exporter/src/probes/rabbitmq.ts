@@ -1,4 +1,4 @@
-import amqp from 'amqplib';
+import type amqp from 'amqplib';
 import { z } from 'zod';
 import { embeddedSecrets, makeRedactor } from '../config/secrets.js';
 import type { Measurement, ProbeKind, ProbeOutcome } from './types.js';
@@ -105,7 +105,9 @@ export const rabbitmqProbe: ProbeKind<RabbitOptions> = {
     };
 
     const connect = async (): Promise<amqp.ChannelModel> => {
-      const c = await amqp.connect(cfg.url, {
+      // The client library is loaded by the first probe of this kind (~15 MB of RSS when no probe needs it).
+      const { connect: amqpConnect } = await import('amqplib');
+      const c = await amqpConnect(cfg.url, {
         timeout: cfg.timeoutMs,
         clientProperties: { connection_name: `statusgraph ${ctx.component}` },
       });

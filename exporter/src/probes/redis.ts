@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { embeddedSecrets, makeRedactor } from '../config/secrets.js';
 import type { ProbeKind, ProbeOutcome } from './types.js';
@@ -80,7 +80,9 @@ export const redisProbe: ProbeKind<RedisOptions> = {
     };
 
     const connect = async (): Promise<Redis> => {
-      const c = new Redis(cfg.url, {
+      // The client library is loaded by the first probe of this kind (~15 MB of RSS when no probe needs it).
+      const { Redis: Client } = await import('ioredis');
+      const c = new Client(cfg.url, {
         lazyConnect: true,
         // The probe decides about reconnecting, once per run: ioredis must neither retry nor queue.
         retryStrategy: () => null,

@@ -9,7 +9,7 @@ describe('LatencyRing', () => {
     r.add(11_200, undefined);
     const b = r.snapshot(12_000);
     expect(b).toHaveLength(2);
-    expect(b[0]).toMatchObject({ start: 10_000, count: 2, min: 0.1, max: 0.3, failures: 0 });
+    expect(b[0]).toMatchObject({ start: 10_000, count: 2, max: 0.3, failures: 0 });
     expect(b[0]!.sum).toBeCloseTo(0.4);
     expect(b[1]).toMatchObject({ start: 11_000, count: 0, failures: 1 });
   });
@@ -46,6 +46,49 @@ describe('LatencyRing', () => {
     r.add(0, 0.1);
     r.add(20_000, 0.2);
     expect(r.snapshot(20_500).map((b) => b.start)).toEqual([20_000]);
+  });
+
+  it('keeps the maximum to the microsecond and the mean to float precision over many samples', () => {
+    const r = new LatencyRing({ initialWidthMs: 1_000_000, maxBuckets: 10, windowMs: 10_000_000 });
+    let sum = 0;
+    for (let i = 0; i < 1_000; i++) {
+      const s = 0.0123456 + (i % 7) * 0.001;
+      sum += s;
+      r.add(i, s);
+    }
+    r.add(1_000, undefined);
+    const [b] = r.snapshot(1_001);
+    expect(b).toMatchObject({ count: 1_000, failures: 1, max: 0.018346 });
+    expect(b!.sum / b!.count).toBeCloseTo(sum / 1_000, 6);
+  });
+
+  it('keeps a bucket per width on a grid: a gap leaves empty buckets that snapshots skip, and counts saturate', () => {
+    const r = new LatencyRing({ initialWidthMs: 1_000, maxBuckets: 8, windowMs: 8_000 });
+    r.add(0, 0.1);
+    r.add(5_500, 0.2);
+    expect(r.size).toBe(6);
+    expect(r.snapshot(6_000).map((b) => [b.start, b.count])).toEqual([[0, 1], [5_000, 1]]);
+    // Past the window's reach: the gap is wider than the ring, which starts over.
+    r.add(100_000, 0.3);
+    expect(r.snapshot(100_000).map((b) => [b.start, b.count])).toEqual([[100_000, 1]]);
+    for (let i = 0; i < 70_000; i++) r.add(100_000, 0.001);
+    expect(r.snapshot(100_000)[0]!.count).toBe(65_535);
+  });
+
+  it('counts a late sample in its own bucket, or in the oldest when it is older than the ring', () => {
+    const r = new LatencyRing({ initialWidthMs: 1_000, maxBuckets: 4, windowMs: 4_000 });
+    r.add(1_000, 0.1);
+    r.add(3_000, 0.1);
+    r.add(2_100, 0.1);
+    r.add(500, undefined);
+    expect(r.snapshot(3_500).map((b) => [b.start, b.count, b.failures])).toEqual([[1_000, 1, 1], [2_000, 1, 0], [3_000, 1, 0]]);
+  });
+
+  it('merges pairs of buckets on the new grid when it widens from an odd start', () => {
+    const r = new LatencyRing({ initialWidthMs: 1_000, maxBuckets: 4, windowMs: 64_000 });
+    for (const t of [1_000, 2_000, 3_000, 4_000, 5_000]) r.add(t, t / 1_000);
+    expect(r.widthMs).toBe(2_000);
+    expect(r.snapshot(5_000).map((b) => [b.start, b.count, b.sum, b.max])).toEqual([[0, 1, 1, 1], [2_000, 2, 5, 3], [4_000, 2, 9, 5]]);
   });
 
   it('rejects nonsense options', () => {

@@ -19,7 +19,7 @@ function openFrom(action: Action, id: number): Incident {
 /** Runs snapshots through decide, keeping open incidents the way the store would. */
 function run(steps: Array<Record<string, State>>) {
   let open: Incident[] = [];
-  let previous = new Map<string, State>();
+  let previous: ReadonlyMap<string, State> = new Map<string, State>();
   let before: Snapshot | undefined;
   const perStep: Action[][] = [];
   let nextId = 1;

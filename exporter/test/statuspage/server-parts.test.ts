@@ -38,7 +38,7 @@ describe('status page server parts', () => {
     });
     expect(u.components[0]).toEqual({ name: 'a', availability: 0.987654, days: [['2026-11-20', 86400, 86000, 0, 0, 400.123]] });
     const l = latencyView([{ component: 'a', probe: 'http', widthMs: 1000, buckets: [
-      { start: 0, count: 2, sum: 0.3, min: 0.1, max: 0.2, failures: 0 }, { start: 1000, count: 0, sum: 0, min: Infinity, max: -Infinity, failures: 1 },
+      { start: 0, count: 2, sum: 0.3, max: 0.2, failures: 0 }, { start: 1000, count: 0, sum: 0, max: -Infinity, failures: 1 },
     ] }], 5000);
     expect(l.probes[0]!.buckets).toEqual([[0, 0.15, 0.2, 0], [1000, null, null, 1]]);
   });
