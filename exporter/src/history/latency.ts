@@ -3,7 +3,7 @@
  * dropped, so a reload never leaves memory behind.
  */
 import type { Snapshot } from '../engine/snapshot.js';
-import { LatencyRing, type LatencyBucket, type LatencyRingOptions } from './ring.js';
+import { DEFAULT_BUCKETS, LatencyRing, ringStorage, type LatencyBucket, type LatencyRingOptions, type RingStorage } from './ring.js';
 
 export interface ProbeLatency {
   readonly component: string;
@@ -12,8 +12,12 @@ export interface ProbeLatency {
   readonly buckets: readonly LatencyBucket[];
 }
 
+/** Rings allocated together in one buffer: 256 x 1.4 KB. */
+const RINGS_PER_BUFFER = 256;
+
 interface Entry {
   readonly ring: LatencyRing;
+  readonly storage: RingStorage;
   lastAt: number;
   /** Snapshot sequence that last listed this probe. */
   seen: number;
@@ -24,6 +28,8 @@ export class LatencyRings {
   private readonly rings = new Map<string, Map<string, Entry>>();
   private count = 0;
   private generation = 0;
+  /** Storage of removed rings and not yet used storage, taken before a new buffer is made. */
+  private readonly spare: RingStorage[] = [];
 
   constructor(private readonly options: LatencyRingOptions = {}) {}
 
@@ -37,7 +43,8 @@ export class LatencyRings {
         listed++;
         let entry = probes.get(p.name);
         if (!entry) {
-          entry = { ring: new LatencyRing(this.options), lastAt: -Infinity, seen: generation };
+          const storage = this.take();
+          entry = { ring: new LatencyRing(this.options, storage), storage, lastAt: -Infinity, seen: generation };
           probes.set(p.name, entry);
           this.count++;
         }
@@ -56,11 +63,17 @@ export class LatencyRings {
       for (const [name, entry] of probes) {
         if (entry.seen !== generation) {
           probes.delete(name);
+          this.spare.push(entry.storage);
           this.count--;
         }
       }
       if (probes.size === 0) this.rings.delete(component);
     }
+  }
+
+  private take(): RingStorage {
+    if (this.spare.length === 0) this.spare.push(...ringStorage(this.options.maxBuckets ?? DEFAULT_BUCKETS, RINGS_PER_BUFFER).reverse());
+    return this.spare.pop()!;
   }
 
   series(now: number): ProbeLatency[] {

@@ -27,4 +27,16 @@ describe('LatencyRings', () => {
     ]);
     expect(r.probeCount).toBe(2);
   });
+
+  it('keeps rings that share one buffer apart, and hands a removed probe\'s storage to a new one clean', () => {
+    const r = new LatencyRings({ initialWidthMs: 1_000 });
+    r.record(snap([comp('a', [probe('http', 1_000, { durationSeconds: 0.5 })]), comp('b', [probe('http', 1_000, { durationSeconds: 0.25 })])]));
+    r.record(snap([comp('a', [probe('http', 2_000, { durationSeconds: 0.5 })]), comp('b', [probe('http', 2_000, { durationSeconds: 0.25 })])]));
+    // a leaves (a reload), c arrives and takes the storage a used.
+    r.record(snap([comp('b', [probe('http', 3_000, { durationSeconds: 0.25 })]), comp('c', [probe('http', 3_000, { durationSeconds: 0.125 })])]));
+    const byName = new Map(r.series(3_500).map((x) => [x.component, x.buckets.map((b) => [b.start, b.count, b.sum, b.max])]));
+    expect([...byName.keys()]).toEqual(['b', 'c']);
+    expect(byName.get('b')).toEqual([[1_000, 1, 0.25, 0.25], [2_000, 1, 0.25, 0.25], [3_000, 1, 0.25, 0.25]]);
+    expect(byName.get('c')).toEqual([[3_000, 1, 0.125, 0.125]]);
+  });
 });
