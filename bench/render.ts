@@ -46,12 +46,12 @@ let bytes = 0;
 for (let r = 0; r < rounds; r++) {
   let comps = Array.from({ length: n }, (_, i) => status(i, Date.now()));
   const s = snapshot(++seq, comps);
-  times.fresh.push(await cpuMs(() => renderer.render(s)));
-  times.cached.push(await cpuMs(async () => { const b = await renderer.render(s); bytes = Buffer.byteLength(b); }));
+  times.fresh.push(await cpuMs(() => renderer.parts(s)));
+  times.cached.push(await cpuMs(async () => { bytes = (await renderer.parts(s)).reduce((sum: number, b: Buffer) => sum + b.length, 0); }));
   comps = [...comps];
   const from = (r % 10) * Math.floor(n / 10);
   for (let i = from; i < from + Math.floor(n / 10); i++) comps[i] = status(i, Date.now());
   const s2 = snapshot(++seq, comps);
-  times.refresh.push(await cpuMs(() => renderer.render(s2)));
+  times.refresh.push(await cpuMs(() => renderer.parts(s2)));
 }
 console.log(JSON.stringify({ components: n, rounds, bytes, cpuMsMedian: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, round(percentile(v, 50), 1)])) }));

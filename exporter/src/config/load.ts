@@ -114,13 +114,13 @@ function interpolateValue(original: string, key: string | undefined, env: Env, s
  * the scalar's position and the substituted values of secret keys.
  */
 function interpolateDocument(loc: Located, env: Env, issues: ConfigIssue[], secrets: string[]): void {
-  const visit = (node: unknown, key: string | undefined) => {
+  const walk = (node: unknown, key: string | undefined) => {
     if (isMap(node)) {
       for (const pair of node.items) {
-        if (isPair(pair)) visit(pair.value, isScalar(pair.key) ? String(pair.key.value) : undefined);
+        if (isPair(pair)) walk(pair.value, isScalar(pair.key) ? String(pair.key.value) : undefined);
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) visit(item, key);
+      for (const item of node.items) walk(item, key);
     } else if (isScalar(node) && typeof node.value === 'string') {
       try {
         node.value = interpolateValue(node.value, key, env, secrets);
@@ -130,13 +130,13 @@ function interpolateDocument(loc: Located, env: Env, issues: ConfigIssue[], secr
       }
     }
   };
-  visit(loc.doc.contents, undefined);
+  walk(loc.doc.contents, undefined);
 }
 
 /** The same substitution over plain data (the light parse); false when a reference is bad. */
 function interpolatePlain(root: unknown, env: Env, secrets: string[]): boolean {
   let ok = true;
-  const visit = (holder: Record<string, unknown> | unknown[], k: string | number, key: string | undefined) => {
+  const walk = (holder: Record<string, unknown> | unknown[], k: string | number, key: string | undefined) => {
     const v = (holder as Record<string | number, unknown>)[k];
     if (typeof v === 'string') {
       try {
@@ -145,12 +145,12 @@ function interpolatePlain(root: unknown, env: Env, secrets: string[]): boolean {
         ok = false;
       }
     } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) visit(v, i, key);
+      for (let i = 0; i < v.length; i++) walk(v, i, key);
     } else if (v !== null && typeof v === 'object') {
-      for (const child of Object.keys(v)) visit(v as Record<string, unknown>, child, child);
+      for (const child of Object.keys(v)) walk(v as Record<string, unknown>, child, child);
     }
   };
-  visit({ root }, 'root', undefined);
+  walk({ root }, 'root', undefined);
   return ok;
 }
 

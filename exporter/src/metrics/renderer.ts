@@ -90,11 +90,6 @@ export class MetricsRenderer {
     return [...this.snapshotParts(s), Buffer.from(await this.registry.metrics(), 'utf8')];
   }
 
-  /** The whole exposition as one buffer. */
-  async render(s: Snapshot): Promise<Buffer> {
-    return Buffer.concat(await this.parts(s));
-  }
-
   contentType(): string {
     return this.registry.contentType;
   }
