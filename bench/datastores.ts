@@ -9,7 +9,6 @@
  * one server per kind, so PostgreSQL is restarted with max_connections raised above N. The
  * first interval (connecting) is excluded; CPU is measured over `cycles` steady intervals.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres.js';
@@ -19,8 +18,9 @@ import { tempDir } from '../test/support/tmp.js';
 import { metricValue } from '../test/support/exporter.js';
 import { startBenchExporter, type BenchExporter } from './lib/exporter.js';
 import { componentName, probeTimeoutSeconds } from './lib/configs.js';
-import { clockTicks, cpuMeter, loadAverage, machineInfo, statusBytes } from './lib/proc.js';
+import { clockTicks, cpuMeter, loadAverage, statusBytes } from './lib/proc.js';
 import { round } from './lib/stats.js';
+import { writeResults } from './lib/results.js';
 
 const KINDS = ['postgres', 'redis', 'rabbitmq'] as const;
 type Kind = (typeof KINDS)[number];
@@ -147,7 +147,4 @@ for (const kind of kinds) {
   console.log(JSON.stringify(r));
   results.push(r);
 }
-fs.mkdirSync(args.out, { recursive: true });
-const file = path.join(args.out, `datastores-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: machineInfo(), results }, null, 2)}\n`);
-console.error(`written ${file}`);
+writeResults(args.out, 'datastores', { results });

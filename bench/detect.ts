@@ -23,8 +23,9 @@ import { startNginx, type Nginx } from './lib/nginx.js';
 import { startBenchExporter, type BenchExporter } from './lib/exporter.js';
 import { followSnapshots } from './lib/sse.js';
 import { statusgraphHttpConfig } from './lib/configs.js';
-import { loadAverage, machineInfo } from './lib/proc.js';
+import { loadAverage } from './lib/proc.js';
 import { percentile } from './lib/stats.js';
+import { writeResults } from './lib/results.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -138,10 +139,7 @@ try {
   const summary = Object.fromEntries((['stopToProbeMs', 'probeToSnapshotMs', 'stopToSnapshotMs', 'snapshotToSlackMs', 'stopToSlackMs'] as const)
     .map((k) => [k, { min: Math.min(...pick(k)), p50: percentile(pick(k), 50), max: Math.max(...pick(k)) }]));
   console.log(JSON.stringify(summary));
-  fs.mkdirSync(args.out, { recursive: true });
-  const file = path.join(args.out, `detect-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: machineInfo(), settings: { trials, background, intervalSeconds, scrapeSeconds }, results, summary }, null, 2)}\n`);
-  console.error(`written ${file}`);
+  writeResults(args.out, 'detect', { settings: { trials, background, intervalSeconds, scrapeSeconds }, results, summary });
 } finally {
   sse?.close();
   await prom?.stop().catch(() => undefined);

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { frameLabel } from './lib/frames.js';
 
 interface HeapNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -18,11 +19,7 @@ if (positionals.length !== 1) throw new Error('usage: heap-profile.ts FILE.heapp
 const prof = JSON.parse(fs.readFileSync(positionals[0]!, 'utf8')) as { head: HeapNode };
 const top = Number(values.top);
 
-const label = (n: HeapNode) => {
-  const f = n.callFrame;
-  const file = f.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, '~/').replace(/.*\/exporter\/dist\//, 'dist/');
-  return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
-};
+const label = (n: HeapNode) => frameLabel(n.callFrame);
 const self = new Map<string, number>();
 const inclusive = new Map<string, number>();
 let total = 0;

@@ -18,7 +18,8 @@ import { startProcess } from '../test/support/process.js';
 import { tempDir } from '../test/support/tmp.js';
 import { startNginx } from './lib/nginx.js';
 import { statusgraphHttpConfig } from './lib/configs.js';
-import { loadAverage, machineInfo } from './lib/proc.js';
+import { loadAverage } from './lib/proc.js';
+import { writeResults } from './lib/results.js';
 import { round } from './lib/stats.js';
 
 const { values: args } = parseArgs({
@@ -109,7 +110,6 @@ async function main(): Promise<void> {
     await nginx.stop();
     dir.remove();
   }
-  const firstProbe = readyAt;
   const phase = (from: number, to: number) => {
     const xs = samples.filter((s) => s.t >= from && s.t < to);
     return xs.length ? round(Math.max(...xs.map((s) => s.rss)), 1) : undefined;
@@ -120,13 +120,12 @@ async function main(): Promise<void> {
     nodeArgs: args['node-arg'],
     intervalSeconds: Number(args.interval),
     loadAverage: load,
-    machine: machineInfo(),
     readySeconds: readyAt,
     peakRssMiB: samples.at(-1)?.hwm,
     maxRssMiB: {
-      untilReady: firstProbe !== undefined ? phase(0, firstProbe) : undefined,
-      firstInterval: firstProbe !== undefined ? phase(firstProbe, firstProbe + Number(args.interval)) : undefined,
-      afterFirstInterval: firstProbe !== undefined ? phase(firstProbe + Number(args.interval), Infinity) : undefined,
+      untilReady: readyAt !== undefined ? phase(0, readyAt) : undefined,
+      firstInterval: readyAt !== undefined ? phase(readyAt, readyAt + Number(args.interval)) : undefined,
+      afterFirstInterval: readyAt !== undefined ? phase(readyAt + Number(args.interval), Infinity) : undefined,
     },
     final: samples.at(-1),
   };
@@ -139,10 +138,7 @@ async function main(): Promise<void> {
     console.log(`${s.t.toFixed(1).padStart(6)}${f(s.rss)}${f(s.hwm)}${f(s.anon)}${f(s.file)}${f(s.heapNew)}${f(s.heapOld)}${f(s.heapLarge)}${f(s.heapCode)}${f(s.external)}${readyAt === s.t ? '  ready' : ''}`);
   }
   console.log(JSON.stringify(result));
-  fs.mkdirSync(args.out, { recursive: true });
-  const file = path.join(args.out, `memory-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ ...result, samples }, null, 1)}\n`);
-  console.log(`written ${path.relative(process.cwd(), file)}`);
+  writeResults(args.out, 'memory', { ...result, samples });
 }
 
 await main();

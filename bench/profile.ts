@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { frameLabel } from './lib/frames.js';
 
 interface Node {
   id: number;
@@ -36,11 +37,7 @@ prof.samples.forEach((id, i) => {
   selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas[i + 1] ?? 0));
 });
 
-const label = (n: Node) => {
-  const f = n.callFrame;
-  const file = f.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, '~/').replace(/.*\/exporter\/dist\//, 'dist/');
-  return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
-};
+const label = (n: Node) => frameLabel(n.callFrame);
 
 const self = new Map<string, number>();
 const inclusive = new Map<string, number>();

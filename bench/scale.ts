@@ -17,8 +17,9 @@ import { startPrometheus, type Prometheus } from '../test/support/prometheus.js'
 import { tempDir } from '../test/support/tmp.js';
 import { startNginx, type Nginx } from './lib/nginx.js';
 import { startBlackbox, type Blackbox } from './lib/blackbox.js';
-import { clockTicks, cpuMeter, loadAverage, machineInfo, statusBytes } from './lib/proc.js';
+import { clockTicks, cpuMeter, loadAverage, statusBytes } from './lib/proc.js';
 import { percentile, round, spacingJitter } from './lib/stats.js';
+import { writeResults } from './lib/results.js';
 import { prometheusBenchConfig, statusgraphHttpConfig } from './lib/configs.js';
 
 const { values: args } = parseArgs({
@@ -202,7 +203,4 @@ for (const n of sizes) {
   console.log(JSON.stringify(r));
   results.push(r);
 }
-fs.mkdirSync(args.out, { recursive: true });
-const file = path.join(args.out, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), machine: machineInfo(), results }, null, 2)}\n`);
-console.error(`written ${file}`);
+writeResults(args.out, 'scale', { results });

@@ -1,21 +1,12 @@
 import React, { useCallback, useId, useMemo } from 'react';
-import type { GraphLayout } from '../layout/layout.js';
-import { graphMarkup } from './markup.js';
-import type { EdgeView, NodeView } from './view.js';
+import { graphMarkup, type MarkupInput } from './markup.js';
+import type { NodeView } from './view.js';
 
-export interface GraphSvgProps {
-  readonly layout: GraphLayout;
-  readonly nodes: readonly NodeView[];
-  readonly edges: readonly EdgeView[];
+/** What the markup needs (its id prefix is made here, per panel), plus size, font and hover. */
+export interface GraphSvgProps extends Omit<MarkupInput, 'idPrefix'> {
   readonly width: number;
   readonly height: number;
   readonly fontFamily: string;
-  readonly bandFill: string;
-  readonly bandText: string;
-  readonly badgeFill: string;
-  readonly rootCauseColor: string;
-  /** URL opened when a node is clicked (runbook or first data link). */
-  readonly hrefOf: (node: NodeView) => string | undefined;
   readonly onHover: (node: NodeView | undefined, at?: { x: number; y: number }) => void;
   /** Styles shared by all nodes (one class instead of an inline style on each). */
   readonly className?: string;
