@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite starts itself: real PostgreSQL (primary and
-# replica), Redis, RabbitMQ, Prometheus, Alertmanager and Chromium. Idempotent: skips what is
-# already there. The tests start their own servers on free loopback ports; nothing here starts
-# or touches a system service.
+# replica), Redis, RabbitMQ, Prometheus, Alertmanager and Chromium. Runs as `npm test`'s pretest
+# step, so the README's test command needs no separate setup. Idempotent: skips what is already
+# there (a check of a few paths when nothing is missing). The tests start their own servers on
+# free loopback ports; nothing here starts or touches a system service.
 set -euo pipefail
 
 need=()
@@ -20,6 +21,11 @@ if [ "${STATUSGRAPH_BENCH:-}" = 1 ]; then
   have prometheus-blackbox-exporter || need+=(prometheus-blackbox-exporter)
 fi
 
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" != 0 ]; then
+  echo "setup-ci: the tests need Debian packages that are missing: ${need[*]}" >&2
+  echo "setup-ci: install them as root once: sudo bash scripts/setup-ci.sh" >&2
+  exit 1
+fi
 if [ ${#need[@]} -gt 0 ]; then
   mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
   echo "setup-ci: installing ${need[*]}"
