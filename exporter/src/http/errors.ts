@@ -10,12 +10,12 @@ import {
 } from '../errors.js';
 
 export const NOT_JSON = 'body: not valid JSON';
-export const TOO_LARGE = 'body: too large';
-export const INCOMPLETE = 'body: incomplete';
+const TOO_LARGE = 'body: too large';
+const INCOMPLETE = 'body: incomplete';
 export const AUTH_REQUIRED = 'authentication required';
 export const INVALID_TOKEN = 'invalid token';
-export const NOT_FOUND = 'not found';
-export const INTERNAL = 'internal error';
+const NOT_FOUND = 'not found';
+const INTERNAL = 'internal error';
 export const BEARER_CHALLENGE = 'Bearer realm="statusgraph"';
 
 export function unsupportedType(type: string): UnsupportedMediaTypeError {

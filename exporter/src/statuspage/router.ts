@@ -76,7 +76,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
 
   // A cookie rides along with any request the browser makes to this origin, so writes that rely
   // on it must prove they come from the page's own script: a header a cross-site form cannot set.
-  router.use('/api', (req: Request, res: Response, next: NextFunction) => {
+  router.use('/api', (req: Request, _res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     if (hasLoginCookie(req) && req.headers[WRITE_HEADER] !== '1') {
       throw new ForbiddenError(`cookie-authenticated writes need the ${WRITE_HEADER} header`);
