@@ -16,6 +16,8 @@ import { scheduleReports, type ReportSchedule } from './reports/index.js';
 import express from 'express';
 import { createEventHub } from './http/events.js';
 import { componentsView } from './http/components-view.js';
+import { incidentRoutes } from './http/routes/incidents.js';
+import { slackRoutes } from './http/routes/slack.js';
 import { createIncidents } from './incidents/index.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
@@ -144,7 +146,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
         intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
-      incidents.router(auth), eventsRouter,
+      incidentRoutes(incidents.service, auth, now),
+      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
+      eventsRouter,
     ],
   });
   const server = http.createServer(app);

@@ -101,7 +101,7 @@ function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown,
 
 /** Substitutes one string value and collects what redaction must hide; throws on a bad reference. */
 function interpolateValue(original: string, key: string | undefined, env: Env, secrets: string[]): string {
-  const value = original.includes('${') ? interpolate(original, env).value : original;
+  const value = original.includes('${') ? interpolate(original, env) : original;
   if (key !== undefined && isSecretKey(key)) {
     secrets.push(value, ...value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean));
   }
