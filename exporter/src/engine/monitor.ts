@@ -62,7 +62,7 @@ const probeKey = (p: ProbeConfig) => `${p.kind}/${p.name}`;
  */
 export class Monitor {
   private readonly runtimes: ComponentRuntime[];
-  private readonly indexOf = new Map<string, number>();
+  private readonly indexByName = new Map<string, number>();
   private readonly scheduler: Scheduler;
   private readonly builder: SnapshotBuilder;
   private readonly publisher: Publisher;
@@ -74,7 +74,7 @@ export class Monitor {
     const clock = deps.clock ?? SYSTEM_CLOCK;
     this.builder = new SnapshotBuilder(config.components, deps.carried?.seq ?? 0, deps.now);
     this.runtimes = config.components.map((c) => this.runtime(c, this.builder.upstreamOf(c.name)));
-    this.runtimes.forEach((rt, i) => this.indexOf.set(rt.config.name, i));
+    this.runtimes.forEach((rt, i) => this.indexByName.set(rt.config.name, i));
     this.scheduler = new Scheduler({
       intervalMs: config.intervalMs, maxConcurrency: config.maxConcurrency, components: this.runtimes, clock, now: deps.now, logger: deps.logger,
       onRound: (i, results, startedAt) => this.finish(i, results, startedAt),
@@ -159,7 +159,7 @@ export class Monitor {
    * reveals the real one.
    */
   private confirm(name: string, since: number): void {
-    const d = this.indexOf.get(name);
+    const d = this.indexByName.get(name);
     if (d === undefined || this.scheduler.isRunning(d)) return;
     if (this.runtimes[d]!.state.probes.every((p) => (p?.checkedAt ?? 0) >= since)) return;
     this.scheduler.expedite(d);
