@@ -351,6 +351,7 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
     ...(fc.grafana ? { grafana: { url: fc.grafana.url, token: fc.grafana.token } } : {}),
     ...(fc.prometheus ? { prometheus: { url: fc.prometheus.url } } : {}),
     reports: { timezone: fc.reports.timezone, daily: fc.reports.daily, weekly: fc.reports.weekly },
+    history: { retentionMs: fc.history.retention, fullResolutionMs: fc.history.full_resolution, fiveMinuteMs: fc.history.five_minute, flushIntervalMs: fc.history.flush_interval },
     components,
     secrets: [...new Set(secrets.filter((s) => s.length > 0))],
   };

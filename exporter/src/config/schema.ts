@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
-import { TIERS } from './types.js';
+import { HISTORY_DEFAULTS, TIERS } from './types.js';
 import type { ProbeKind } from '../probes/types.js';
 
 /*
@@ -45,6 +45,14 @@ export const fileSchema = z.strictObject({
     }, 'unknown time zone').default('UTC'),
     daily: z.boolean().default(true),
     weekly: z.boolean().default(true),
+  }).prefault({}),
+  // Probe results in data_dir/results.db (issue 17): every result for full_resolution, then
+  // 5-minute buckets for five_minute, then hourly ones until retention. Sizing: docs/architecture.md.
+  history: z.strictObject({
+    retention: durationSchema.default(HISTORY_DEFAULTS.retentionMs),
+    full_resolution: durationSchema.default(HISTORY_DEFAULTS.fullResolutionMs),
+    five_minute: durationSchema.default(HISTORY_DEFAULTS.fiveMinuteMs),
+    flush_interval: durationSchema.default(HISTORY_DEFAULTS.flushIntervalMs),
   }).prefault({}),
   components: z.array(z.strictObject({
     name,

@@ -3,6 +3,7 @@
  * root causes are what the scheduler would compute for the same states.
  */
 import pino from 'pino';
+import { HISTORY_DEFAULTS } from '../../src/config/types.js';
 import type { Config, ComponentConfig } from '../../src/config/types.js';
 import { computeImpact, transitiveDependents } from '../../src/engine/graph.js';
 import type { ComponentStatus, Snapshot, StateChange } from '../../src/engine/snapshot.js';
@@ -77,7 +78,7 @@ export function config(topology: Topology, over: Partial<Config> = {}): Config {
     listen: { host: '127.0.0.1', port: 0 },
     dataDir: '/nonexistent',
     maxConcurrency: 8,
-    reports: { timezone: 'UTC', daily: false, weekly: false },
+    reports: { timezone: 'UTC', daily: false, weekly: false }, history: HISTORY_DEFAULTS,
     components,
     secrets: [],
     ...over,
