@@ -97,7 +97,7 @@ export function createHistory(deps: HistoryDeps): History {
     }
   };
 
-  const seeded = seedRings(rings, results, deps.now(), deps.rings?.windowMs ?? RING_WINDOW_MS, deps.rings?.maxBuckets ?? DEFAULT_BUCKETS);
+  const seeded = guard('latency refill', () => seedRings(rings, results, deps.now(), deps.rings?.windowMs ?? RING_WINDOW_MS, deps.rings?.maxBuckets ?? DEFAULT_BUCKETS));
   logger.debug({ event: 'history_seeded', probes: seeded }, 'latency sparklines refilled from the result store');
 
   const flush = (): number => {

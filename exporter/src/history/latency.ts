@@ -39,9 +39,17 @@ export class LatencyRings {
     for (const c of s.components) {
       let probes = this.rings.get(c.name);
       if (!probes) this.rings.set(c.name, (probes = new Map()));
+      if (!c.checked) {
+        // Until every probe of a component has run, its snapshot lists only some: keep the
+        // others' rings (refilled from the store at startup) rather than dropping them.
+        for (const e of probes.values()) {
+          e.seen = generation;
+          listed++;
+        }
+      }
       for (const p of c.probes) {
-        listed++;
         const entry = this.entry(probes, p.name);
+        if (entry.seen !== generation) listed++;
         entry.seen = generation;
         // A snapshot repeats results of probes that have not run again since: count each once.
         if (!c.checked || p.checkedAt <= entry.lastAt) continue;

@@ -2,11 +2,12 @@
  * Thirty days of probe results: SQLite (WAL) in data_dir/results.db, apart from the small
  * state-change history so that each file's size says what it holds.
  *
- * Sizing (docs/architecture.md "Result store"; measured by bench/history.ts): a raw row is
- * ~30 bytes on disk (WITHOUT ROWID, integer probe id, epoch-ms INTEGER, latency as INTEGER µs,
- * reason interned; NULL for a success costs nothing), a bucket row ~45 bytes. At 10,000 probes
- * every 30 s (28.8 M results a day) the defaults keep 6 h raw (~215 MB), 48 h of 5-minute buckets
- * (5.8 M rows, ~260 MB) and hourly buckets for the rest of 30 days (6.7 M rows, ~300 MB): ~780 MB.
+ * Sizing (docs/architecture.md "Result store"; measured with 500 probes x 3 h, bench/history.ts):
+ * a raw row is ~22 bytes on disk (WITHOUT ROWID, integer probe id, epoch-ms INTEGER, latency as
+ * INTEGER µs, reason interned, NULL for a success costs nothing), a bucket row ~41 bytes packed,
+ * up to ~55 in half-split pages. At 10,000 probes every 30 s (28.8 M results a day) the defaults
+ * keep 6 h raw (7.2 M rows, ~160 MB), 48 h of 5-minute buckets (5.8 M rows, 240-320 MB) and hourly
+ * buckets for the rest of 30 days (6.7 M rows, 275-365 MB): 0.7-0.85 GB, under the 1 GB promised.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -228,9 +229,9 @@ export class ResultStore {
    */
   rawSums(probe: number, from: number, to: number, widthMs: number): { start: number; count: number; sumUs: number; maxUs: number | null; failures: number; last: number }[] {
     return this.db.prepare(`
-      SELECT (at / ?1) * ?1 AS start, COUNT(*) - COUNT(reason) AS count, TOTAL(CASE WHEN reason IS NULL THEN latency_us END) AS sumUs,
+      SELECT at - at % @w AS start, COUNT(*) - COUNT(reason) AS count, TOTAL(CASE WHEN reason IS NULL THEN latency_us END) AS sumUs,
              MAX(CASE WHEN reason IS NULL THEN latency_us END) AS maxUs, COUNT(reason) AS failures, MAX(at) AS last
-      FROM results WHERE probe = ?2 AND at >= ?3 AND at < ?4 GROUP BY 1 ORDER BY 1`).all(widthMs, probe, from, to) as never;
+      FROM results WHERE probe = @probe AND at >= @from AND at < @to GROUP BY 1 ORDER BY 1`).all({ w: widthMs, probe, from, to }) as never;
   }
 
   /** Stored buckets of one probe and step with a start in [from, to). */
