@@ -87,4 +87,12 @@ describe('page model', () => {
     expect(sp.last).toBe(0.2);
     expect(sparkline([], 30, 10).path).toBe('');
   });
+
+  it('does not draw the line across a time the exporter was not running, and shades it', () => {
+    const buckets: [number, number, number, number][] = [[0, 0.1, 0.1, 0], [1000, 0.2, 0.2, 0], [2000, 0.2, 0.2, 0], [3000, 0.1, 0.1, 0]];
+    const sp = sparkline(buckets, 30, 10, [[1500, 1900]]);
+    expect(sp.path.match(/M/g)).toHaveLength(2);
+    expect(sp.gaps).toEqual([[15, 4]]);
+    expect(sparkline(buckets, 30, 10).path.match(/M/g)).toHaveLength(1);
+  });
 });
