@@ -17,6 +17,7 @@ import express from 'express';
 import { createEventHub } from './http/events.js';
 import { componentsView } from './http/components-view.js';
 import { createIncidents } from './incidents/index.js';
+import { buildSinks } from './sinks/registry.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -82,7 +83,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const auth = createAuth(() => config.auth);
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config, logger, now, events });
+  const incidents = createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) });
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);

@@ -1,6 +1,6 @@
 /*
  * The incident subsystem's core: feeds snapshots through `decide`, applies the result to the store,
- * and tells the SSE hub and the annotation outbox. Manual operations go through here too, so every
+ * and tells the SSE hub and the sinks' outbox. Manual operations go through here too, so every
  * change is announced the same way.
  */
 import type { Logger } from 'pino';
@@ -22,7 +22,7 @@ export interface IncidentServiceDeps {
   readonly now: () => number;
   readonly config: () => Config;
   readonly publish: (event: IncidentEvent) => void;
-  /** Called after any change that Grafana should mirror. */
+  /** Called after any committed change: the outbox delivers it to the sinks. */
   readonly onChange: () => void;
 }
 
