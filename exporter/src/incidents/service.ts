@@ -8,13 +8,19 @@ import type { Config } from '../config/types.js';
 import { transitiveDependents } from '../engine/graph.js';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
 import type { State } from '../engine/state.js';
-import type { IncidentEvent } from '../http/events.js';
 import { decide } from './decide.js';
 import { BadRequestError, ConflictError, NotFoundError } from './errors.js';
 import { formatId } from './ids.js';
-import { incidentJson } from './serialize.js';
+import { incidentJson, type IncidentJson } from './serialize.js';
+import type { ChangeKind } from './sink.js';
 import type { IncidentStore } from './store.js';
 import type { Incident, IncidentWithTimeline, Severity, UpdateStatus } from './types.js';
+
+/** What the service announces (the SSE hub streams it); defined here so the domain needs no HTTP module. */
+export interface IncidentEvent {
+  readonly change: ChangeKind;
+  readonly incident: IncidentJson;
+}
 
 export interface IncidentServiceDeps {
   readonly store: IncidentStore;
