@@ -20,6 +20,7 @@ import { componentsView } from './http/components-view.js';
 import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { createIncidents } from './incidents/index.js';
+import { buildSinks } from './sinks/registry.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -93,7 +94,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const auth = createAuth(() => config.auth);
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config, logger, now, events });
+  const incidents = createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) });
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);

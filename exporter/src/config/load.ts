@@ -349,6 +349,7 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
       ...(fc.slack.signing_secret ? { signingSecret: fc.slack.signing_secret } : {}),
     } } : {}),
     ...(fc.grafana ? { grafana: { url: fc.grafana.url, token: fc.grafana.token } } : {}),
+    ...(fc.webhooks?.length ? { webhooks: fc.webhooks.map((w) => ({ name: w.name, url: w.url, ...(w.token ? { token: w.token } : {}) })) } : {}),
     ...(fc.prometheus ? { prometheus: { url: fc.prometheus.url } } : {}),
     reports: { timezone: fc.reports.timezone, daily: fc.reports.daily, weekly: fc.reports.weekly },
     components,
