@@ -6,9 +6,8 @@ import { HttpDispatchers } from '../probes/http-dispatchers.js';
 import { LearnedBaseline } from './baseline.js';
 import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis, type ProbeVerdict } from './classifier.js';
 import { runWithDeadline } from './deadline.js';
-import { computeImpact, dependentsOf, transitiveDependents } from './graph.js';
+import { computeImpact, dependentsOf, transitiveDependents, isUnhealthy, type State } from '@statusgraph/core';
 import type { ComponentStatus, ProbeStatus, Snapshot, StateChange } from './snapshot.js';
-import { isUnhealthy, type State } from './state.js';
 
 export type SnapshotListener = (snapshot: Snapshot, changes: readonly StateChange[]) => void;
 

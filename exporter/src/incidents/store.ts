@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { State } from '../engine/state.js';
+import type { State } from '@statusgraph/core';
 import { formatDuration } from './format.js';
 import { migrate } from './migrations.js';
 import type {
