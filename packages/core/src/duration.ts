@@ -44,10 +44,11 @@ export function formatDuration(ms: number, style: DurationStyle = DURATION_STYLE
     return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
   }
   let rest = style.round === 'down' ? Math.floor(clamped / 1_000) : Math.round(clamped / 1_000);
-  const day = 3_600 * Math.max(24, style.daysFrom ?? 24) <= rest ? 86_400 : Infinity;
-  const sizes: readonly [string, number][] = [['d', day], ['h', 3_600], ['m', 60], ['s', 1]];
+  const useDays = rest >= 3_600 * Math.max(24, style.daysFrom ?? 24);
+  const sizes: [string, number][] = [['h', 3_600], ['m', 60], ['s', 1]];
+  if (useDays) sizes.unshift(['d', 86_400]);
   const shown: string[] = [];
-  let window = style.units ?? sizes.length;
+  let window = style.units ?? 4;
   for (const [unit, size] of sizes) {
     const n = Math.floor(rest / size);
     rest -= n * size;
