@@ -16,18 +16,6 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)}ms`;
-  const s = ms / 1_000;
-  if (s < 60) return `${Number.isInteger(s) ? s : s.toFixed(1)}s`;
-  const parts: string[] = [];
-  let rest = Math.round(s);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
-    if (rest >= size) { parts.push(`${Math.floor(rest / size)}${unit}`); rest %= size; }
-  }
-  return parts.join('');
-}
-
 /** A duration in config: a string like "30s" (or a number of seconds), parsed to milliseconds. */
 export const durationSchema = z
   .union([z.string(), z.number()])

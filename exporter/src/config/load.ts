@@ -5,11 +5,9 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate, type Env } from './interpolate.js';
 import { fileSchema, probeSchema, type FileConfig } from './schema.js';
-import { embeddedSecrets, isSecretKey } from './secrets.js';
+import { embeddedSecrets, isSecretKey, findCycle } from '@statusgraph/core';
 import { readPlainYaml } from './plain-yaml.js';
-import { findCycle } from '../engine/graph.js';
-import type { ComponentConfig, Config } from './types.js';
-import type { ProbeConfig, ProbeKind } from '../probes/types.js';
+import type { ComponentConfig, Config, ProbeConfig, ProbeKindSchema } from './types.js';
 
 type PathKey = string | number;
 
@@ -163,7 +161,8 @@ function parseListen(s: string): { host: string; port: number } {
 
 export interface LoadOptions {
   env?: Env;
-  probeKinds: ReadonlyMap<string, ProbeKind<any>>;
+  /** The probe kinds' schemas, from probes/registry.ts (passed in: config imports no probe code). */
+  probeKinds: ReadonlyMap<string, ProbeKindSchema>;
 }
 
 function deepFreeze<T>(o: T): T {

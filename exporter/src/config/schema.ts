@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.js';
-import { TIERS } from './types.js';
-import type { ProbeKind } from '../probes/types.js';
+import { TIERS } from '@statusgraph/core';
+import type { ProbeKindSchema } from './types.js';
 
 /*
  * The YAML shape, as users write it (snake_case). Objects are strict: an unknown key is an error,
@@ -74,14 +74,14 @@ export const commonProbeShape = {
   baseline: durationSchema.optional(),
 };
 
-const probeSchemas = new WeakMap<ProbeKind<any>, z.ZodObject>();
+const probeSchemas = new WeakMap<ProbeKindSchema, z.ZodObject>();
 
 /**
  * The schema of one probe of `kind`: the common keys plus the kind's own, strict. Built once per
  * kind: zod compiles each object schema into a validator function on first use, and building one
  * per probe made loading 10,000 probes allocate ~1 GB (bench/README.md).
  */
-export function probeSchema(kind: ProbeKind<any>): z.ZodObject {
+export function probeSchema(kind: ProbeKindSchema): z.ZodObject {
   let schema = probeSchemas.get(kind);
   if (!schema) {
     const own = (kind.options as unknown as z.ZodObject).shape;

@@ -1,7 +1,28 @@
-import type { ProbeConfig } from '../probes/types.js';
+import type { z } from 'zod';
+import type { Tier } from '@statusgraph/core';
 
-export const TIERS = ['service', 'infrastructure', 'third-party'] as const;
-export type Tier = (typeof TIERS)[number];
+/**
+ * What the config needs of a probe kind: its name and the schema of its own keys. The loader
+ * receives these from the probe registry (probes/registry.ts, through cli/app), so config never
+ * imports probe code and a new kind stays one file plus one line in the registry.
+ */
+export interface ProbeKindSchema {
+  readonly kind: string;
+  /** Zod object of the kind's own keys; the loader adds the common keys and makes it strict. */
+  readonly options: z.ZodType & { readonly shape: z.ZodRawShape };
+}
+
+/** Fields every probe has, whatever its kind, after parsing. */
+export interface ProbeCommon {
+  readonly kind: string;
+  /** Unique within the component: its kind, numbered when repeated (http, http-2). */
+  readonly name: string;
+  readonly timeoutMs: number;
+  /** Configured baseline latency; when absent the classifier learns one. */
+  readonly baselineSeconds?: number;
+}
+
+export type ProbeConfig = ProbeCommon & Readonly<Record<string, unknown>>;
 
 export interface ComponentConfig {
   readonly name: string;

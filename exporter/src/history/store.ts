@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { STATES, type State } from '../engine/state.js';
+import { STATES, type State } from '@statusgraph/core';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { Span, StateRecord } from './uptime.js';
 

@@ -5,9 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { transitiveDependents } from '../engine/graph.js';
+import { transitiveDependents, type State } from '@statusgraph/core';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
-import type { State } from '../engine/state.js';
 import { decide } from './decide.js';
 import type { IncidentEvent } from './events.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';

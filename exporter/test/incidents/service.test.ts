@@ -4,7 +4,7 @@ import { createIncidentService } from '../../src/incidents/service.js';
 import { openIncidentStore } from '../../src/incidents/sqlite/store.js';
 import { incidentSummary } from '../../src/incidents/summary.js';
 import type { Snapshot } from '../../src/engine/snapshot.js';
-import type { State } from '../../src/engine/state.js';
+import type { State } from '@statusgraph/core';
 import { tempDir } from './support.js';
 import { CHAIN, changesBetween, config, manualClock, silentLogger, snapshot } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 /** Row shapes of the SQLite incident tables and their conversion to domain objects (pure). */
-import type { State } from '../../engine/state.js';
+import type { State } from '@statusgraph/core';
 import type { EntryKind, Incident, Severity, Source, Status, TimelineEntry } from '../types.js';
 
 export interface IncidentRow {
