@@ -62,15 +62,20 @@ function describe(value: unknown, secret: boolean): string {
 const underSecret = (p: readonly PathKey[]) => p.some((k) => typeof k === 'string' && isSecretKey(k));
 
 function issueMessage(i: z.core.$ZodIssue, input: unknown, secret: boolean): string {
+  const message = zodMessage(i, input, secret);
+  // The last guard: whatever a message says, it does not quote the value of a secret key.
+  const shown = input !== null && typeof input !== 'object' ? String(input) : '';
+  return secret && shown.length >= 4 && message.includes(shown) ? 'invalid value (not shown: the key holds a secret)' : message;
+}
+
+function zodMessage(i: z.core.$ZodIssue, input: unknown, secret: boolean): string {
   switch (i.code) {
     case 'invalid_type':
       return `expected ${i.expected}, got ${describe(input, secret)}`;
     case 'invalid_value':
       return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(input, secret)}`;
     default:
-      // zod's own messages name types and bounds; custom ones (durations, addresses) are written
-      // here and quote values only of keys that hold none.
-      return secret && i.code === 'custom' ? 'invalid value (not shown: the key holds a secret)' : i.message;
+      return i.message;
   }
 }
 

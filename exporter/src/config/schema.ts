@@ -16,7 +16,7 @@ const positiveInt = z.number().int().min(1);
 const tokenList = z.union([
   z.string().transform((s) => s.split(/\r?\n/).map((t) => t.trim()).filter((t) => t !== '' && !t.startsWith('#'))),
   z.array(z.string().min(1)),
-]);
+], { error: 'expected a list of tokens, or a string with one token per line' });
 
 /** An address or CIDR range as node:net's BlockList takes it (http/auth.ts); `999.1.1.1/99` made every route answer 500. */
 export function validCidr(s: string): boolean {
