@@ -351,7 +351,7 @@ function checkProbes(b: BuildInput): LocatedProbe[][] {
       }
       const kind = opts.probeKinds.get(kindName);
       if (!kind) {
-        if (!failed.has(pathKey([...at, 'kind']))) issues.push({ file, ...where([...at, 'kind']), message: `${at.join('.')}.kind: unknown probe kind "${kindName}" (one of ${[...opts.probeKinds.keys()].join(', ')})` });
+        if (!failed.has(pathKey([...at, 'kind']))) issues.push({ file, ...where([...at, 'kind']), message: `${at.join('.')}.kind: unknown probe kind ${JSON.stringify(kindName)} (one of ${[...opts.probeKinds.keys()].join(', ')})` });
         return;
       }
       const r = probeSchema(kind).safeParse(rp);
