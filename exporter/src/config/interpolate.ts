@@ -2,12 +2,6 @@ import { MAX_REFERENCED_FILE_BYTES, readBounded } from './limits.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface Interpolated {
-  readonly value: string;
-  /** The values that came from the environment or files. */
-  readonly substituted: readonly string[];
-}
-
 /** Reads a `${file:...}` reference: regular files only, at most MAX_REFERENCED_FILE_BYTES. */
 const readReferenced = (p: string) => readBounded(p, MAX_REFERENCED_FILE_BYTES);
 
@@ -19,8 +13,7 @@ const readReferenced = (p: string) => readBounded(p, MAX_REFERENCED_FILE_BYTES);
  * A single left-to-right scan: the regex it replaces (`\$?\$\{([^}]*)\}`) rescanned to the end of
  * the text from every unclosed `${`, quadratic in a value of many of them.
  */
-export function interpolate(text: string, env: Env, readFile: (p: string) => string = readReferenced): Interpolated {
-  const substituted: string[] = [];
+export function interpolate(text: string, env: Env, readFile: (p: string) => string = readReferenced): string {
   let out = '';
   let from = 0;
   for (let at = text.indexOf('${', from); at !== -1; at = text.indexOf('${', from)) {
@@ -33,11 +26,9 @@ export function interpolate(text: string, env: Env, readFile: (p: string) => str
       out += text.slice(at, close + 1);
       continue;
     }
-    const v = resolve(text.slice(at + 2, close), env, readFile);
-    substituted.push(v);
-    out += v;
+    out += resolve(text.slice(at + 2, close), env, readFile);
   }
-  return { value: out + text.slice(from), substituted };
+  return out + text.slice(from);
 }
 
 function resolve(ref: string, env: Env, readFile: (p: string) => string): string {

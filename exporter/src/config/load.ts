@@ -120,7 +120,7 @@ function interpolateValue(original: string, key: string | undefined, env: Env, s
   let value = original;
   if (original.includes('${')) {
     try {
-      value = interpolate(original, env).value;
+      value = interpolate(original, env);
     } catch (e) {
       // "invalid reference ${...}" quotes what was written, which under a secret key may be the secret.
       const msg = (e as Error).message;

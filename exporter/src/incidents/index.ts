@@ -1,17 +1,14 @@
 /*
  * The incident subsystem as the composition root sees it: automatic incidents from snapshots,
- * the API and Slack routes, the Grafana annotation outbox, and the open-incident count for /metrics.
+ * the Grafana annotation outbox, and the open-incident count for /metrics. Its HTTP routes are
+ * http/routes/incidents.ts and http/routes/slack.ts, mounted by app.ts.
  */
-import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
 import { createAnnotationClient } from '../grafana/client.js';
 import { startAnnotationOutbox, type AnnotationOutbox } from '../grafana/outbox.js';
-import type { EventHub } from '../http/events.js';
-import { slackRoutes } from '../slack/handler.js';
-import { incidentRoutes } from './api.js';
-import { jsonErrors } from './http-errors.js';
+import type { IncidentPublisher } from './events.js';
 import { createIncidentService, type IncidentService } from './service.js';
 import { openIncidentStore, type IncidentStore } from './store.js';
 
@@ -19,7 +16,7 @@ export interface IncidentsDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly now: () => number;
-  readonly events: EventHub;
+  readonly events: IncidentPublisher;
   /** Tuning for tests; production uses the defaults. */
   readonly grafana?: { readonly timeoutMs?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number };
 }
@@ -27,9 +24,7 @@ export interface IncidentsDeps {
 export interface Incidents {
   onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): void;
   openCount(): number;
-  /** /api/v1/incidents... and /slack/commands, with JSON errors. */
-  router(auth: { read: RequestHandler; write: RequestHandler }): Router;
-  /** After a successful reload: manual incidents validate against the new components, Slack uses the new secret. */
+  /** After a successful reload: manual incidents validate against the new components. */
   setConfig(config: Config): void;
   readonly service: IncidentService;
   readonly store: IncidentStore;
@@ -67,13 +62,6 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
   return {
     onSnapshot: (snapshot, changes) => service.onSnapshot(snapshot, changes),
     openCount: () => service.openCount(),
-    router(auth) {
-      const router = express.Router();
-      router.use(incidentRoutes(service, auth, deps.now));
-      router.use(slackRoutes({ service, signingSecret: () => config.slack?.signingSecret, now: deps.now, logger }));
-      router.use(jsonErrors(logger));
-      return router;
-    },
     setConfig(next) {
       config = next;
     },

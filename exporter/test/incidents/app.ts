@@ -1,6 +1,7 @@
 /*
- * The incident subsystem mounted on a real HTTP server, with minimal bearer-token middlewares in
- * place of the lead's http/auth.ts, for route tests.
+ * The incident subsystem and its routes (incidents, Slack, events) mounted on a real HTTP server
+ * with the app's error middleware, and minimal bearer-token middlewares in place of http/auth.ts,
+ * for route tests.
  */
 import { componentsView } from '../../src/http/components-view.js';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +9,9 @@ import type { Server } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { Config } from '../../src/config/types.js';
 import { createEventHub, type EventHub } from '../../src/http/events.js';
+import { errorMiddleware, notFound } from '../../src/http/errors.js';
+import { incidentRoutes } from '../../src/http/routes/incidents.js';
+import { slackRoutes } from '../../src/http/routes/slack.js';
 import { createIncidents, type Incidents } from '../../src/incidents/index.js';
 import { tempDir } from './support.js';
 import { CHAIN, config, silentLogger } from './fixtures.js';
@@ -42,8 +46,10 @@ export async function startTestApp(over: Partial<Config> = {}, now: () => number
   const events = createEventHub({ heartbeatMs: 60_000, serializeSnapshot: componentsView });
   const incidents = createIncidents({ config: cfg, logger: silentLogger, now, events });
   const app = express();
-  app.use(incidents.router({ read: bearer(true), write: bearer(true) }));
+  app.use(incidentRoutes(incidents.service, { read: bearer(true), write: bearer(true) }, now));
+  app.use(slackRoutes({ service: incidents.service, signingSecret: () => cfg.slack?.signingSecret, now, logger: silentLogger }));
   app.get('/api/v1/events', bearer(true), events.handler);
+  app.use(notFound, errorMiddleware(silentLogger));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IncidentEvent } from '../../src/http/events.js';
+import type { IncidentEvent } from '../../src/incidents/events.js';
 import { createIncidentService } from '../../src/incidents/service.js';
 import { openIncidentStore } from '../../src/incidents/store.js';
 import { incidentSummary } from '../../src/incidents/summary.js';
