@@ -4,13 +4,15 @@ import './v8-tuning.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfigFile } from './config/load.js';
 import { ConfigError } from './config/errors.js';
+import { listenProblem } from './config/schema.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { startService } from './app.js';
 import { addDemoCommand } from './demo/command.js';
 import { buildReport, postToSlack } from './reports/index.js';
 
 function listenArg(v: string): string {
-  if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(v)) throw new InvalidArgumentError('expected HOST:PORT');
+  const problem = listenProblem(v);
+  if (problem) throw new InvalidArgumentError(`expected HOST:PORT: ${problem}`);
   return v;
 }
 
