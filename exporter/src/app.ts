@@ -10,6 +10,8 @@ import { Monitor } from './engine/monitor.js';
 import type { Snapshot, StateChange } from './engine/snapshot.js';
 import { MetricsRenderer } from './metrics/renderer.js';
 import { createAuth } from './http/auth.js';
+import { SessionStore } from './http/sessions.js';
+import { LoginLimiter } from './http/login-limit.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, Redaction } from './log.js';
 import { scheduleReports, type ReportSchedule } from './reports/index.js';
@@ -79,7 +81,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
   let monitor = wire(new Monitor({ config, kinds: PROBE_KINDS, logger, now }));
 
-  const auth = createAuth(() => config.auth);
+  const sessions = new SessionStore(now);
+  const loginLimiter = new LoginLimiter(now);
+  const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
   const incidents = createIncidents({ config, logger, now, events });
@@ -142,7 +146,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       // First: its guard on cookie-authenticated writes covers the routers after it.
       statusPageRouter({
         auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
-        intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
+        sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
       incidents.router(auth), eventsRouter,
     ],
