@@ -1,11 +1,11 @@
 import http from 'node:http';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/types.js';
 import type { Env } from './config/interpolate.js';
 import { PROBE_KINDS } from './probes/registry.js';
+import { ensureDataDir } from './data-files.js';
 import { Monitor } from './engine/monitor.js';
 import type { Snapshot, StateChange } from './engine/snapshot.js';
 import { MetricsRenderer } from './metrics/renderer.js';
@@ -70,7 +70,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let config = load();
   redaction.set(config.secrets);
   const logger = opts.logger ?? createLogger(redaction);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  ensureDataDir(config.dataDir);
 
   let reloadOk = true;
   let reloadAt = now() / 1_000;

@@ -95,4 +95,7 @@ export function buildCli(): Command {
   return program;
 }
 
+// Whatever the service or the demo writes (data_dir, the demo's state) is for its own user only;
+// data-files.ts sets the modes explicitly too, for code that runs without this CLI.
+process.umask(0o077);
 await buildCli().parseAsync(process.argv);

@@ -72,7 +72,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     timeoutMs: Math.min(1_000, Math.floor(o.intervalMs / 2)),
     listen: o.listen,
     dataDir: o.dataDir,
-  }));
+  }), { mode: 0o600 });
   let service: Service;
   try {
     service = await startService({ configFile, env: { ...process.env, [DEMO_TOKEN_ENV]: token }, demo: control });

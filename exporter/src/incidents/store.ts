@@ -2,9 +2,9 @@
  * The incident store: SQLite (WAL) under data_dir. Every mutation is one transaction that also
  * bumps the incident's annotation outbox row, so a crash can never leave Grafana out of step for good.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../data-files.js';
 import type { State } from '../engine/state.js';
 import { formatDuration } from './format.js';
 import { migrate } from './migrations.js';
@@ -98,9 +98,8 @@ const sortedJson = (names: Iterable<string>): string => JSON.stringify([...new S
 export class IncidentStateError extends Error {}
 
 export function openIncidentStore(opts: { dataDir: string; annotate: boolean }): IncidentStore {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = path.join(opts.dataDir, DB_FILE);
-  const db = new Database(file);
+  const db = openDatabase(opts.dataDir, DB_FILE);
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
