@@ -12,6 +12,7 @@ import type { Incident } from '../incidents/types.js';
 import { createIncidentBody, parseBody, updateIncidentBody } from '../incidents/validation.js';
 import { HELP_TEXT, parseSlackCommand } from './command.js';
 import { verifySlackRequest } from './verify.js';
+import { ReplayGuard } from './replay.js';
 
 export interface SlackReply {
   readonly response_type: 'ephemeral' | 'in_channel';
@@ -82,6 +83,7 @@ export interface SlackRouteDeps {
 
 export function slackRoutes(deps: SlackRouteDeps): Router {
   const router = express.Router();
+  const replays = new ReplayGuard(deps.now);
   router.post('/slack/commands', express.raw({ type: () => true, limit: '64kb' }), (req, res) => {
     const secret = deps.signingSecret();
     if (!secret) {
@@ -99,6 +101,15 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
     if (!verdict.ok) {
       deps.logger.warn({ reason: verdict.reason }, 'rejected a slack command');
       res.status(401).json({ error: `slack signature: ${verdict.reason}` });
+      return;
+    }
+    // A replay is answered 200, as Slack expects of every command, and runs nothing. Slack never
+    // resends a slash command (no retries, unlike the Events API's X-Slack-Retry-Num), so a
+    // second copy is a capture replayed or a proxy resending after a timeout: the latter must
+    // not surface as an error in the user's channel, and neither must open a second incident.
+    if (!replays.admit(req.get('x-slack-signature')!, Number(req.get('x-slack-request-timestamp')))) {
+      deps.logger.warn({ event: 'slack_replay' }, 'ignored a replayed slack command (same signature within the 5-minute window)');
+      res.json(ephemeral('This command was already received; it was not run again.'));
       return;
     }
     if (!req.is('application/x-www-form-urlencoded')) {
