@@ -209,6 +209,10 @@ describe('status page on the demo', () => {
     await page.waitForSelector(`#incidents article[data-id="${id}"][data-status="identified"]`);
     await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('Vendor confirmed a partial outage'),
       `#incidents article[data-id="${id}"] .timeline`);
+    // Newest first, numbered in time order: the top entry carries the highest number.
+    const numbers = await page.$$eval(`#incidents article[data-id="${id}"] .timeline li`, (lis) => lis.map((li) => (li as HTMLLIElement).value));
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers.length - i));
+    expect(numbers.length).toBeGreaterThanOrEqual(2);
 
     await page.locator(`#incidents article[data-id="${id}"] form.resolve button`).click();
     await page.waitForSelector(`#incidents article.incident.resolved[data-id="${id}"]`);

@@ -57,6 +57,16 @@ export interface IncidentView {
   readonly timeline?: readonly { at: string; kind: string; author: string; text: string; status?: string }[];
 }
 
+export type TimelineEntry = NonNullable<IncidentView['timeline']>[number];
+
+/**
+ * The timeline as shown: newest first, each entry keeping its number in time order (1 = the
+ * first thing that happened), so the top entry of a 5-entry timeline is number 5, not 1.
+ */
+export function timelineNewestFirst(timeline: readonly TimelineEntry[]): { readonly n: number; readonly entry: TimelineEntry }[] {
+  return timeline.map((entry, i) => ({ n: i + 1, entry })).reverse();
+}
+
 export const TIER_ORDER = ['service', 'infrastructure', 'third-party'];
 export const TIER_LABELS: Record<string, string> = { service: 'Services', infrastructure: 'Infrastructure', 'third-party': 'Third-party' };
 
