@@ -6,6 +6,7 @@ import type { Config } from './config/types.js';
 import type { Env } from './config/interpolate.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { ensureDataDir } from './data-files.js';
+import { startupStep } from './startup-errors.js';
 import { Monitor } from './engine/monitor.js';
 import type { Snapshot, StateChange } from './engine/snapshot.js';
 import { MetricsRenderer } from './metrics/renderer.js';
@@ -70,7 +71,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let config = load();
   redaction.set(config.secrets);
   const logger = opts.logger ?? createLogger(redaction);
-  ensureDataDir(config.dataDir);
+  const dataStep = `data_dir ${config.dataDir}`;
+  await startupStep(dataStep, () => ensureDataDir(config.dataDir));
 
   let reloadOk = true;
   let reloadAt = now() / 1_000;
@@ -86,13 +88,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config, logger, now, events });
+  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events }));
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);
   });
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
-  const history = createHistory({ dataDir: config.dataDir, now, logger });
+  const history = await startupStep(dataStep, () => createHistory({ dataDir: config.dataDir, now, logger }));
   listeners.push((s) => history.onSnapshot(s));
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
@@ -153,10 +155,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => { server.off('error', reject); resolve(); });
-  });
+  try {
+    await startupStep(`listen address ${config.listen.host}:${config.listen.port}`, () => new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.listen.port, config.listen.host, () => { server.off('error', reject); resolve(); });
+    }));
+  } catch (err) {
+    // What was opened before the listener must not keep the process alive.
+    await monitor.stop();
+    events.close();
+    await incidents.close();
+    history.close();
+    throw err;
+  }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;

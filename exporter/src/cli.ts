@@ -4,6 +4,7 @@ import './v8-tuning.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfigFile } from './config/load.js';
 import { ConfigError } from './config/errors.js';
+import { startupFailureLine } from './startup-errors.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { startService } from './app.js';
 import { addDemoCommand } from './demo/command.js';
@@ -28,11 +29,8 @@ export function buildCli(): Command {
       try {
         service = await startService({ configFile: o.config, ...(o.listen ? { listen: o.listen } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`${err.message}\n`);
-          process.exit(1);
-        }
-        throw err;
+        process.stderr.write(`${err instanceof ConfigError ? err.message : startupFailureLine('run', err)}\n`);
+        process.exit(1);
       }
       process.on('SIGHUP', () => { service.reload().catch(() => undefined); });
       const shutdown = (signal: string) => {

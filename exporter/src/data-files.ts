@@ -11,9 +11,27 @@ import Database from 'better-sqlite3';
 export const DATA_DIR_MODE = 0o700;
 export const DATA_FILE_MODE = 0o600;
 
-/** Creates data_dir (and missing parents) 0700; an existing directory is left as it is. */
+/**
+ * Creates data_dir (and missing parents) 0700; an existing directory is left as it is.
+ * Not fs.mkdirSync's `recursive`: under /proc, mkdir answers ENOENT for a child of a directory
+ * that exists, and Node's recursive mkdir then retries forever at 100 % CPU (issue 14). Here a
+ * directory is created at most once, and a second ENOENT is an error.
+ */
 export function ensureDataDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: DATA_DIR_MODE });
+  const abs = path.resolve(dir);
+  try {
+    fs.mkdirSync(abs, { mode: DATA_DIR_MODE });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (!fs.statSync(abs).isDirectory()) throw err;
+      return;
+    }
+    const parent = path.dirname(abs);
+    if (code !== 'ENOENT' || parent === abs) throw err;
+    ensureDataDir(parent);
+    fs.mkdirSync(abs, { mode: DATA_DIR_MODE });
+  }
 }
 
 /** Opens (creating) the SQLite database `name` in `dir`, 0600. */

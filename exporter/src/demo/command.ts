@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEMO_TOPOLOGY } from './topology.js';
 import { controlDemo, defaultDemoDir, startDemo } from './run.js';
+import { startupFailureLine } from '../startup-errors.js';
 
 function intervalArg(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(v);
@@ -46,11 +47,8 @@ export function addDemoCommand(program: Command, listenArg: (v: string) => strin
       try {
         demo = await startDemo({ listen: o.listen, dataDir: o.dataDir, intervalMs: o.interval });
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        const why = e.code === 'EADDRINUSE' ? `${o.listen} is already in use; pick another address with --listen` : e.message;
-        process.stderr.write(`statusgraph demo: ${why}\n`);
-        process.exitCode = 1;
-        return;
+        process.stderr.write(`${startupFailureLine('demo', err)}\n`);
+        process.exit(1);
       }
       // The control commands find the demo through its state file in the data dir.
       const dirFlag = o.dataDir === defaultDemoDir() ? '' : ` --data-dir ${o.dataDir}`;
