@@ -7,7 +7,8 @@ import type { Env } from './config/interpolate.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { ensureDataDir } from './data-files.js';
 import { startupStep } from './startup-errors.js';
-import { Monitor } from './engine/monitor.js';
+import { Monitor, type CarriedState } from './engine/monitor.js';
+import { HttpDispatchers } from './probes/http-dispatchers.js';
 import type { Snapshot, StateChange } from './engine/snapshot.js';
 import { MetricsRenderer } from './metrics/renderer.js';
 import { createAuth } from './http/auth.js';
@@ -19,7 +20,10 @@ import { scheduleReports, type ReportSchedule } from './reports/index.js';
 import express from 'express';
 import { createEventHub } from './http/events.js';
 import { componentsView } from './http/components-view.js';
+import { incidentRoutes } from './http/routes/incidents.js';
+import { slackRoutes } from './http/routes/slack.js';
 import { createIncidents } from './incidents/index.js';
+import { buildSinks } from './sinks/registry.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -77,18 +81,26 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let reloadOk = true;
   let reloadAt = now() / 1_000;
   const listeners: ((s: Snapshot, c: readonly StateChange[]) => void)[] = [];
-  const wire = (m: Monitor) => {
-    m.onSnapshot((s, c) => { for (const l of listeners) l(s, c); });
+  // Each monitor gets its own HTTP pools, closed after its probes: a reload starts the new
+  // monitor's probes on fresh pools and closes the old pools once the old probes are closed.
+  let pools = new HttpDispatchers();
+  const wire = (c: Config, http: HttpDispatchers, carried?: CarriedState) => {
+    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, ...(carried ? { carried } : {}) });
+    m.onSnapshot((s, ch) => { for (const l of listeners) l(s, ch); });
     return m;
   };
-  let monitor = wire(new Monitor({ config, kinds: PROBE_KINDS, logger, now }));
+  const stopMonitor = async (m: Monitor, http: HttpDispatchers) => {
+    await m.stop();
+    await http.close();
+  };
+  let monitor = wire(config, pools);
 
   const sessions = new SessionStore(now);
   const loginLimiter = new LoginLimiter(now);
   const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events }));
+  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);
@@ -122,9 +134,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         logger.warn({ event: 'reload' }, 'listen address changed: takes effect at the next restart');
       }
       const old = monitor;
-      const fresh = wire(new Monitor({ config: next, kinds: PROBE_KINDS, logger, now, carried: old.carry() }));
-      await old.stop();
+      const oldPools = pools;
+      const freshPools = new HttpDispatchers();
+      const fresh = wire(next, freshPools, old.carry());
+      await stopMonitor(old, oldPools);
       monitor = fresh;
+      pools = freshPools;
       config = next;
       incidents.setConfig(next);
       redaction.set(next.secrets);
@@ -150,7 +165,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
         sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
-      incidents.router(auth), eventsRouter,
+      incidentRoutes(incidents.service, auth, now),
+      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
+      eventsRouter,
     ],
   });
   const server = http.createServer(app);
@@ -162,7 +179,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     }));
   } catch (err) {
     // What was opened before the listener must not keep the process alive.
-    await monitor.stop();
+    await stopMonitor(monitor, pools);
     events.close();
     await incidents.close();
     history.close();
@@ -197,7 +214,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     reload,
     async stop() {
       reports?.stop();
-      await monitor.stop();
+      await stopMonitor(monitor, pools);
       events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -4,6 +4,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { AuthConfig } from '../config/types.js';
 import type { SessionStore } from './sessions.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { BEARER_CHALLENGE, sendError, tokenError } from './errors.js';
 
 /** The sign-in cookie; it holds a session id (sessions.ts), never the token. */
 export const SESSION_COOKIE = 'statusgraph_session';
@@ -99,18 +101,15 @@ export interface AuthDeps {
   readonly logger: Logger;
 }
 
-function deny(res: Response, status: number, error: string): void {
-  res.status(status);
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="statusgraph"');
-  res.json({ error });
-}
-
-const refusal = (req: Request) => presentsCredential(req) ? 'invalid token' : 'authentication required';
+const refusal = (req: Request) => tokenError(presentsCredential(req));
 
 /** Spoofed proxy headers are logged once per address; past this many addresses, no more lines. */
 const MAX_LOGGED_SPOOFERS = 1_000;
 
-/** Access control per DESIGN.md "Security"; reads the auth config on each request so reloads apply. */
+/**
+ * Access control per DESIGN.md "Security"; reads the auth config on each request so reloads apply.
+ * A refusal is answered here with the error middleware's own sendError, so these work on any app.
+ */
 export function createAuth(current: () => AuthConfig | undefined, deps: AuthDeps): AuthMiddleware {
   let cachedFor: AuthConfig | undefined;
   let allow = new net.BlockList();
@@ -161,22 +160,22 @@ export function createAuth(current: () => AuthConfig | undefined, deps: AuthDeps
     allowlist(req: Request, res: Response, next: NextFunction) {
       const a = current();
       if (!a?.allow?.length || inCidrs(clientAddress(req), parsed(a).allow)) return next();
-      deny(res, 403, 'client address not allowed');
+      sendError(res, new ForbiddenError('client address not allowed'));
     },
     read(req: Request, res: Response, next: NextFunction) {
       if (canRead(req)) return next();
-      deny(res, 401, refusal(req));
+      sendError(res, refusal(req));
     },
     write(req: Request, res: Response, next: NextFunction) {
       const a = current();
-      if (!a) return deny(res, 401, 'write access is disabled: no auth.tokens configured');
+      if (!a) return sendError(res, new UnauthorizedError('write access is disabled: no auth.tokens configured', BEARER_CHALLENGE));
       if (hasToken(req, a)) return next();
-      deny(res, 401, refusal(req));
+      sendError(res, refusal(req));
     },
     lifecycle(req: Request, res: Response, next: NextFunction) {
       const a = current();
       if (!a || hasToken(req, a)) return next();
-      deny(res, 401, refusal(req));
+      sendError(res, refusal(req));
     },
     canRead,
     canWrite(req: Request) {

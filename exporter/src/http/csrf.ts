@@ -13,6 +13,8 @@
  * Clients that are not browsers (curl, Slack, scripts) send neither header and use a bearer token.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { ForbiddenError } from '../errors.js';
+import { sendError } from './errors.js';
 
 /** Header the page's scripts send on every write. */
 export const WRITE_HEADER = 'x-statusgraph-request';
@@ -43,12 +45,10 @@ export function csrfGuard(hasSessionCookie: (req: Request) => boolean) {
     if (SAFE_METHODS.has(req.method)) return next();
     const why = crossSiteReason(req);
     if (why) {
-      res.status(403).json({ error: `cross-site request refused: ${why}; state-changing requests must come from this server's own page` });
-      return;
+      return sendError(res, new ForbiddenError(`cross-site request refused: ${why}; state-changing requests must come from this server's own page`));
     }
     if (hasSessionCookie(req) && !req.headers.origin && req.headers[WRITE_HEADER] !== '1') {
-      res.status(403).json({ error: `cookie-authenticated writes need a same-origin Origin or the ${WRITE_HEADER} header` });
-      return;
+      return sendError(res, new ForbiddenError(`cookie-authenticated writes need a same-origin Origin or the ${WRITE_HEADER} header`));
     }
     next();
   };

@@ -8,6 +8,9 @@ import type { Logger } from 'pino';
 import { presentsCredential, sessionId, tokenDigest, tokenMatches, type AuthMiddleware } from '../http/auth.js';
 import type { SessionStore } from '../http/sessions.js';
 import type { LoginLimiter } from '../http/login-limit.js';
+import { BadRequestError, NotFoundError, StatusgraphError } from '../errors.js';
+import { readBody } from '../http/body.js';
+import { AUTH_REQUIRED, INVALID_TOKEN } from '../http/errors.js';
 import type { AuthConfig } from '../config/types.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { History } from '../history/index.js';
@@ -51,6 +54,10 @@ function overHttps(req: Request): boolean {
   return req.secure || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
 }
 
+/** The API's words for a fault, as the sign-in page writes its messages: 'invalid token' -> 'Invalid token.' */
+function pageText(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+}
 
 export function statusPageRouter(deps: StatusPageDeps): Router {
   // A missing build must not stop probing: the page answers 503 and says why.
@@ -64,15 +71,14 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   }
   const router = express.Router();
   const compress = compression({ threshold: 512 });
-  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 4 });
-  const json = express.json({ limit: '4kb' });
+  const form = readBody('form', '4kb');
+  const json = readBody('json', '4kb');
 
   router.get('/api/v1/uptime', deps.auth.read, compress, (req, res) => {
     const raw = req.query.days;
     const days = raw === undefined ? 90 : Number(raw);
     if (!Number.isInteger(days) || days < 1 || days > 90) {
-      res.status(400).json({ error: 'days: must be an integer from 1 to 90' });
-      return;
+      throw new BadRequestError('days: must be an integer from 1 to 90');
     }
     const names = deps.snapshot().components.map((c) => c.name);
     res.setHeader('Cache-Control', NO_STORE);
@@ -92,13 +98,9 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     const control = (action: 'fail' | 'heal' | 'slow') => async (req: Request, res: Response) => {
       const name = (req.body as { component?: unknown } | undefined)?.component;
       if (typeof name !== 'string' || name === '') {
-        res.status(400).json({ error: 'component: a component name is required' });
-        return;
+        throw new BadRequestError('component: a component name is required');
       }
-      if (!demo.components().some((c) => c.name === name)) {
-        res.status(404).json({ error: `unknown component "${name}"` });
-        return;
-      }
+      if (!demo.components().some((c) => c.name === name)) throw new NotFoundError(`unknown component "${name}"`);
       await demo[action](name);
       deps.logger.info({ event: `demo_${action}`, component: name }, `demo: ${action} ${name}`);
       res.json({ component: name, action, at: new Date(deps.now()).toISOString(), components: demo.components() });
@@ -133,10 +135,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       return;
     }
     res.setHeader('Cache-Control', NO_STORE);
-    if (shell === undefined) {
-      res.status(503).json({ error: shellError });
-      return;
-    }
+    if (shell === undefined) throw new StatusgraphError(shellError, 503);
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
@@ -171,7 +170,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       // Never the token itself: a near-miss typo of a real token is half a secret.
       deps.logger.warn({ event: 'login_failed', client }, `failed sign-in from ${client}`);
       res.setHeader('Set-Cookie', logoutCookies(overHttps(req)));
-      sendLogin(res, 401, 'Invalid token.');
+      sendLogin(res, 401, pageText(typeof token !== 'string' || token === '' ? AUTH_REQUIRED : INVALID_TOKEN));
       return;
     }
     const id = deps.sessions.create(tokenDigest(token));
