@@ -482,6 +482,7 @@ function build(b: BuildInput): Config {
       read: fc.auth.read,
       ...(fc.auth.allow ? { allow: fc.auth.allow } : {}),
       ...(fc.auth.trusted_proxy_header ? { trustedProxyHeader: fc.auth.trusted_proxy_header.toLowerCase() } : {}),
+      ...(fc.auth.trusted_proxies ? { trustedProxies: fc.auth.trusted_proxies } : {}),
     } } : {}),
     ...(fc.slack ? { slack: {
       ...(fc.slack.webhook_url ? { webhookUrl: fc.slack.webhook_url } : {}),

@@ -70,6 +70,16 @@ export const fileSchema = z.strictObject({
     read: z.enum(['token', 'public']).default('token'),
     allow: z.array(cidr).optional(),
     trusted_proxy_header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name').optional(),
+    // The proxy's own addresses: anyone can send the header, only the proxy is believed.
+    trusted_proxies: z.array(cidr).min(1, 'list at least one proxy address').optional(),
+  }).superRefine((a, ctx) => {
+    if (a.trusted_proxy_header !== undefined && a.trusted_proxies === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trusted_proxy_header'],
+        message: 'needs auth.trusted_proxies, the addresses of the proxy that sets it (e.g. trusted_proxies: [10.0.0.5/32]); from any other address the header is ignored',
+      });
+    }
   }).optional(),
   slack: z.strictObject({
     webhook_url: url.optional(),

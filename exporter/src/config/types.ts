@@ -44,6 +44,8 @@ export interface AuthConfig {
   readonly allow?: readonly string[];
   /** Header set by a trusted SSO proxy whose presence authenticates a reader. */
   readonly trustedProxyHeader?: string;
+  /** CIDR ranges of that proxy: the header counts only on requests from them. */
+  readonly trustedProxies?: readonly string[];
 }
 
 export interface SlackConfig {

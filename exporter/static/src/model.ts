@@ -32,6 +32,16 @@ export interface SnapshotEvent {
 /** What the page reads of an incident (core's IncidentView); `tookDown` it does not show. */
 export type IncidentView = Omit<ApiIncident, 'tookDown'>;
 
+export type TimelineEntry = NonNullable<IncidentView['timeline']>[number];
+
+/**
+ * The timeline as shown: newest first, each entry keeping its number in time order (1 = the
+ * first thing that happened), so the top entry of a 5-entry timeline is number 5, not 1.
+ */
+export function timelineNewestFirst(timeline: readonly TimelineEntry[]): { readonly n: number; readonly entry: TimelineEntry }[] {
+  return timeline.map((entry, i) => ({ n: i + 1, entry })).reverse();
+}
+
 /**
  * A stream snapshot replaces the picture, but keeps what only the full API view carries
  * (runbook, probes when the stream has none).

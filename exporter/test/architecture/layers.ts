@@ -17,6 +17,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   // Config is parsed once at the edge; the probe kinds' schemas are handed to it (LoadOptions).
   // The one error base class every domain error extends (config errors included).
   'exporter/src/errors.ts': 0,
+  // Opening data files with private modes, for every store.
+  'exporter/src/data-files.ts': 1,
   'exporter/src/config': 1,
   'exporter/src/log.ts': 1,
   'exporter/src/v8-tuning.ts': 1,
@@ -37,6 +39,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/app.ts': 9,
   'exporter/src/demo': 10,
   'exporter/src/index.ts': 10,
+  'exporter/src/startup-errors.ts': 11,
   'exporter/src/cli.ts': 11,
 };
 

@@ -2,9 +2,8 @@
  * The SQLite incident store (WAL) under data_dir. Every mutation is one transaction that also logs
  * the change and queues it for every enabled sink (outbox.ts).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../data-files.js';
 import { formatDuration } from '../format.js';
 import type { ChangeKind } from '../sink.js';
 import { IncidentStateError, type IncidentStore, type ManualIncidentInput } from '../store.js';
@@ -24,9 +23,8 @@ export interface SqliteStoreOptions {
 }
 
 export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
   const file = path.join(opts.dataDir, DB_FILE);
-  const db = new Database(file);
+  const db = openDatabase(opts.dataDir, DB_FILE);
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
