@@ -1,0 +1,218 @@
+import type { Alertmanager } from '../support/alertmanager.js';
+import type { SlackMessage, SlackWebhook } from '../support/slack-webhook.js';
+
+/**
+ * The alert scenarios of the suite, as Prometheus would post them to Alertmanager (labels and
+ * annotations of provisioning/prometheus/rules/alerts.yml), and the bookkeeping that checks
+ * "every alert that reached a channel got its recovery there" (issue 15, acceptance 2).
+ */
+
+export interface PostedAlert {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+const outage = (component: string, opts: { rootCause?: string; blastRadius?: string; state?: 'major' | 'partial' } = {}): PostedAlert => {
+  const rootCause = opts.rootCause ?? component;
+  const impacted = rootCause !== component;
+  const state = opts.state ?? 'major';
+  const name = state === 'major' ? 'Major outage' : 'Partial outage';
+  return {
+    labels: { alertname: state === 'major' ? 'StatusgraphMajorOutage' : 'StatusgraphPartialOutage', severity: 'critical', state: `${state}_outage`, component, tier: 'service', root_cause: rootCause, impacted: String(impacted) },
+    annotations: { summary: `${component}: ${name}${impacted ? ` (dependency: ${rootCause} unhealthy)` : ''}`, blast_radius: opts.blastRadius ?? '', runbook_url: `https://wiki.example/runbooks/${component}` },
+  };
+};
+
+const warning = (alertname: string, component: string, summary: string, extra: Record<string, string> = {}): PostedAlert => ({
+  labels: { alertname, severity: 'warning', component, tier: 'service', root_cause: component, impacted: 'false', ...extra },
+  annotations: { summary, runbook_url: '' },
+});
+
+export const alerts = {
+  outage,
+  degraded: (component: string, extra: Record<string, string> = {}) => warning('StatusgraphDegraded', component, `${component}: Degraded for 5 minutes or more (latency 3.0x baseline)`, { state: 'degraded', ...extra }),
+  lag: (component: string) => warning('StatusgraphReplicationLag', component, `${component} lag 12s (threshold: 2s)`),
+  queue: (component: string, queue: string) => {
+    const a = warning('StatusgraphQueueDepth', component, `${component} queue ${queue} depth 5000 (threshold: 1000)`, { queue });
+    const { root_cause: _r, impacted: _i, ...labels } = a.labels;
+    return { ...a, labels };
+  },
+  trend: (component: string) => warning('StatusgraphLatencyTrend', component, `${component}: latency trend will cross 2x baseline within the hour (now 160ms, baseline 100ms)`),
+  exporterDown: (instance: string): PostedAlert => ({
+    labels: { alertname: 'StatusgraphExporterDown', severity: 'critical', job: 'statusgraph', instance },
+    annotations: { summary: `statusgraph exporter ${instance} down or failing to scrape: component states are unknown` },
+  }),
+  overrun: (instance: string): PostedAlert => ({
+    labels: { alertname: 'StatusgraphProbeCycleOverrun', severity: 'warning', job: 'statusgraph', instance },
+    annotations: { summary: `statusgraph probe cycle on ${instance} takes 45s, longer than its interval (30s)` },
+  }),
+};
+
+const RESOLVED = /^(.*): resolved after (\S+)$/;
+export const lines = (m: SlackMessage): string[] => m.text.split('\n');
+
+/** Posts alerts as Prometheus does (same startsAt on every post; endsAt = now to resolve) and awaits their messages. */
+export function driver(am: Alertmanager, slack: SlackWebhook) {
+  const startsAt = new Map<string, string>();
+  const key = (a: PostedAlert) => JSON.stringify(Object.entries(a.labels).sort());
+  return {
+    async fire(...list: PostedAlert[]): Promise<void> {
+      for (const a of list) if (!startsAt.has(key(a))) startsAt.set(key(a), new Date().toISOString());
+      await am.postAlerts(list.map((a) => ({ ...a, startsAt: startsAt.get(key(a))! })));
+    },
+    async resolve(...list: PostedAlert[]): Promise<void> {
+      const endsAt = new Date().toISOString();
+      await am.postAlerts(list.map((a) => ({ ...a, startsAt: startsAt.get(key(a)) ?? endsAt, endsAt })));
+    },
+    /** The first message in `channel` that shows `a` firing. */
+    firing: (channel: string, a: PostedAlert, timeoutMs = 20_000) =>
+      slack.waitFor(`${a.annotations.summary} firing in ${channel}`, (m) => m.channel === channel && lines(m).includes(a.annotations.summary!), timeoutMs),
+    /** The first message in `channel` that shows `a` resolved. */
+    recovered: (channel: string, a: PostedAlert, timeoutMs = 20_000) =>
+      slack.waitFor(`${a.annotations.summary} recovery in ${channel}`, (m) => m.channel === channel && lines(m).some((l) => RESOLVED.exec(l)?.[1] === a.annotations.summary), timeoutMs),
+  };
+}
+export type Driver = ReturnType<typeof driver>;
+
+/** Per channel: the summaries of the alerts a message showed firing, and of those it showed resolved. */
+export function ledger(messages: readonly SlackMessage[], known: readonly PostedAlert[]): Map<string, { fired: Set<string>; recovered: Set<string> }> {
+  const summaries = new Set(known.map((a) => a.annotations.summary!));
+  const out = new Map<string, { fired: Set<string>; recovered: Set<string> }>();
+  for (const m of messages) {
+    const entry = out.get(m.channel) ?? { fired: new Set<string>(), recovered: new Set<string>() };
+    out.set(m.channel, entry);
+    for (const l of lines(m)) {
+      if (summaries.has(l)) entry.fired.add(l);
+      const r = RESOLVED.exec(l);
+      if (r) entry.recovered.add(r[1]!);
+    }
+  }
+  return out;
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** Every alert the scenario posts (for the ledger). */
+  readonly alerts: readonly PostedAlert[];
+  /** Posts, awaits what must arrive and checks what must not. Returns when all its alerts are resolved. */
+  run(d: Driver, am: Alertmanager, slack: SlackWebhook): Promise<void>;
+}
+
+/** Resolves when Alertmanager still holds `a` as active (not resolved, not muted). */
+async function stillActive(am: Alertmanager, a: PostedAlert): Promise<boolean> {
+  const found = (await am.alerts()).find((x) => Object.entries(a.labels).every(([k, v]) => x.labels[k] === v));
+  return found !== undefined && found.status.state === 'active' && new Date(found.endsAt).getTime() > Date.now();
+}
+
+const root = outage('sc-db', { blastRadius: 'sc-api, sc-web' });
+const deps = [outage('sc-api', { rootCause: 'sc-db' }), outage('sc-web', { rootCause: 'sc-db' })];
+const degradedSearch = alerts.degraded('sc-search');
+const outageSearch = outage('sc-search');
+const lag = alerts.lag('sc-replica');
+const degradedReplica = alerts.degraded('sc-replica');
+const trend = alerts.trend('sc-checkout');
+const degradedCheckout = alerts.degraded('sc-checkout');
+const overrun = alerts.overrun('sc-exporter:9470');
+const exporterDown = alerts.exporterDown('sc-exporter:9470');
+const pgRoot = outage('sc-pg', { blastRadius: 'sc-orders' });
+const degradedOrders = alerts.degraded('sc-orders', { root_cause: 'sc-pg', impacted: 'true' });
+const queue = alerts.queue('sc-rabbitmq', 'orders');
+
+/** Every scenario the suite drives through the real Alertmanager; recoveries.test.ts runs them all. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'a root cause and its dependents: one #engineering message, one recovery',
+    alerts: [root, ...deps],
+    async run(d, am, slack) {
+      await d.fire(root, ...deps);
+      await d.firing('#engineering', root);
+      await d.resolve(root, ...deps);
+      await d.recovered('#engineering', root);
+      if (slack.messages.some((m) => deps.some((x) => lines(m).includes(x.annotations.summary!)))) throw new Error('a dependent was announced on its own');
+    },
+  },
+  {
+    // The case of prometheus/alertmanager#2754 that the old inhibition (outage mutes the same
+    // component's warnings) held back until the outage ended.
+    name: 'a warning followed by a long outage of the same component: #on-call hears the warning end while the outage goes on',
+    alerts: [degradedSearch, outageSearch],
+    async run(d, am) {
+      await d.fire(degradedSearch);
+      await d.firing('#on-call', degradedSearch);
+      await d.fire(outageSearch);
+      await d.firing('#engineering', outageSearch);
+      await d.resolve(degradedSearch);
+      await d.recovered('#on-call', degradedSearch);
+      if (!(await stillActive(am, outageSearch))) throw new Error('the outage should still be firing when #on-call hears the warning end');
+      await d.resolve(outageSearch);
+      await d.recovered('#engineering', outageSearch);
+    },
+  },
+  {
+    name: 'replication lag and degraded on one component: one #on-call group, each end announced',
+    alerts: [lag, degradedReplica],
+    async run(d) {
+      await d.fire(degradedReplica);
+      await d.firing('#on-call', degradedReplica);
+      await d.fire(lag);
+      await d.firing('#on-call', lag);
+      await d.resolve(degradedReplica);
+      await d.recovered('#on-call', degradedReplica);
+      await d.resolve(lag);
+      await d.recovered('#on-call', lag);
+    },
+  },
+  {
+    name: 'a latency trend that comes true: the trend ends while the degradation goes on',
+    alerts: [trend, degradedCheckout],
+    async run(d, am) {
+      await d.fire(trend);
+      await d.firing('#on-call', trend);
+      await d.fire(degradedCheckout);
+      await d.firing('#on-call', degradedCheckout);
+      await d.resolve(trend);
+      await d.recovered('#on-call', trend);
+      if (!(await stillActive(am, degradedCheckout))) throw new Error('the degradation should still be firing');
+      await d.resolve(degradedCheckout);
+      await d.recovered('#on-call', degradedCheckout);
+    },
+  },
+  {
+    name: 'a probe-cycle overrun, then the exporter down: the overrun end reaches #on-call',
+    alerts: [overrun, exporterDown],
+    async run(d) {
+      await d.fire(overrun);
+      await d.firing('#on-call', overrun);
+      await d.fire(exporterDown);
+      await d.firing('#engineering', exporterDown);
+      await d.resolve(overrun);
+      await d.recovered('#on-call', overrun);
+      await d.resolve(exporterDown);
+      await d.recovered('#engineering', exporterDown);
+    },
+  },
+  {
+    name: 'a degraded dependent, then its root cause out: the dependent\'s warning is not muted, its end reaches #on-call',
+    alerts: [degradedOrders, pgRoot],
+    async run(d) {
+      await d.fire(degradedOrders);
+      await d.firing('#on-call', degradedOrders);
+      await d.fire(pgRoot);
+      await d.firing('#engineering', pgRoot);
+      await d.resolve(degradedOrders);
+      await d.recovered('#on-call', degradedOrders);
+      await d.resolve(pgRoot);
+      await d.recovered('#engineering', pgRoot);
+    },
+  },
+  {
+    name: 'a queue over its depth threshold',
+    alerts: [queue],
+    async run(d) {
+      await d.fire(queue);
+      await d.firing('#on-call', queue);
+      await d.resolve(queue);
+      await d.recovered('#on-call', queue);
+    },
+  },
+];
