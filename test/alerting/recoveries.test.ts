@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startSlackWebhook, type SlackWebhook } from '../support/slack-webhook.js';
 import { startAlertmanager, alertmanagerConfigFromRepo, localSlackFiles, type Alertmanager } from '../support/alertmanager.js';
 import { tempDir } from '../support/tmp.js';
-import { SCENARIOS, driver, ledger, type Driver } from './scenarios.js';
+import { SCENARIOS, driver, ledger, bySummary, type Driver } from './scenarios.js';
 
 // Issue 15, acceptance 2: every alert that reached a channel gets its recovery there, in every
 // scenario of the suite, with the real Alertmanager (Debian 0.25) and the committed routes,
@@ -38,7 +38,7 @@ describe('every recovery reaches the channel that heard the alert', () => {
 
   it('counted per channel over all scenarios: each alert shown firing was shown resolved in the same channel', () => {
     expect(done).toEqual(SCENARIOS.map((s) => s.name));
-    const counts = ledger(slack.messages, SCENARIOS.flatMap((s) => s.alerts));
+    const counts = ledger(slack.messages, bySummary(SCENARIOS.flatMap((s) => s.alerts)));
     const summary = Object.fromEntries([...counts].map(([channel, c]) => [channel, { fired: c.fired.size, recovered: c.recovered.size }]));
     console.log(`[recoveries] ${JSON.stringify(summary)}`);
     expect([...counts.keys()].sort()).toEqual(['#engineering', '#on-call']);

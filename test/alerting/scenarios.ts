@@ -74,17 +74,28 @@ export function driver(am: Alertmanager, slack: SlackWebhook) {
 }
 export type Driver = ReturnType<typeof driver>;
 
-/** Per channel: the summaries of the alerts a message showed firing, and of those it showed resolved. */
-export function ledger(messages: readonly SlackMessage[], known: readonly PostedAlert[]): Map<string, { fired: Set<string>; recovered: Set<string> }> {
+/** An alert's identity in a message line: its summary, or undefined for a line that is no alert's. */
+export type AlertKey = (summaryLine: string) => string | undefined;
+
+/** Identifies the alerts of a known list by their exact summaries. */
+export const bySummary = (known: readonly PostedAlert[]): AlertKey => {
   const summaries = new Set(known.map((a) => a.annotations.summary!));
+  return (line) => (summaries.has(line) ? line : undefined);
+};
+
+/**
+ * Per channel: the alerts a message showed firing, and those a message showed resolved
+ * ("<summary>: resolved after <duration>"), each identified by `keyOf`.
+ */
+export function ledger(messages: readonly SlackMessage[], keyOf: AlertKey): Map<string, { fired: Set<string>; recovered: Set<string> }> {
   const out = new Map<string, { fired: Set<string>; recovered: Set<string> }>();
   for (const m of messages) {
     const entry = out.get(m.channel) ?? { fired: new Set<string>(), recovered: new Set<string>() };
     out.set(m.channel, entry);
     for (const l of lines(m)) {
-      if (summaries.has(l)) entry.fired.add(l);
       const r = RESOLVED.exec(l);
-      if (r) entry.recovered.add(r[1]!);
+      const key = keyOf(r ? r[1]! : l);
+      if (key !== undefined) (r ? entry.recovered : entry.fired).add(key);
     }
   }
   return out;
