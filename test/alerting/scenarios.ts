@@ -115,6 +115,29 @@ async function stillActive(am: Alertmanager, a: PostedAlert): Promise<boolean> {
   return found !== undefined && found.status.state === 'active' && new Date(found.endsAt).getTime() > Date.now();
 }
 
+/**
+ * `first` fires and is heard, then `second` (which an inhibition could mute `first` with) fires
+ * and is heard; `first` ends and its channel must hear that while `second` still fires; then
+ * `second` ends and is heard to end.
+ */
+function endsWhileAnotherFires(name: string, [first, firstChannel]: [PostedAlert, string], [second, secondChannel]: [PostedAlert, string]): Scenario {
+  return {
+    name,
+    alerts: [first, second],
+    async run(d, am) {
+      await d.fire(first);
+      await d.firing(firstChannel, first);
+      await d.fire(second);
+      await d.firing(secondChannel, second);
+      await d.resolve(first);
+      await d.recovered(firstChannel, first);
+      if (!(await stillActive(am, second))) throw new Error(`${second.annotations.summary} should still be firing when ${firstChannel} hears ${first.annotations.summary} end`);
+      await d.resolve(second);
+      await d.recovered(secondChannel, second);
+    },
+  };
+}
+
 const root = outage('sc-db', { blastRadius: 'sc-api, sc-web' });
 const deps = [outage('sc-api', { rootCause: 'sc-db' }), outage('sc-web', { rootCause: 'sc-db' })];
 const degradedSearch = alerts.degraded('sc-search');
@@ -142,80 +165,18 @@ export const SCENARIOS: readonly Scenario[] = [
       if (slack.messages.some((m) => deps.some((x) => lines(m).includes(x.annotations.summary!)))) throw new Error('a dependent was announced on its own');
     },
   },
-  {
-    // The case of prometheus/alertmanager#2754 that the old inhibition (outage mutes the same
-    // component's warnings) held back until the outage ended.
-    name: 'a warning followed by a long outage of the same component: #on-call hears the warning end while the outage goes on',
-    alerts: [degradedSearch, outageSearch],
-    async run(d, am) {
-      await d.fire(degradedSearch);
-      await d.firing('#on-call', degradedSearch);
-      await d.fire(outageSearch);
-      await d.firing('#engineering', outageSearch);
-      await d.resolve(degradedSearch);
-      await d.recovered('#on-call', degradedSearch);
-      if (!(await stillActive(am, outageSearch))) throw new Error('the outage should still be firing when #on-call hears the warning end');
-      await d.resolve(outageSearch);
-      await d.recovered('#engineering', outageSearch);
-    },
-  },
-  {
-    name: 'replication lag and degraded on one component: one #on-call group, each end announced',
-    alerts: [lag, degradedReplica],
-    async run(d) {
-      await d.fire(degradedReplica);
-      await d.firing('#on-call', degradedReplica);
-      await d.fire(lag);
-      await d.firing('#on-call', lag);
-      await d.resolve(degradedReplica);
-      await d.recovered('#on-call', degradedReplica);
-      await d.resolve(lag);
-      await d.recovered('#on-call', lag);
-    },
-  },
-  {
-    name: 'a latency trend that comes true: the trend ends while the degradation goes on',
-    alerts: [trend, degradedCheckout],
-    async run(d, am) {
-      await d.fire(trend);
-      await d.firing('#on-call', trend);
-      await d.fire(degradedCheckout);
-      await d.firing('#on-call', degradedCheckout);
-      await d.resolve(trend);
-      await d.recovered('#on-call', trend);
-      if (!(await stillActive(am, degradedCheckout))) throw new Error('the degradation should still be firing');
-      await d.resolve(degradedCheckout);
-      await d.recovered('#on-call', degradedCheckout);
-    },
-  },
-  {
-    name: 'a probe-cycle overrun, then the exporter down: the overrun end reaches #on-call',
-    alerts: [overrun, exporterDown],
-    async run(d) {
-      await d.fire(overrun);
-      await d.firing('#on-call', overrun);
-      await d.fire(exporterDown);
-      await d.firing('#engineering', exporterDown);
-      await d.resolve(overrun);
-      await d.recovered('#on-call', overrun);
-      await d.resolve(exporterDown);
-      await d.recovered('#engineering', exporterDown);
-    },
-  },
-  {
-    name: 'a degraded dependent, then its root cause out: the dependent\'s warning is not muted, its end reaches #on-call',
-    alerts: [degradedOrders, pgRoot],
-    async run(d) {
-      await d.fire(degradedOrders);
-      await d.firing('#on-call', degradedOrders);
-      await d.fire(pgRoot);
-      await d.firing('#engineering', pgRoot);
-      await d.resolve(degradedOrders);
-      await d.recovered('#on-call', degradedOrders);
-      await d.resolve(pgRoot);
-      await d.recovered('#engineering', pgRoot);
-    },
-  },
+  // The case of prometheus/alertmanager#2754 that the old inhibition (outage mutes the same
+  // component's warnings) held back until the outage ended.
+  endsWhileAnotherFires('a warning followed by a long outage of the same component: #on-call hears the warning end while the outage goes on',
+    [degradedSearch, '#on-call'], [outageSearch, '#engineering']),
+  endsWhileAnotherFires('replication lag and degraded on one component: one #on-call group, each end announced',
+    [degradedReplica, '#on-call'], [lag, '#on-call']),
+  endsWhileAnotherFires('a latency trend that comes true: the trend ends while the degradation goes on',
+    [trend, '#on-call'], [degradedCheckout, '#on-call']),
+  endsWhileAnotherFires('a probe-cycle overrun, then the exporter down: the overrun end reaches #on-call',
+    [overrun, '#on-call'], [exporterDown, '#engineering']),
+  endsWhileAnotherFires('a degraded dependent, then its root cause out: the dependent\'s warning is not muted, its end reaches #on-call',
+    [degradedOrders, '#on-call'], [pgRoot, '#engineering']),
   {
     name: 'a queue over its depth threshold',
     alerts: [queue],
