@@ -6,7 +6,8 @@ import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/types.js';
 import type { Env } from './config/interpolate.js';
 import { PROBE_KINDS } from './probes/registry.js';
-import { Monitor } from './engine/monitor.js';
+import { Monitor, type CarriedState } from './engine/monitor.js';
+import { HttpDispatchers } from './probes/http-dispatchers.js';
 import type { Snapshot, StateChange } from './engine/snapshot.js';
 import { MetricsRenderer } from './metrics/renderer.js';
 import { createAuth } from './http/auth.js';
@@ -16,7 +17,10 @@ import { scheduleReports, type ReportSchedule } from './reports/index.js';
 import express from 'express';
 import { createEventHub } from './http/events.js';
 import { componentsView } from './http/components-view.js';
+import { incidentRoutes } from './http/routes/incidents.js';
+import { slackRoutes } from './http/routes/slack.js';
 import { createIncidents } from './incidents/index.js';
+import { buildSinks } from './sinks/registry.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -73,16 +77,24 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let reloadOk = true;
   let reloadAt = now() / 1_000;
   const listeners: ((s: Snapshot, c: readonly StateChange[]) => void)[] = [];
-  const wire = (m: Monitor) => {
-    m.onSnapshot((s, c) => { for (const l of listeners) l(s, c); });
+  // Each monitor gets its own HTTP pools, closed after its probes: a reload starts the new
+  // monitor's probes on fresh pools and closes the old pools once the old probes are closed.
+  let pools = new HttpDispatchers();
+  const wire = (c: Config, http: HttpDispatchers, carried?: CarriedState) => {
+    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, ...(carried ? { carried } : {}) });
+    m.onSnapshot((s, ch) => { for (const l of listeners) l(s, ch); });
     return m;
   };
-  let monitor = wire(new Monitor({ config, kinds: PROBE_KINDS, logger, now }));
+  const stopMonitor = async (m: Monitor, http: HttpDispatchers) => {
+    await m.stop();
+    await http.close();
+  };
+  let monitor = wire(config, pools);
 
   const auth = createAuth(() => config.auth);
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config, logger, now, events });
+  const incidents = createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) });
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);
@@ -116,9 +128,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         logger.warn({ event: 'reload' }, 'listen address changed: takes effect at the next restart');
       }
       const old = monitor;
-      const fresh = wire(new Monitor({ config: next, kinds: PROBE_KINDS, logger, now, carried: old.carry() }));
-      await old.stop();
+      const oldPools = pools;
+      const freshPools = new HttpDispatchers();
+      const fresh = wire(next, freshPools, old.carry());
+      await stopMonitor(old, oldPools);
       monitor = fresh;
+      pools = freshPools;
       config = next;
       incidents.setConfig(next);
       redaction.set(next.secrets);
@@ -144,7 +159,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
         intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
-      incidents.router(auth), eventsRouter,
+      incidentRoutes(incidents.service, auth, now),
+      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
+      eventsRouter,
     ],
   });
   const server = http.createServer(app);
@@ -182,7 +199,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     reload,
     async stop() {
       reports?.stop();
-      await monitor.stop();
+      await stopMonitor(monitor, pools);
       events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

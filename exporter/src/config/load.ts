@@ -101,7 +101,7 @@ function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown,
 
 /** Substitutes one string value and collects what redaction must hide; throws on a bad reference. */
 function interpolateValue(original: string, key: string | undefined, env: Env, secrets: string[]): string {
-  const value = original.includes('${') ? interpolate(original, env).value : original;
+  const value = original.includes('${') ? interpolate(original, env) : original;
   if (key !== undefined && isSecretKey(key)) {
     secrets.push(value, ...value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean));
   }
@@ -349,6 +349,7 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
       ...(fc.slack.signing_secret ? { signingSecret: fc.slack.signing_secret } : {}),
     } } : {}),
     ...(fc.grafana ? { grafana: { url: fc.grafana.url, token: fc.grafana.token } } : {}),
+    ...(fc.webhooks?.length ? { webhooks: fc.webhooks.map((w) => ({ name: w.name, url: w.url, ...(w.token ? { token: w.token } : {}) })) } : {}),
     ...(fc.prometheus ? { prometheus: { url: fc.prometheus.url } } : {}),
     reports: { timezone: fc.reports.timezone, daily: fc.reports.daily, weekly: fc.reports.weekly },
     components,

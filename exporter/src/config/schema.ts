@@ -38,6 +38,10 @@ export const fileSchema = z.strictObject({
     signing_secret: z.string().min(1).optional(),
   }).optional(),
   grafana: z.strictObject({ url, token: z.string().min(1) }).optional(),
+  // Incident webhooks (sinks/webhook.ts): each change of each incident is POSTed as JSON.
+  webhooks: z.array(z.strictObject({ name, url, token: z.string().min(1).optional() }))
+    .refine((ws) => new Set(ws.map((w) => w.name)).size === ws.length, 'webhook names must be unique')
+    .optional(),
   prometheus: z.strictObject({ url }).optional(),
   reports: z.strictObject({
     timezone: z.string().refine((tz) => {

@@ -35,6 +35,14 @@ export interface GrafanaConfig {
   readonly token: string;
 }
 
+export interface WebhookConfig {
+  /** Unique; the sink is named `webhook:<name>` in logs and in the outbox. */
+  readonly name: string;
+  readonly url: string;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  readonly token?: string;
+}
+
 export interface PrometheusConfig {
   readonly url: string;
 }
@@ -58,6 +66,7 @@ export interface Config {
   readonly auth?: AuthConfig;
   readonly slack?: SlackConfig;
   readonly grafana?: GrafanaConfig;
+  readonly webhooks?: readonly WebhookConfig[];
   readonly prometheus?: PrometheusConfig;
   readonly reports: ReportsConfig;
   readonly components: readonly ComponentConfig[];

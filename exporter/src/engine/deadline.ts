@@ -1,5 +1,6 @@
 import type { ProbeOutcome, ProbeRunner } from '../probes/types.js';
 import { networkReason } from '../probes/errors.js';
+import { SYSTEM_CLOCK, type Clock, type TimerHandle } from './clock.js';
 
 /**
  * After the deadline aborts a probe, how long its own answer may still win: a probe that reacts
@@ -12,25 +13,25 @@ export const ABORT_GRACE_MS = 50;
  * Runs a probe with a hard deadline. The signal asks the probe to stop; the race makes sure a
  * probe that ignores it still cannot hold up its component, its cycle or a concurrency slot.
  */
-export async function runWithDeadline(runner: ProbeRunner, timeoutMs: number): Promise<ProbeOutcome> {
+export async function runWithDeadline(runner: ProbeRunner, timeoutMs: number, clock: Clock = SYSTEM_CLOCK): Promise<ProbeOutcome> {
   const ac = new AbortController();
-  const start = performance.now();
-  const elapsed = () => (performance.now() - start) / 1_000;
-  const timers: NodeJS.Timeout[] = [];
+  const start = clock.now();
+  const elapsed = () => (clock.now() - start) / 1_000;
+  const timers: TimerHandle[] = [];
   const ran = runner.run(ac.signal).catch((err: unknown): ProbeOutcome => ({
     success: false,
     durationSeconds: elapsed(),
     reason: networkReason(err, ac.signal),
   }));
   const expired = new Promise<ProbeOutcome>((resolve) => {
-    timers.push(setTimeout(() => {
+    timers.push(clock.setTimeout(() => {
       ac.abort();
-      timers.push(setTimeout(() => resolve({ success: false, durationSeconds: elapsed(), reason: 'timeout' }), ABORT_GRACE_MS));
+      timers.push(clock.setTimeout(() => resolve({ success: false, durationSeconds: elapsed(), reason: 'timeout' }), ABORT_GRACE_MS));
     }, timeoutMs));
   });
   try {
     return await Promise.race([ran, expired]);
   } finally {
-    for (const t of timers) clearTimeout(t);
+    for (const t of timers) clock.clearTimeout(t);
   }
 }

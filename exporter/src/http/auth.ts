@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuthConfig } from '../config/types.js';
+import { ForbiddenError, UnauthorizedError } from '../errors.js';
+import { BEARER_CHALLENGE, sendError, tokenError } from './errors.js';
 
 export const TOKEN_COOKIE = 'statusgraph_token';
 
@@ -71,13 +73,10 @@ export interface AuthMiddleware {
   canWrite(req: Request): boolean;
 }
 
-function deny(res: Response, status: number, error: string): void {
-  res.status(status);
-  if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="statusgraph"');
-  res.json({ error });
-}
-
-/** Access control per DESIGN.md "Security"; reads the auth config on each request so reloads apply. */
+/**
+ * Access control per DESIGN.md "Security"; reads the auth config on each request so reloads apply.
+ * A refusal is answered here with the error middleware's own sendError, so these work on any app.
+ */
 export function createAuth(current: () => AuthConfig | undefined): AuthMiddleware {
   let cachedFor: AuthConfig | undefined;
   let allow: { net: net.BlockList }[] = [];
@@ -96,25 +95,25 @@ export function createAuth(current: () => AuthConfig | undefined): AuthMiddlewar
     allowlist(req: Request, res: Response, next: NextFunction) {
       const a = current();
       if (!a?.allow?.length || clientAllowed(req.socket.remoteAddress, allowFor(a))) return next();
-      deny(res, 403, 'client address not allowed');
+      sendError(res, new ForbiddenError('client address not allowed'));
     },
     read(req: Request, res: Response, next: NextFunction) {
       const a = current();
       if (!a || a.read === 'public') return next();
       if (a.trustedProxyHeader && req.headers[a.trustedProxyHeader]) return next();
       if (hasToken(req, a)) return next();
-      deny(res, 401, presentedToken(req) === undefined ? 'authentication required' : 'invalid token');
+      sendError(res, tokenError(presentedToken(req) !== undefined));
     },
     write(req: Request, res: Response, next: NextFunction) {
       const a = current();
-      if (!a) return deny(res, 401, 'write access is disabled: no auth.tokens configured');
+      if (!a) return sendError(res, new UnauthorizedError('write access is disabled: no auth.tokens configured', BEARER_CHALLENGE));
       if (hasToken(req, a)) return next();
-      deny(res, 401, presentedToken(req) === undefined ? 'authentication required' : 'invalid token');
+      sendError(res, tokenError(presentedToken(req) !== undefined));
     },
     lifecycle(req: Request, res: Response, next: NextFunction) {
       const a = current();
       if (!a || hasToken(req, a)) return next();
-      deny(res, 401, presentedToken(req) === undefined ? 'authentication required' : 'invalid token');
+      sendError(res, tokenError(presentedToken(req) !== undefined));
     },
     canWrite(req: Request) {
       return hasToken(req, current());

@@ -5,6 +5,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { Snapshot } from '../engine/snapshot.js';
+import type { IncidentPublisher } from '../incidents/events.js';
 
 export interface EventHubOptions {
   /** Turns a snapshot into the JSON sent to clients (the app sends the /api/v1/components view). */
@@ -27,15 +28,8 @@ function visibleKey(s: Snapshot): string {
   return key;
 }
 
-export interface IncidentEvent {
-  /** opened | updated | resolved */
-  readonly change: 'opened' | 'updated' | 'resolved';
-  readonly incident: unknown;
-}
-
-export interface EventHub {
+export interface EventHub extends IncidentPublisher {
   publishSnapshot(snapshot: Snapshot): void;
-  publishIncident(event: IncidentEvent): void;
   /** Express handler for the stream; mount behind the read auth. */
   readonly handler: RequestHandler;
   clientCount(): number;

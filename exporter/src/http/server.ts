@@ -1,10 +1,13 @@
 import compression from 'compression';
-import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { AuthMiddleware } from './auth.js';
 import type { MetricsRenderer } from '../metrics/renderer.js';
 import type { Snapshot } from '../engine/snapshot.js';
+import { StatusgraphError } from '../errors.js';
+import { readBody } from './body.js';
 import { componentsView } from './components-view.js';
+import { errorMiddleware, notFound } from './errors.js';
 
 export interface HttpDeps {
   readonly logger: Logger;
@@ -16,15 +19,6 @@ export interface HttpDeps {
   reload(): Promise<void>;
   /** Extra routers mounted after the core routes (incidents, Slack, events, status page). */
   readonly routers?: readonly Router[];
-  /** Applied last to anything the routers left alone (the status page). */
-  readonly fallback?: Router;
-}
-
-/** A JSON error any route can throw; the handler below turns it into {"error": ...}. */
-export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
 }
 
 export function createHttpApp(deps: HttpDeps): Express {
@@ -39,13 +33,16 @@ export function createHttpApp(deps: HttpDeps): Express {
     if (deps.ready()) res.type('text/plain').send('statusgraph is ready.\n');
     else res.status(503).type('text/plain').send('statusgraph is not ready: the first probe cycle has not completed.\n');
   });
-  app.post('/-/reload', deps.auth.lifecycle, async (_req, res) => {
+  // Takes no parameters; the body is read only so that a bad one is refused as on every route.
+  app.post('/-/reload', deps.auth.lifecycle, readBody('json', '4kb'), async (_req, res) => {
     try {
       await deps.reload();
-      res.json({ status: 'success' });
     } catch (err) {
-      res.status(500).json({ error: `reload failed, previous config kept: ${(err as Error).message}` });
+      // A refused config says why (ConfigError); anything else is logged and stays internal.
+      if (err instanceof StatusgraphError) throw new StatusgraphError(`reload failed, previous config kept: ${err.message}`, 500);
+      throw err;
     }
+    res.json({ status: 'success' });
   });
   app.get('/metrics', deps.auth.read, async (_req, res, next) => {
     try {
@@ -63,18 +60,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     res.json(componentsView(deps.snapshot()));
   });
   for (const r of deps.routers ?? []) app.use(r);
-  app.use('/api', (_req, res) => { res.status(404).json({ error: 'not found' }); });
-  if (deps.fallback) app.use(deps.fallback);
-  app.use((_req: Request, res: Response) => { res.status(404).json({ error: 'not found' }); });
-  // Express needs the four-argument signature to recognise an error handler.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof HttpError) return void res.status(err.status).json({ error: err.message });
-    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return void res.status(status).json({ error: (err as { type?: string }).type === 'entity.parse.failed' ? 'invalid JSON body' : (err as Error).message });
-    }
-    deps.logger.error({ err }, 'request failed');
-    res.status(500).json({ error: 'internal error' });
-  });
+  app.use(notFound);
+  app.use(errorMiddleware(deps.logger));
   return app;
 }

@@ -1,35 +1,37 @@
 /*
  * The incident subsystem as the composition root sees it: automatic incidents from snapshots,
- * the API and Slack routes, the Grafana annotation outbox, and the open-incident count for /metrics.
+ * the outbox that mirrors changes to the sinks it is given (built from the config by
+ * sinks/registry.ts at the composition root), and the open-incident count for /metrics. Its HTTP
+ * routes are http/routes/incidents.ts and http/routes/slack.ts, mounted by app.ts.
  */
-import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
-import { createAnnotationClient } from '../grafana/client.js';
-import { startAnnotationOutbox, type AnnotationOutbox } from '../grafana/outbox.js';
-import type { EventHub } from '../http/events.js';
-import { slackRoutes } from '../slack/handler.js';
-import { incidentRoutes } from './api.js';
-import { jsonErrors } from './http-errors.js';
+import type { IncidentPublisher } from './events.js';
+import { startOutbox } from './outbox.js';
 import { createIncidentService, type IncidentService } from './service.js';
-import { openIncidentStore, type IncidentStore } from './store.js';
+import type { IncidentSink } from './sink.js';
+import { openIncidentStore } from './sqlite/store.js';
+import type { IncidentStore } from './store.js';
 
 export interface IncidentsDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly now: () => number;
-  readonly events: EventHub;
-  /** Tuning for tests; production uses the defaults. */
-  readonly grafana?: { readonly timeoutMs?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+  readonly events: IncidentPublisher;
+  /**
+   * Where changes are mirrored, read once at start: changing them needs a restart (the outbox keeps
+   * their pending work meanwhile). The incidents own them from here and close them.
+   */
+  readonly sinks: readonly IncidentSink[];
+  /** Retry tuning for tests; production uses the outbox defaults. */
+  readonly outbox?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
 }
 
 export interface Incidents {
   onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): void;
   openCount(): number;
-  /** /api/v1/incidents... and /slack/commands, with JSON errors. */
-  router(auth: { read: RequestHandler; write: RequestHandler }): Router;
-  /** After a successful reload: manual incidents validate against the new components, Slack uses the new secret. */
+  /** After a successful reload: manual incidents validate against the new components. */
   setConfig(config: Config): void;
   readonly service: IncidentService;
   readonly store: IncidentStore;
@@ -39,27 +41,15 @@ export interface Incidents {
 export function createIncidents(deps: IncidentsDeps): Incidents {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
-  // Grafana settings are read once: changing them needs a restart (the outbox keeps pending work).
-  const grafana = deps.config.grafana;
-  const store = openIncidentStore({ dataDir: config.dataDir, annotate: grafana !== undefined });
-  let outbox: AnnotationOutbox | undefined;
-  if (grafana) {
-    outbox = startAnnotationOutbox({
-      store,
-      client: createAnnotationClient({ url: grafana.url, token: grafana.token, ...(deps.grafana?.timeoutMs ? { timeoutMs: deps.grafana.timeoutMs } : {}) }),
-      logger: logger.child({ worker: 'grafana-annotations' }),
-      now: deps.now,
-      ...(deps.grafana?.baseDelayMs ? { baseDelayMs: deps.grafana.baseDelayMs } : {}),
-      ...(deps.grafana?.maxDelayMs ? { maxDelayMs: deps.grafana.maxDelayMs } : {}),
-    });
-  }
+  const store = openIncidentStore({ dataDir: config.dataDir, sinks: deps.sinks.map((s) => s.name) });
+  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox });
   const service = createIncidentService({
     store,
     logger,
     now: deps.now,
     config: () => config,
     publish: (e) => deps.events.publishIncident(e),
-    onChange: () => outbox?.kick(),
+    onChange: () => outbox.kick(),
   });
   const open = store.openCount();
   if (open) logger.info({ open }, 'open incidents restored from the store');
@@ -67,20 +57,13 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
   return {
     onSnapshot: (snapshot, changes) => service.onSnapshot(snapshot, changes),
     openCount: () => service.openCount(),
-    router(auth) {
-      const router = express.Router();
-      router.use(incidentRoutes(service, auth, deps.now));
-      router.use(slackRoutes({ service, signingSecret: () => config.slack?.signingSecret, now: deps.now, logger }));
-      router.use(jsonErrors(logger));
-      return router;
-    },
     setConfig(next) {
       config = next;
     },
     service,
     store,
     async close() {
-      await outbox?.close();
+      await outbox.close();
       store.close();
     },
   };

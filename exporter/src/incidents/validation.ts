@@ -1,6 +1,6 @@
 /** Request bodies of the incident API (zod, strict: an unknown key is an error naming it). */
 import { z } from 'zod';
-import { BadRequestError } from './errors.js';
+import { BadRequestError } from '../errors.js';
 import { SEVERITIES, UPDATE_STATUSES } from './types.js';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);

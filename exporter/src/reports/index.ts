@@ -7,7 +7,7 @@ import { postToSlack } from './slack.js';
 import { scheduleReportsWith, type ReportKind, type ReportSchedule, type ScheduleOptions } from './schedule.js';
 
 export { postToSlack, SlackPostError } from './slack.js';
-export type { ReportKind, ReportSchedule, ScheduleLogger } from './schedule.js';
+export type { ReportKind, ReportSchedule } from './schedule.js';
 
 export interface BuildReportOptions {
   readonly prometheusUrl: string;

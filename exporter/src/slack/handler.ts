@@ -1,17 +1,14 @@
 /*
- * POST /slack/commands: the `/incident` slash command. The raw body is read first (the signature
- * covers its exact bytes), verified, and only then parsed as a form.
+ * The `/incident` slash command: runs one verified command against the incident service and words
+ * the reply. The HTTP route (signature check, form) is http/routes/slack.ts.
  */
-import express, { type Router } from 'express';
-import type { Logger } from 'pino';
-import { BadRequestError } from '../incidents/errors.js';
+import { StatusgraphError } from '../errors.js';
 import { formatDuration } from '../incidents/format.js';
 import { formatId } from '../incidents/ids.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { Incident } from '../incidents/types.js';
 import { createIncidentBody, parseBody, updateIncidentBody } from '../incidents/validation.js';
 import { HELP_TEXT, parseSlackCommand } from './command.js';
-import { verifySlackRequest } from './verify.js';
 
 export interface SlackReply {
   readonly response_type: 'ephemeral' | 'in_channel';
@@ -67,51 +64,8 @@ export function runSlackCommand(service: IncidentService, text: string, user: st
       }
     }
   } catch (e) {
-    const status = (e as { status?: number }).status;
-    if (typeof status === 'number' && status < 500) return ephemeral(`:warning: ${escapeSlack((e as Error).message)}`);
+    // The caller's mistakes (4xx) are told to the caller only; anything else is the server's.
+    if (e instanceof StatusgraphError && e.status < 500) return ephemeral(`:warning: ${escapeSlack(e.message)}`);
     throw e;
   }
-}
-
-export interface SlackRouteDeps {
-  readonly service: IncidentService;
-  readonly signingSecret: () => string | undefined;
-  readonly now: () => number;
-  readonly logger: Logger;
-}
-
-export function slackRoutes(deps: SlackRouteDeps): Router {
-  const router = express.Router();
-  router.post('/slack/commands', express.raw({ type: () => true, limit: '64kb' }), (req, res) => {
-    const secret = deps.signingSecret();
-    if (!secret) {
-      res.status(404).json({ error: 'slack commands are not configured (slack.signing_secret)' });
-      return;
-    }
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const verdict = verifySlackRequest({
-      secret,
-      timestamp: req.get('x-slack-request-timestamp'),
-      signature: req.get('x-slack-signature'),
-      rawBody: raw,
-      nowMs: deps.now(),
-    });
-    if (!verdict.ok) {
-      deps.logger.warn({ reason: verdict.reason }, 'rejected a slack command');
-      res.status(401).json({ error: `slack signature: ${verdict.reason}` });
-      return;
-    }
-    if (!req.is('application/x-www-form-urlencoded')) {
-      throw new BadRequestError('body: expected application/x-www-form-urlencoded');
-    }
-    const form = new URLSearchParams(raw.toString('utf8'));
-    // Slack's periodic certificate check of the endpoint: acknowledge, run nothing.
-    if (form.get('ssl_check') === '1') {
-      res.status(200).end();
-      return;
-    }
-    const user = form.get('user_name') || form.get('user_id') || 'slack';
-    res.json(runSlackCommand(deps.service, form.get('text') ?? '', user, deps.now()));
-  });
-  return router;
 }

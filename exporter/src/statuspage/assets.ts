@@ -7,8 +7,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler } from 'express';
 
-export const PAGE_FILES = ['index.html', 'app.js', 'app.css'] as const;
-
 /** dist/static next to the built module, or (running from src/ under a test runner) the build output. */
 export function defaultStaticDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));

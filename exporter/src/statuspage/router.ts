@@ -5,7 +5,10 @@
 import compression from 'compression';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import { BadRequestError, ForbiddenError, NotFoundError, StatusgraphError } from '../errors.js';
 import { presentedToken, tokenMatches, TOKEN_COOKIE, type AuthMiddleware } from '../http/auth.js';
+import { readBody } from '../http/body.js';
+import { AUTH_REQUIRED, INVALID_TOKEN } from '../http/errors.js';
 import type { AuthConfig } from '../config/types.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { History } from '../history/index.js';
@@ -47,6 +50,11 @@ function overHttps(req: Request): boolean {
   return req.secure || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim() === 'https';
 }
 
+/** The API's words for a fault, as the sign-in page writes its messages: 'invalid token' -> 'Invalid token.' */
+function pageText(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+}
+
 function hasLoginCookie(req: Request): boolean {
   return !req.headers.authorization && (req.headers.cookie ?? '').split(';').some((p) => p.trim().startsWith(`${TOKEN_COOKIE}=`));
 }
@@ -63,16 +71,15 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   }
   const router = express.Router();
   const compress = compression({ threshold: 512 });
-  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 4 });
-  const json = express.json({ limit: '4kb' });
+  const form = readBody('form', '4kb');
+  const json = readBody('json', '4kb');
 
   // A cookie rides along with any request the browser makes to this origin, so writes that rely
   // on it must prove they come from the page's own script: a header a cross-site form cannot set.
-  router.use('/api', (req: Request, res: Response, next: NextFunction) => {
+  router.use('/api', (req: Request, _res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     if (hasLoginCookie(req) && req.headers[WRITE_HEADER] !== '1') {
-      res.status(403).json({ error: `cookie-authenticated writes need the ${WRITE_HEADER} header` });
-      return;
+      throw new ForbiddenError(`cookie-authenticated writes need the ${WRITE_HEADER} header`);
     }
     next();
   });
@@ -81,8 +88,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     const raw = req.query.days;
     const days = raw === undefined ? 90 : Number(raw);
     if (!Number.isInteger(days) || days < 1 || days > 90) {
-      res.status(400).json({ error: 'days: must be an integer from 1 to 90' });
-      return;
+      throw new BadRequestError('days: must be an integer from 1 to 90');
     }
     const names = deps.snapshot().components.map((c) => c.name);
     res.setHeader('Cache-Control', NO_STORE);
@@ -102,13 +108,9 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     const control = (action: 'fail' | 'heal' | 'slow') => async (req: Request, res: Response) => {
       const name = (req.body as { component?: unknown } | undefined)?.component;
       if (typeof name !== 'string' || name === '') {
-        res.status(400).json({ error: 'component: a component name is required' });
-        return;
+        throw new BadRequestError('component: a component name is required');
       }
-      if (!demo.components().some((c) => c.name === name)) {
-        res.status(404).json({ error: `unknown component "${name}"` });
-        return;
-      }
+      if (!demo.components().some((c) => c.name === name)) throw new NotFoundError(`unknown component "${name}"`);
       await demo[action](name);
       deps.logger.info({ event: `demo_${action}`, component: name }, `demo: ${action} ${name}`);
       res.json({ component: name, action, at: new Date(deps.now()).toISOString(), components: demo.components() });
@@ -150,10 +152,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       return;
     }
     res.setHeader('Cache-Control', NO_STORE);
-    if (shell === undefined) {
-      res.status(503).json({ error: shellError });
-      return;
-    }
+    if (shell === undefined) throw new StatusgraphError(shellError, 503);
     res.setHeader('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'same-origin');
@@ -181,7 +180,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     }
     if (typeof token !== 'string' || token === '' || !tokenMatches(token, a.tokens)) {
       res.setHeader('Set-Cookie', logoutCookie(overHttps(req)));
-      sendLogin(res, 401, 'Invalid token.');
+      sendLogin(res, 401, pageText(typeof token !== 'string' || token === '' ? AUTH_REQUIRED : INVALID_TOKEN));
       return;
     }
     res.setHeader('Set-Cookie', loginCookie(token, overHttps(req)));
@@ -190,8 +189,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
 
   router.post('/logout', (req, res) => {
     if (!sameOrigin(req.headers.origin, req.headers.host)) {
-      res.status(403).json({ error: 'sign-out must come from this page' });
-      return;
+      throw new ForbiddenError('sign-out must come from this page');
     }
     res.setHeader('Set-Cookie', logoutCookie(overHttps(req)));
     res.redirect(303, './');

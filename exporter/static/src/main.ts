@@ -291,7 +291,7 @@ function renderAll(): void {
 
 function onSnapshot(data: unknown): void {
   const snap = data as SnapshotEvent;
-  const at = Date.parse(snap.generatedAt ?? snap.at ?? '');
+  const at = Date.parse(snap.generatedAt);
   // Extend today's uptime bar with the time since the previous snapshot, in the state then shown.
   if (lastSnapshotAt !== undefined && at > lastSnapshotAt) {
     const dt = (at - lastSnapshotAt) / 1000;

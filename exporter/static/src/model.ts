@@ -36,8 +36,7 @@ export interface ComponentView {
 /** A `snapshot` event: the /api/v1/components view (generatedAt), or a compact one (at). */
 export interface SnapshotEvent {
   readonly seq: number;
-  readonly generatedAt?: string;
-  readonly at?: string;
+  readonly generatedAt: string;
   readonly components: readonly ComponentView[];
 }
 

@@ -36,7 +36,7 @@ describe('page model', () => {
 
   it('merges a stream snapshot over the loaded view, keeping probes and runbook the stream lacks', () => {
     const before = [comp('a', { runbook: 'https://wiki/a', probes: [{ name: 'http', kind: 'http', success: true, durationSeconds: 0.1, checkedAt: 'x', error: null }] })];
-    const after = mergeSnapshot(before, { seq: 2, at: 'now', components: [comp('a', { state: 'major_outage' }), comp('b')] });
+    const after = mergeSnapshot(before, { seq: 2, generatedAt: 'now', components: [comp('a', { state: 'major_outage' }), comp('b')] });
     expect(after.map((c) => [c.name, c.state, c.runbook, c.probes?.length])).toEqual([['a', 'major_outage', 'https://wiki/a', 1], ['b', 'operational', null, 0]]);
   });
 

@@ -3,12 +3,13 @@
  * every input is validated before the service is called, so a rejected request writes nothing.
  */
 import express, { type Request, type RequestHandler, type Router } from 'express';
-import { parseId } from './ids.js';
-import { NotFoundError } from './errors.js';
-import { incidentJson } from './serialize.js';
-import type { IncidentService } from './service.js';
-import { incidentSummary } from './summary.js';
-import { createIncidentBody, listIncidentsQuery, parseBody, resolveIncidentBody, updateIncidentBody } from './validation.js';
+import { NotFoundError } from '../../errors.js';
+import { parseId } from '../../incidents/ids.js';
+import { incidentJson } from '../../incidents/serialize.js';
+import type { IncidentService } from '../../incidents/service.js';
+import { incidentSummary } from '../../incidents/summary.js';
+import { createIncidentBody, listIncidentsQuery, parseBody, resolveIncidentBody, updateIncidentBody } from '../../incidents/validation.js';
+import { readBody } from '../body.js';
 
 export interface RouteAuth {
   readonly read: RequestHandler;
@@ -19,8 +20,8 @@ const DEFAULT_AUTHOR = 'api';
 
 export function incidentRoutes(service: IncidentService, auth: RouteAuth, now: () => number): Router {
   const router = express.Router();
-  // Any content type is read as JSON: a curl without -H should still work, and a bad body is a 400.
-  const json = express.json({ limit: '64kb', type: () => true });
+  // Read as JSON also when sent as a form or text/plain: a curl without -H should still work.
+  const json = readBody('json', '64kb');
 
   const idParam = (req: Request): number => {
     const raw = req.params.id;

@@ -1,0 +1,114 @@
+import type { ComponentConfig } from '../config/types.js';
+import { computeImpact, dependentsOf, transitiveDependents } from './graph.js';
+import type { ComponentState } from './round.js';
+import type { ComponentStatus, ProbeStatus, Snapshot } from './snapshot.js';
+import { isUnhealthy, type State } from './state.js';
+
+/** A component as the builder reads it: its config and its current state, read at build time. */
+export interface BuildSource {
+  readonly config: ComponentConfig;
+  readonly state: ComponentState;
+}
+
+interface Built {
+  readonly state: ComponentState;
+  readonly impactKey: string;
+  readonly status: ComponentStatus;
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/** The probes that have a result; the state's own array when all have (after the first round). */
+function present(probes: readonly (ProbeStatus | undefined)[]): readonly ProbeStatus[] {
+  return probes.includes(undefined) ? probes.filter((p): p is ProbeStatus => p !== undefined) : probes as readonly ProbeStatus[];
+}
+
+/**
+ * Builds immutable snapshots from the components' states and the dependency graph. A component
+ * whose state object and root causes are unchanged keeps its status object (and so its rendered
+ * metrics), and impact is recomputed only after a state changed.
+ */
+export class SnapshotBuilder {
+  private readonly edges: ReadonlyMap<string, readonly string[]>;
+  private readonly dependents: ReadonlyMap<string, readonly string[]>;
+  private readonly upstream: ReadonlyMap<string, readonly string[]>;
+  private readonly built: (Built | undefined)[];
+  /** Bumped whenever a component's own state changes: impact is recomputed only then. */
+  private stateEpoch = 0;
+  private impact?: { epoch: number; byName: ReturnType<typeof computeImpact> };
+  private seq: number;
+
+  constructor(
+    components: readonly ComponentConfig[],
+    seq: number,
+    /** Epoch ms: the snapshot's time stamp. */
+    private readonly now: () => number,
+  ) {
+    this.edges = new Map(components.map((c) => [c.name, c.dependsOn]));
+    this.dependents = transitiveDependents(this.edges);
+    // Following the reversed edges backwards walks the dependencies: the upstream closure.
+    this.upstream = transitiveDependents(dependentsOf(this.edges));
+    this.built = new Array<Built | undefined>(components.length).fill(undefined);
+    this.seq = seq;
+  }
+
+  /** Sequence number of the last snapshot built. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Every dependency of `name`, direct or transitive. */
+  upstreamOf(name: string): readonly string[] {
+    return this.upstream.get(name) ?? EMPTY;
+  }
+
+  /** A component's shown state changed: root causes must be recomputed at the next build. */
+  stateChanged(): void {
+    this.stateEpoch++;
+  }
+
+  /** `sources` are the components of the constructor's list, in the same order. */
+  build(sources: readonly BuildSource[], cycle: { readonly lastCycleSeconds: number; readonly cyclesCompleted: number }): Snapshot {
+    if (this.impact?.epoch !== this.stateEpoch) {
+      const state = new Map<string, State>(sources.map((s) => [s.config.name, s.state.hysteresis.state]));
+      this.impact = { epoch: this.stateEpoch, byName: computeImpact(this.edges, (n) => isUnhealthy(state.get(n) ?? 'operational')) };
+    }
+    const impact = this.impact.byName;
+    const components: ComponentStatus[] = sources.map((s, i) => {
+      const imp = impact.get(s.config.name)!;
+      const impactKey = imp.rootCauses.join(',');
+      const prev = this.built[i];
+      if (prev && prev.state === s.state && prev.impactKey === impactKey) return prev.status;
+      const c = s.config;
+      const st = s.state;
+      const status: ComponentStatus = Object.freeze({
+        name: c.name,
+        tier: c.tier,
+        displayName: c.displayName,
+        environment: c.environment,
+        ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
+        dependsOn: c.dependsOn,
+        state: st.hysteresis.state,
+        since: st.since,
+        ...(st.reason !== undefined ? { reason: st.reason } : {}),
+        maintenance: st.maintenance,
+        impacted: imp.impacted,
+        rootCauses: imp.rootCauses,
+        dependents: this.dependents.get(c.name) ?? [],
+        probes: present(st.probes),
+        checked: st.checked,
+        stateChanges: st.stateChanges,
+      });
+      this.built[i] = { state: st, impactKey, status };
+      return status;
+    });
+    return Object.freeze({
+      seq: ++this.seq,
+      at: this.now(),
+      components: Object.freeze(components),
+      byName: new Map(components.map((c) => [c.name, c])),
+      cycleDurationSeconds: cycle.lastCycleSeconds,
+      cyclesCompleted: cycle.cyclesCompleted,
+    });
+  }
+}

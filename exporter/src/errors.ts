@@ -1,0 +1,43 @@
+/*
+ * The exporter's one error family. Any layer throws a subclass; the HTTP error middleware
+ * (http/errors.ts) answers `{"error": message}` with its `status`, and the CLI prints the message.
+ * The message is written for whoever called: it names the fault and never carries a secret (a
+ * token, a password, a URL with credentials). Anything that might hold one goes to the log only.
+ * Errors that are not StatusgraphErrors are bugs or I/O failures: HTTP answers them 500 "internal
+ * error", without details.
+ */
+export class StatusgraphError extends Error {
+  constructor(message: string, readonly status = 500) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends StatusgraphError {
+  constructor(message: string) { super(message, 400); }
+}
+
+/** No credential, or a wrong one. `challenge` is the WWW-Authenticate value, when there is a scheme to name. */
+export class UnauthorizedError extends StatusgraphError {
+  constructor(message: string, readonly challenge?: string) { super(message, 401); }
+}
+
+export class ForbiddenError extends StatusgraphError {
+  constructor(message: string) { super(message, 403); }
+}
+
+export class NotFoundError extends StatusgraphError {
+  constructor(message: string) { super(message, 404); }
+}
+
+export class ConflictError extends StatusgraphError {
+  constructor(message: string) { super(message, 409); }
+}
+
+export class PayloadTooLargeError extends StatusgraphError {
+  constructor(message: string) { super(message, 413); }
+}
+
+export class UnsupportedMediaTypeError extends StatusgraphError {
+  constructor(message: string) { super(message, 415); }
+}
