@@ -1,8 +1,8 @@
 /*
  * Issue 17, acceptance 1 and the history API, against the built CLI as a real process.
  *
- * Method, stated honestly: the process probes two HTTP targets (one up, one refusing) every
- * 200 ms for ~10 s (~50 results per probe), not for two hours; the two-hour picture on a fake
+ * Method, stated honestly: the process probes an HTTP target and a refused TCP port every
+ * 500 ms for ~15 s (~30 results per probe), not for two hours; the two-hour picture on a fake
  * clock, where the rings reach wider buckets and the store its 5-minute tier, is
  * exporter/test/history/restart.test.ts. Here the point is the real thing: kill -9 (no shutdown
  * hook runs), restart on the same data directory, and the same API answers for the time before
@@ -33,8 +33,8 @@ describe('restarts keep the picture; the history API', () => {
     target = await HttpTarget.start();
     const refused = await freePort();
     config = `
-interval: 200ms
-timeout: 150ms
+interval: 500ms
+timeout: 300ms
 auth: { tokens: ["${TOKEN}"] }
 history: { flush_interval: 200ms }
 components:
@@ -55,8 +55,8 @@ components:
   });
 
   it('answers the same sparklines, uptime, incidents and results after kill -9 and a restart, and shows the gap', async () => {
-    await until('50 stored results of up/http', async () =>
-      ((await get<{ rows: unknown[] }>('/api/v1/components/up/history?step=raw&limit=10000')).body.rows.length >= 50), 60_000, 250);
+    await until("30 stored results of up/http", async () =>
+      ((await get<{ rows: unknown[] }>('/api/v1/components/up/history?step=raw&limit=10000')).body.rows.length >= 30), 60_000, 250);
     const latency = (await get<Latency>('/api/v1/latency')).body;
     const uptime = (await get<Uptime>('/api/v1/uptime')).body;
     const incidents = (await get<{ incidents: { id: string; startedAt: string; rootCause: string }[] }>('/api/v1/incidents')).body.incidents;

@@ -2,7 +2,7 @@
  * What happened to one component during one day, from its state changes: the periods spent in
  * anything but operational, and the times the exporter was not running. Pure.
  */
-import type { State } from '../engine/state.js';
+import type { State } from '@statusgraph/core';
 import { normaliseSpans, type Span, type StateRecord } from './uptime.js';
 
 export interface Period {

@@ -11,7 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../data-files.js';
 import {
   FIVE_MIN_MS, HOUR_MS, aggregateResults, mergeBuckets, planRollup,
   type RawResult, type ResultBucket, type RetentionPolicy, type Watermarks,
@@ -92,9 +93,8 @@ export class ResultStore {
   private readonly st: Record<string, Database.Statement>;
 
   constructor(dataDir: string, private readonly policy: RetentionPolicy) {
-    fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, RESULTS_DB_FILE);
-    this.db = new Database(this.file);
+    this.db = openDatabase(dataDir, RESULTS_DB_FILE);
     try {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('journal_mode = WAL');

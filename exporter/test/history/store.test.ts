@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/store.js';
 import { createHistory } from '../../src/history/index.js';
 import type { ComponentStatus, Snapshot } from '../../src/engine/snapshot.js';
-import type { State } from '../../src/engine/state.js';
+import type { State } from '@statusgraph/core';
 
 const POLICY = { retentionMs: 30 * 86_400_000, rawMs: 6 * 3_600_000, fiveMinuteMs: 48 * 3_600_000 };
 const dirs: string[] = [];

@@ -5,9 +5,8 @@
 import pino from 'pino';
 import { HISTORY_DEFAULTS } from '../../src/config/types.js';
 import type { Config, ComponentConfig } from '../../src/config/types.js';
-import { computeImpact, transitiveDependents } from '../../src/engine/graph.js';
+import { computeImpact, transitiveDependents, isUnhealthy, type State } from '@statusgraph/core';
 import type { ComponentStatus, Snapshot, StateChange } from '../../src/engine/snapshot.js';
-import { isUnhealthy, type State } from '../../src/engine/state.js';
 
 export type Topology = Record<string, string[]>;
 
