@@ -4,7 +4,7 @@
  * Method, stated honestly: the process probes an HTTP target and a refused TCP port every
  * 500 ms for ~15 s (~30 results per probe), not for two hours; the two-hour picture on a fake
  * clock, where the rings reach wider buckets and the store its 5-minute tier, is
- * exporter/test/history/restart.test.ts. Here the point is the real thing: kill -9 (no shutdown
+ * exporter/test/history/index.test.ts. Here the point is the real thing: kill -9 (no shutdown
  * hook runs), restart on the same data directory, and the same API answers for the time before
  * the kill, with the time the process was down shown as a gap.
  */
