@@ -328,6 +328,7 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
     dependsOn: c.depends_on,
     failAfter: c.fail_after ?? fc.fail_after,
     recoverAfter: c.recover_after ?? fc.recover_after,
+    degradeAfter: c.degrade_after ?? fc.degrade_after,
     probes: (probesByComponent[i] ?? []).map(({ _at, ...p }: ProbeConfig & { _at?: unknown }) => ({ ...p, timeoutMs: p.timeoutMs || fc.timeout })),
   }));
 

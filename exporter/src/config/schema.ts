@@ -27,6 +27,8 @@ export const fileSchema = z.strictObject({
   max_concurrency: positiveInt.max(100_000).default(512),
   fail_after: positiveInt.default(1),
   recover_after: positiveInt.default(2),
+  // 3: see DEFAULT_DEGRADE_AFTER.
+  degrade_after: positiveInt.default(3),
   auth: z.strictObject({
     tokens: tokenList.refine((t) => t.length > 0, 'at least one token is required'),
     read: z.enum(['token', 'public']).default('token'),
@@ -55,6 +57,7 @@ export const fileSchema = z.strictObject({
     depends_on: z.array(name).default([]),
     fail_after: positiveInt.optional(),
     recover_after: positiveInt.optional(),
+    degrade_after: positiveInt.optional(),
     // Validated per kind afterwards, so that the error names the kind's own keys.
     probes: z.array(z.record(z.string(), z.unknown())).min(1, 'a component needs at least one probe'),
   })).min(1, 'at least one component is required'),

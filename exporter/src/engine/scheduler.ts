@@ -9,6 +9,8 @@ import type { ProbeResult } from './round.js';
 export interface ScheduledProbe {
   readonly runner: ProbeRunner;
   readonly config: { readonly timeoutMs: number };
+  /** Settles once the probe can run (its client library is loaded); awaited before its deadline starts. */
+  readonly ready?: PromiseLike<void>;
 }
 
 export interface ScheduledComponent {
@@ -176,6 +178,8 @@ export class Scheduler {
     const { now, clock } = this.deps;
     const startedAt = now();
     const results = await Promise.all(this.deps.components[i]!.probes.map((p) => this.limit(async (): Promise<ProbeResult> => {
+      // Outside the deadline: loading a client library is start-up, not the target's latency.
+      if (p.ready) await p.ready;
       const outcome = await runWithDeadline(p.runner, p.config.timeoutMs, clock);
       return { outcome, at: now() };
     })));
