@@ -27,7 +27,8 @@ export const fileSchema = z.strictObject({
   max_concurrency: positiveInt.max(100_000).default(512),
   fail_after: positiveInt.default(1),
   recover_after: positiveInt.default(2),
-  // 3: see DEFAULT_DEGRADE_AFTER.
+  // Latency over 2x baseline this many rounds in a row before "degraded": on a loaded 2-core soak the
+  // longest run of slow samples of a healthy target was 2 (bench/README.md, "Soak").
   degrade_after: positiveInt.default(3),
   auth: z.strictObject({
     tokens: tokenList.refine((t) => t.length > 0, 'at least one token is required'),
