@@ -1,11 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-// One test command for the whole repo. Projects split by environment: pure and exporter tests in
-// Node, the panel in jsdom, and the cross-part tests that start real servers, which run one file
-// at a time because they own processes and ports on a 2-core machine.
+// One test command for the whole repo. Projects split by environment: the shared core and the
+// exporter tests in Node, the panel in jsdom, and the cross-part tests that start real servers,
+// which run one file at a time because they own processes and ports on a 2-core machine.
 export default defineConfig({
   test: {
     projects: [
+      {
+        test: {
+          // The shared package, and the architecture checks over every workspace's imports.
+          name: 'core',
+          include: ['packages/core/test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
       {
         test: {
           name: 'exporter',

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { HttpTarget } from '../test/support/targets.js';
 import { startPrometheus, prometheusConfigFromRepo, type Prometheus } from '../test/support/prometheus.js';
-import { startAlertmanager, alertmanagerConfigFromRepo, type Alertmanager } from '../test/support/alertmanager.js';
+import { startAlertmanager, alertmanagerConfigFromRepo, localSlackFiles, type Alertmanager } from '../test/support/alertmanager.js';
 import { startSlackWebhook, type SlackWebhook } from '../test/support/slack-webhook.js';
 import { until } from '../test/support/ports.js';
 import { tempDir } from '../test/support/tmp.js';
@@ -52,11 +52,9 @@ let sse: { close(): void } | undefined;
 try {
   for (let i = 0; i < trials; i++) victims.push(await HttpTarget.start());
   nginx = await startNginx(dir.path);
-  slack = await startSlackWebhook();
-  const urlFile = path.join(dir.path, 'slack-webhook-url');
-  fs.writeFileSync(urlFile, slack.url, { mode: 0o600 });
-  // The committed routes and timers, unchanged: only the webhook file and template paths are local.
-  am = await startAlertmanager(alertmanagerConfigFromRepo({ slackUrlFile: urlFile }));
+  slack = await startSlackWebhook({ channels: ['#engineering', '#on-call'] });
+  // The committed routes and timers, unchanged: only the webhook files and template paths are local.
+  am = await startAlertmanager(alertmanagerConfigFromRepo(localSlackFiles(dir.path, slack.webhook)));
 
   const victimName = (i: number) => `victim-${i + 1}`;
   // Victims spread evenly through the component list, so that their turns fall at different

@@ -21,6 +21,8 @@ case "${1:-}" in
   build)
     [ "$#" -eq 2 ] || usage
     dest=$2
+    # The shared package first: the exporter compiles against its declarations.
+    npm run build --workspace packages/core
     npm run build --workspace exporter
     # Prune instead of a second install: the native module compiled by `deps` is kept as it is.
     npm prune --omit=dev --workspace exporter --include-workspace-root=false --no-audit --no-fund
@@ -29,6 +31,10 @@ case "${1:-}" in
     cp -a node_modules "$dest/"
     cp exporter/package.json "$dest/exporter/"
     cp -a exporter/dist "$dest/exporter/"
+    # node_modules/@statusgraph/core is a workspace link to packages/core: ship what it points at.
+    mkdir -p "$dest/packages/core"
+    cp packages/core/package.json "$dest/packages/core/"
+    cp -a packages/core/dist "$dest/packages/core/"
     # Optional parts: the status page assets, and packages npm could not hoist to the root.
     if [ -d exporter/static ]; then cp -a exporter/static "$dest/exporter/"; fi
     if [ -d exporter/node_modules ]; then cp -a exporter/node_modules "$dest/exporter/"; fi

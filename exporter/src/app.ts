@@ -1,16 +1,19 @@
 import http from 'node:http';
-import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/types.js';
 import type { Env } from './config/interpolate.js';
 import { PROBE_KINDS } from './probes/registry.js';
+import { ensureDataDir } from './data-files.js';
+import { startupStep } from './startup-errors.js';
 import { Monitor, type CarriedState } from './engine/monitor.js';
 import { HttpDispatchers } from './probes/http-dispatchers.js';
 import type { Snapshot, StateChange } from './engine/snapshot.js';
 import { MetricsRenderer } from './metrics/renderer.js';
 import { createAuth } from './http/auth.js';
+import { SessionStore } from './http/sessions.js';
+import { LoginLimiter } from './http/login-limit.js';
 import { createHttpApp } from './http/server.js';
 import { createLogger, Redaction } from './log.js';
 import { scheduleReports, type ReportSchedule } from './reports/index.js';
@@ -20,6 +23,7 @@ import { componentsView } from './http/components-view.js';
 import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { createIncidents } from './incidents/index.js';
+import { buildSinks } from './sinks/registry.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -71,7 +75,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   let config = load();
   redaction.set(config.secrets);
   const logger = opts.logger ?? createLogger(redaction);
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  const dataStep = `data_dir ${config.dataDir}`;
+  await startupStep(dataStep, () => ensureDataDir(config.dataDir));
 
   let reloadOk = true;
   let reloadAt = now() / 1_000;
@@ -90,16 +95,18 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
   let monitor = wire(config, pools);
 
-  const auth = createAuth(() => config.auth);
+  const sessions = new SessionStore(now);
+  const loginLimiter = new LoginLimiter(now);
+  const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config, logger, now, events });
+  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);
   });
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
-  const history = createHistory({ dataDir: config.dataDir, now, logger });
+  const history = await startupStep(dataStep, () => createHistory({ dataDir: config.dataDir, now, logger }));
   listeners.push((s) => history.onSnapshot(s));
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
@@ -156,7 +163,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       // First: its guard on cookie-authenticated writes covers the routers after it.
       statusPageRouter({
         auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
-        intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
+        sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
       incidentRoutes(incidents.service, auth, now),
       slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
@@ -165,10 +172,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.listen.port, config.listen.host, () => { server.off('error', reject); resolve(); });
-  });
+  try {
+    await startupStep(`listen address ${config.listen.host}:${config.listen.port}`, () => new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.listen.port, config.listen.host, () => { server.off('error', reject); resolve(); });
+    }));
+  } catch (err) {
+    // What was opened before the listener must not keep the process alive.
+    await stopMonitor(monitor, pools);
+    events.close();
+    await incidents.close();
+    history.close();
+    throw err;
+  }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   const url = `http://${host}:${addr.port}`;

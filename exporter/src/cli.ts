@@ -4,13 +4,16 @@ import './v8-tuning.js';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfigFile } from './config/load.js';
 import { ConfigError } from './config/errors.js';
+import { listenProblem } from './config/schema.js';
+import { startupFailureLine } from './startup-errors.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { startService } from './app.js';
 import { addDemoCommand } from './demo/command.js';
 import { buildReport, postToSlack } from './reports/index.js';
 
 function listenArg(v: string): string {
-  if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(v)) throw new InvalidArgumentError('expected HOST:PORT');
+  const problem = listenProblem(v);
+  if (problem) throw new InvalidArgumentError(`expected HOST:PORT: ${problem}`);
   return v;
 }
 
@@ -28,11 +31,8 @@ export function buildCli(): Command {
       try {
         service = await startService({ configFile: o.config, ...(o.listen ? { listen: o.listen } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`${err.message}\n`);
-          process.exit(1);
-        }
-        throw err;
+        process.stderr.write(`${err instanceof ConfigError ? err.message : startupFailureLine('run', err)}\n`);
+        process.exit(1);
       }
       process.on('SIGHUP', () => { service.reload().catch(() => undefined); });
       const shutdown = (signal: string) => {
@@ -95,4 +95,7 @@ export function buildCli(): Command {
   return program;
 }
 
+// Whatever the service or the demo writes (data_dir, the demo's state) is for its own user only;
+// data-files.ts sets the modes explicitly too, for code that runs without this CLI.
+process.umask(0o077);
 await buildCli().parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { makeRedactor } from './config/secrets.js';
+import { makeRedactor } from '@statusgraph/core';
 
 /** Holds the current secret list; swapped on reload so that new secrets are redacted at once. */
 export class Redaction {

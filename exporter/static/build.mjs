@@ -1,5 +1,5 @@
-// Builds the status page into dist/static: one minified ES module (bundling the Grafana panel's
-// pure layout module, shared rather than copied), the stylesheet, and the HTML shell.
+// Builds the status page into dist/static: one minified ES module (bundling @statusgraph/core, the
+// shared states, layout and formatting), the stylesheet, and the HTML shell.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

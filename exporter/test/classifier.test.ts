@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis } from '../src/engine/classifier.js';
 import { LearnedBaseline } from '../src/engine/baseline.js';
-import type { State } from '../src/engine/state.js';
+import type { State } from '@statusgraph/core';
 
 const ok = (name: string, d = 0.05, baselineSeconds?: number) => ({ name, outcome: { success: true, durationSeconds: d }, ...(baselineSeconds ? { baselineSeconds } : {}) });
 const fail = (name: string, reason: string) => ({ name, outcome: { success: false, durationSeconds: 0.01, reason } });

@@ -50,6 +50,6 @@ describe('statusgraph check-config', () => {
   it('exits 1 with a message for a missing file', () => {
     const r = run(['check-config', '/nonexistent/statusgraph.yml']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('/nonexistent/statusgraph.yml:1:1: cannot read config: ENOENT\n');
+    expect(r.stderr).toBe('/nonexistent/statusgraph.yml:1:1: cannot read the config: no such file (ENOENT)\n');
   });
 });

@@ -4,7 +4,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventHub, type EventHub } from '../src/http/events.js';
 import type { ComponentStatus, Snapshot } from '../src/engine/snapshot.js';
-import type { State } from '../src/engine/state.js';
+import type { State } from '@statusgraph/core';
 
 function snap(seq: number, state: State, latency: number): Snapshot {
   const c: ComponentStatus = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeImpact, findCycle, transitiveDependents } from '../src/engine/graph.js';
+import { computeImpact, findCycle, transitiveDependents } from '@statusgraph/core';
 
 // orders -> db, cache; gateway -> orders, payments; payments -> db, stripe; frontend -> gateway; replica -> db
 const edges = new Map<string, string[]>([

@@ -1,7 +1,7 @@
 import { PanelPlugin } from '@grafana/data';
 import { DependencyPanel } from './components/DependencyPanel.js';
 import { DEFAULT_COLORS, DEFAULT_OPTIONS, type PanelOptions } from './types.js';
-import { STATE_LABELS, STATES } from './layout/states.js';
+import { STATE_LABELS, STATES } from '@statusgraph/core';
 
 export const plugin = new PanelPlugin<PanelOptions>(DependencyPanel)
   .setDataSupport({ annotations: true })

@@ -1,5 +1,4 @@
-import type { Direction } from './layout/layout.js';
-import type { State } from './layout/states.js';
+import type { Direction, State } from '@statusgraph/core';
 
 /** Grafana colour names or CSS colours, resolved through the theme. */
 export type StateColors = Record<State, string>;

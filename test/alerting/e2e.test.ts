@@ -1,11 +1,9 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, onTestFailed } from 'vitest';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
 import { startPrometheus, prometheusConfigFromRepo, type Prometheus } from '../support/prometheus.js';
-import { startAlertmanager, alertmanagerConfigFromRepo, type Alertmanager } from '../support/alertmanager.js';
+import { startAlertmanager, alertmanagerConfigFromRepo, localSlackFiles, type Alertmanager } from '../support/alertmanager.js';
 import { startSlackWebhook, type SlackWebhook } from '../support/slack-webhook.js';
 import { freePort, until } from '../support/ports.js';
 import { tempDir } from '../support/tmp.js';
@@ -97,10 +95,8 @@ describe('end to end: root cause outage -> one Slack message -> one recovery', (
     api = await dependentService(() => tcpReachable(root.port));
     web = await dependentService(() => httpOk(api.url));
 
-    slack = await startSlackWebhook();
-    const urlFile = path.join(dir.path, 'slack-webhook-url');
-    fs.writeFileSync(urlFile, slack.url, { mode: 0o600 });
-    am = await startAlertmanager(alertmanagerConfigFromRepo({ slackUrlFile: urlFile, groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' }));
+    slack = await startSlackWebhook({ channels: ['#engineering', '#on-call'] });
+    am = await startAlertmanager(alertmanagerConfigFromRepo({ ...localSlackFiles(dir.path, slack.webhook), groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' }));
 
     exporter = await startExporter({
       config: [
@@ -200,6 +196,8 @@ describe('end to end: root cause outage -> one Slack message -> one recovery', (
     const engineering = slack.messages.filter((m) => m.channel === '#engineering');
     expect(engineering.map((m) => m.body.attachments?.[0]?.title)).toEqual(['Outage: db', 'Recovered: db']);
     expect(slack.messages.some((m) => m.text.includes('(dependency: db unhealthy)') && !m.text.includes('resolved'))).toBe(false);
+    // An outage is #engineering's alone: #on-call's webhook got nothing.
+    expect(slack.inChannel('#on-call')).toEqual([]);
     expect(slack.rejected).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ describe('incident API and Slack command end to end', () => {
   const storeContents = () => {
     const db = new Database(path.join(exp.dataDir, 'incidents.db'), { readonly: true, fileMustExist: true });
     try {
-      return ['incidents', 'timeline', 'annotation_outbox'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all());
+      return ['incidents', 'timeline', 'incident_changes', 'sink_outbox', 'sink_state'].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all());
     } finally {
       db.close();
     }

@@ -1,25 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { annotationTags } from '../../exporter/src/grafana/annotation.js';
+import { annotationBody, annotationTags } from '../../exporter/src/grafana/annotation.js';
 import { createAnnotationClient } from '../../exporter/src/grafana/client.js';
-import { startAnnotationOutbox } from '../../exporter/src/grafana/outbox.js';
-import { openIncidentStore, type IncidentStore } from '../../exporter/src/incidents/store.js';
+import { startOutbox } from '../../exporter/src/incidents/outbox.js';
+import { DB_FILE, openIncidentStore } from '../../exporter/src/incidents/sqlite/store.js';
+import type { IncidentStore } from '../../exporter/src/incidents/store.js';
+import { grafanaSink } from '../../exporter/src/sinks/grafana.js';
 import { startGrafanaStandIn, type GrafanaStandIn } from '../support/grafana.js';
 import { until } from '../support/ports.js';
 import { tempDir } from '../support/tmp.js';
 import { silentLogger } from '../../exporter/test/incidents/fixtures.js';
 
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
 async function setup(opts: Parameters<typeof startGrafanaStandIn>[0] & { timeoutMs?: number; token?: string } = {}) {
   const grafana = await startGrafanaStandIn(opts);
   const dir = tempDir('sg-outbox-');
-  const store = openIncidentStore({ dataDir: dir.path, annotate: true });
+  const store = openIncidentStore({ dataDir: dir.path, sinks: ['grafana'] });
   cleanups.push(() => grafana.close(), () => dir.remove());
   const start = (s: IncidentStore = store, token = grafana.token) => {
-    const outbox = startAnnotationOutbox({
-      store: s,
-      client: createAnnotationClient({ url: grafana.url, token, timeoutMs: opts.timeoutMs ?? 2000 }),
+    const client = createAnnotationClient({ url: grafana.url, token, timeoutMs: opts.timeoutMs ?? 2000 });
+    const outbox = startOutbox({
+      store: s, sinks: [grafanaSink(client, silentLogger)],
       logger: silentLogger, now: Date.now, baseDelayMs: 20, maxDelayMs: 200,
     });
     cleanups.push(() => outbox.close());
@@ -29,7 +36,7 @@ async function setup(opts: Parameters<typeof startGrafanaStandIn>[0] & { timeout
   return { grafana, store, start, dataDir: dir.path };
 }
 
-const synced = (store: IncidentStore) => () => store.nextAnnotationAttempt() === undefined;
+const synced = (store: IncidentStore) => async () => (await store.nextDeliveryAt('grafana')) === undefined;
 
 function manual(store: IncidentStore, components = ['api', 'db']) {
   return store.createManual({ title: 'DB down', components, blastRadius: [], severity: 'critical', author: 'api', at: Date.now() - 60_000 });
@@ -110,11 +117,56 @@ describe('grafana annotation outbox', () => {
     await wrong.close();
     expect(grafana.annotations()).toEqual([]);
     store.close();
-    const reopened = openIncidentStore({ dataDir, annotate: true });
+    const reopened = openIncidentStore({ dataDir, sinks: ['grafana'] });
     cleanups.push(() => reopened.close());
     start(reopened);
     await until('annotation synced after restart', synced(reopened), 10_000);
     expect(grafana.annotations()).toHaveLength(1);
     expect(grafana.violations().every((r) => r.status === 401)).toBe(true);
+  });
+
+  it('upgrades a database written by the Grafana-only outbox (schema 1) without losing or re-posting an annotation', async () => {
+    const grafana = await startGrafanaStandIn();
+    const dir = tempDir('sg-upgrade-');
+    cleanups.push(() => grafana.close(), () => dir.remove());
+    fs.copyFileSync(path.join(FIXTURES, 'incidents-v1.db'), path.join(dir.path, DB_FILE));
+    const store = openIncidentStore({ dataDir: dir.path, sinks: ['grafana'] });
+    cleanups.push(() => store.close());
+    const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+
+    // What the old outbox left: INC-1 annotated as 1 with an update pending, INC-3 annotated as 2,
+    // INC-2 POSTed (answer lost, it is Grafana's 3) and pending.
+    expect((await store.outbox()).map((o) => [o.sink, o.incidentId, o.state, o.attempts, o.lastError, o.sentAt])).toEqual([
+      ['grafana', 1, 'pending', 1, 'PATCH /api/annotations/1: 502 Bad Gateway', null],
+      ['grafana', 2, 'pending', 1, 'POST /api/annotations: timed out after 5000 ms', T0 + 4000],
+    ]);
+    expect(await store.remoteState('grafana', 1)).toEqual({ ref: '1', sentAt: null });
+    expect(await store.remoteState('grafana', 2)).toEqual({ ref: null, sentAt: T0 + 4000 });
+    expect(await store.remoteState('grafana', 3)).toEqual({ ref: '2', sentAt: null });
+    const raw = new Database(path.join(dir.path, DB_FILE), { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'annotation_outbox'").all()).toEqual([]);
+    raw.close();
+
+    // Grafana holds what the old version created, in the same order (so the same ids).
+    const setup = createAnnotationClient({ url: grafana.url, token: grafana.token });
+    const old = (id: number) => ({ ...annotationBody(store.get(id)!), text: `INC-${id} as first posted` });
+    expect([await setup.create(old(1)), await setup.create(old(3)), await setup.create(old(2))]).toEqual([1, 2, 3]);
+    await setup.close();
+    const before = grafana.requests().length;
+
+    const client = createAnnotationClient({ url: grafana.url, token: grafana.token, timeoutMs: 2000 });
+    const outbox = startOutbox({ store, sinks: [grafanaSink(client, silentLogger)], logger: silentLogger, now: Date.now, baseDelayMs: 20, maxDelayMs: 200 });
+    cleanups.push(() => outbox.close());
+    await until('migrated rows synced', synced(store), 10_000);
+    // INC-2 was due first: found by its tag, then patched; INC-1 patched at its id; INC-3 untouched.
+    expect(grafana.requests().slice(before).map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+      'GET /api/annotations', 'PATCH /api/annotations/3', 'PATCH /api/annotations/1',
+    ]);
+    expect(grafana.annotations().map((a) => [a.id, a.text.includes('as first posted')])).toEqual([[1, false], [2, true], [3, false]]);
+    expect(grafana.annotations()[0]!.text).toContain('(identified)');
+    expect(await store.remoteState('grafana', 2)).toEqual({ ref: '3', sentAt: T0 + 4000 });
+    expect(await store.outbox()).toEqual([]);
+    expect(grafana.violations()).toEqual([]);
   });
 });

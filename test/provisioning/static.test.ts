@@ -213,11 +213,20 @@ describe('docker-compose.yml', () => {
       { host: './alertmanager/alertmanager.yml', container: '/etc/alertmanager/alertmanager.yml' },
       { host: './alertmanager/templates', container: '/etc/alertmanager/templates' },
     ]));
-    // The webhook file alertmanager.yml reads is written at start, on a memory-only mount.
-    const urlFile = parse(fs.readFileSync(repoPath('alertmanager/alertmanager.yml'), 'utf8')).global.slack_api_url_file as string;
-    expect(am.command.join('\n')).toContain(`> ${urlFile}`);
-    expect(am.tmpfs).toContain(path.dirname(urlFile));
-    expect(am.environment).toHaveProperty('SLACK_WEBHOOK_URL');
+    // Each webhook file alertmanager.yml reads (one per receiver: one Slack channel each) is
+    // written at start, on a memory-only mount, from its own variable.
+    const receivers = parse(fs.readFileSync(repoPath('alertmanager/alertmanager.yml'), 'utf8')).receivers as { slack_configs?: { api_url_file: string }[] }[];
+    const urlFiles = receivers.flatMap((r) => (r.slack_configs ?? []).map((c) => c.api_url_file));
+    expect(new Set(urlFiles).size).toBe(2);
+    for (const urlFile of urlFiles) {
+      expect(am.command.join('\n')).toContain(`> ${urlFile}`);
+      expect(am.tmpfs).toContain(path.dirname(urlFile));
+    }
+    expect(am.environment).toHaveProperty('SLACK_ENGINEERING_WEBHOOK_URL');
+    expect(am.environment).toHaveProperty('SLACK_ONCALL_WEBHOOK_URL');
+    // Links in the Slack messages point at URLs people can open, not at container names.
+    expect(am.command.join('\n')).toContain('--web.external-url=');
+    expect(prom.command.some((c: string) => c.startsWith('--web.external-url='))).toBe(true);
   });
 
   it('loads the panel plugin unsigned, under its own id', () => {

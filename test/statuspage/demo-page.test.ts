@@ -101,12 +101,14 @@ describe('status page on the demo', () => {
     await page.fill('#token', 'not-the-token');
     await Promise.all([page.waitForResponse((r) => r.url().endsWith('/login') && r.request().method() === 'POST'), page.click('button[type=submit]')]);
     expect(await page.textContent('.error')).toBe('Invalid token.');
-    expect((await page.context().cookies()).some((c) => c.name === 'statusgraph_token')).toBe(false);
+    expect((await page.context().cookies()).some((c) => c.name === 'statusgraph_session')).toBe(false);
 
     await page.fill('#token', demo.token);
     await Promise.all([page.waitForURL(`${demo.url}/`), page.click('button[type=submit]')]);
-    const cookie = (await page.context().cookies()).find((c) => c.name === 'statusgraph_token');
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'statusgraph_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    // A session id, not the token.
+    expect(cookie!.value).not.toContain(demo.token);
   });
 
   it('loads live, signed in, in under 100 KB over the wire', async () => {
@@ -209,6 +211,10 @@ describe('status page on the demo', () => {
     await page.waitForSelector(`#incidents article[data-id="${id}"][data-status="identified"]`);
     await page.waitForFunction((sel) => (document.querySelector(sel)?.textContent ?? '').includes('Vendor confirmed a partial outage'),
       `#incidents article[data-id="${id}"] .timeline`);
+    // Newest first, numbered in time order: the top entry carries the highest number.
+    const numbers = await page.$$eval(`#incidents article[data-id="${id}"] .timeline li`, (lis) => lis.map((li) => (li as HTMLLIElement).value));
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => numbers.length - i));
+    expect(numbers.length).toBeGreaterThanOrEqual(2);
 
     await page.locator(`#incidents article[data-id="${id}"] form.resolve button`).click();
     await page.waitForSelector(`#incidents article.incident.resolved[data-id="${id}"]`);

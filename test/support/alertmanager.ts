@@ -7,9 +7,14 @@ import { tempDir } from './tmp.js';
 
 const repoAlertmanagerDir = path.resolve(import.meta.dirname, '../../alertmanager');
 
+/** The channel each receiver's webhook must be installed for (alertmanager/README.md). */
+export const RECEIVER_CHANNELS: Readonly<Record<string, string>> = Object.freeze({ engineering: '#engineering', 'on-call': '#on-call' });
+
 export interface LocalAlertmanagerConfigOptions {
-  /** File holding the Slack webhook URL (the committed config reads it from a file too). */
-  readonly slackUrlFile: string;
+  /** Receiver name -> file holding that receiver's Slack webhook URL (the committed config reads them from files too). */
+  readonly webhookUrlFiles: Readonly<Record<string, string>>;
+  /** A template file to use instead of the committed links.tmpl (which defines statusgraph.grafana_url). */
+  readonly linksTemplate?: string;
   /** Replaces every group_wait in the tree (the committed ones are 5s and 30s). */
   readonly groupWait?: string;
   readonly groupInterval?: string;
@@ -17,14 +22,38 @@ export interface LocalAlertmanagerConfigOptions {
 }
 
 /**
- * The committed alertmanager.yml with only what a test must change: the webhook URL file, the
- * absolute path of the committed templates, and short timers. Routes, inhibitions and templates
- * are the committed ones, so they are what the test exercises.
+ * Writes one webhook URL file per receiver, each with the URL the stand-in installed for that
+ * receiver's channel, and a links template pointing at `grafanaUrl`; returns the options to pass on.
+ */
+export function localSlackFiles(dir: string, webhookFor: (channel: string) => string, grafanaUrl = 'http://grafana.test:3000'): Pick<LocalAlertmanagerConfigOptions, 'webhookUrlFiles' | 'linksTemplate'> {
+  const webhookUrlFiles: Record<string, string> = {};
+  for (const [receiver, channel] of Object.entries(RECEIVER_CHANNELS)) {
+    const file = path.join(dir, `slack-${receiver}-webhook`);
+    fs.writeFileSync(file, webhookFor(channel), { mode: 0o600 });
+    webhookUrlFiles[receiver] = file;
+  }
+  const linksTemplate = path.join(dir, 'links.tmpl');
+  fs.writeFileSync(linksTemplate, `{{ define "statusgraph.grafana_url" }}${grafanaUrl}{{ end }}\n`);
+  return { webhookUrlFiles, linksTemplate };
+}
+
+/**
+ * The committed alertmanager.yml with only what a test must change: the webhook URL files, the
+ * absolute paths of the committed templates (links.tmpl optionally replaced), and short timers.
+ * Routes, inhibitions and templates are the committed ones, so they are what the test exercises.
  */
 export function alertmanagerConfigFromRepo(opts: LocalAlertmanagerConfigOptions): string {
   const cfg = YAML.parse(fs.readFileSync(path.join(repoAlertmanagerDir, 'alertmanager.yml'), 'utf8'));
-  cfg.global.slack_api_url_file = opts.slackUrlFile;
-  cfg.templates = (cfg.templates as string[]).map((t) => path.resolve(repoAlertmanagerDir, t));
+  for (const receiver of cfg.receivers as { name: string; slack_configs?: Record<string, unknown>[] }[]) {
+    for (const slack of receiver.slack_configs ?? []) {
+      const file = opts.webhookUrlFiles[receiver.name];
+      if (!file) throw new Error(`no webhook URL file given for receiver ${receiver.name}`);
+      slack.api_url_file = file;
+    }
+  }
+  const templateDir = path.join(repoAlertmanagerDir, 'templates');
+  cfg.templates = fs.readdirSync(templateDir).filter((f) => f.endsWith('.tmpl')).sort()
+    .map((f) => (f === 'links.tmpl' && opts.linksTemplate ? opts.linksTemplate : path.join(templateDir, f)));
   const shorten = (route: Record<string, unknown>): void => {
     if (opts.groupWait && route.group_wait !== undefined) route.group_wait = opts.groupWait;
     if (opts.groupInterval && route.group_interval !== undefined) route.group_interval = opts.groupInterval;
@@ -56,10 +85,14 @@ export interface Alertmanager {
   stop(): Promise<void>;
 }
 
-/** Starts Debian's prometheus-alertmanager on a free loopback port, clustering off, in a temp dir. */
+/**
+ * Starts Debian's prometheus-alertmanager on a free loopback port, clustering off, in a temp dir,
+ * with --web.external-url set to its own URL (the links in its messages point there).
+ */
 export async function startAlertmanager(configYaml: string): Promise<Alertmanager> {
   const dir = tempDir('statusgraph-am-');
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const configFile = path.join(dir.path, 'alertmanager.yml');
   fs.writeFileSync(configFile, configYaml);
   let output = '';
@@ -67,13 +100,13 @@ export async function startAlertmanager(configYaml: string): Promise<Alertmanage
     `--config.file=${configFile}`,
     `--storage.path=${path.join(dir.path, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
+    `--web.external-url=${url}`,
     '--cluster.listen-address=',
     '--log.level=debug',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

@@ -49,6 +49,8 @@ export interface GrafanaStandIn {
   violations(): RecordedRequest[];
   /** From now on, fail the next N requests. */
   failNext(n: number, status?: number): void;
+  /** From now on, apply the next N POSTs and never answer them (a lost reply). */
+  hangNextPosts(n: number): void;
   close(): Promise<void>;
 }
 
@@ -215,6 +217,9 @@ export async function startGrafanaStandIn(opts: GrafanaStandInOptions = {}): Pro
     failNext(n, status = 500) {
       failLeft = n;
       failStatus = status;
+    },
+    hangNextPosts(n) {
+      hangLeft = n;
     },
     async close() {
       for (const res of hung) res.destroy();

@@ -13,7 +13,24 @@ export function repoRuleFiles(): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.yml')).sort().map((f) => path.join(dir, f));
 }
 
+/**
+ * Copies of the committed rule files in `dir` with every alert's `for:` set to `forDuration`, so
+ * an end-to-end test can see a 5-minute warning fire in seconds. Expressions, labels and
+ * annotations stay the committed ones. Returns the copies' paths.
+ */
+export function repoRuleFilesWithFor(dir: string, forDuration: string): string[] {
+  return repoRuleFiles().map((file) => {
+    const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as { groups: { rules: { alert?: string; for?: string }[] }[] };
+    for (const g of doc.groups) for (const r of g.rules) if (r.alert && r.for) r.for = forDuration;
+    const copy = path.join(dir, path.basename(file));
+    fs.writeFileSync(copy, YAML.stringify(doc));
+    return copy;
+  });
+}
+
 export interface LocalPrometheusConfigOptions {
+  /** Rule files to load instead of the committed ones (e.g. repoRuleFilesWithFor()). */
+  readonly ruleFiles?: readonly string[];
   /** host:port of the statusgraph exporter. */
   readonly exporter?: string;
   /** host:port of Alertmanager. */
@@ -31,6 +48,7 @@ export interface LocalPrometheusConfigOptions {
 export function prometheusConfigFromRepo(opts: LocalPrometheusConfigOptions): string {
   const cfg = YAML.parse(fs.readFileSync(path.join(repoPrometheusDir, 'prometheus.yml'), 'utf8'));
   if (opts.rules === false) delete cfg.rule_files;
+  else if (opts.ruleFiles) cfg.rule_files = [...opts.ruleFiles];
   else cfg.rule_files = (cfg.rule_files as string[]).map((r) => path.resolve(repoPrometheusDir, r));
   if (opts.interval) {
     cfg.global.scrape_interval = opts.interval;
@@ -120,6 +138,8 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
       `--storage.tsdb.path=${dataDir}`,
       `--storage.tsdb.retention.time=${opts.retention ?? '100d'}`,
       `--web.listen-address=127.0.0.1:${port}`,
+      // As in docker-compose.yml: the alerts' generatorURL points at this Prometheus.
+      `--web.external-url=${url}`,
       '--web.enable-lifecycle',
       '--log.level=info',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });

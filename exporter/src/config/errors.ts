@@ -8,8 +8,14 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
+/**
+ * One line per issue, whatever the message quotes: control characters of a quoted key or value
+ * (a probe kind "\n", found by test/config/fuzz.test.ts) are written as escapes.
+ */
 export function formatIssue(i: ConfigIssue): string {
-  return `${i.file}:${i.line}:${i.col}: ${i.message}`;
+  // eslint-disable-next-line no-control-regex
+  const message = i.message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return `${i.file}:${i.line}:${i.col}: ${message}`;
 }
 
 /**

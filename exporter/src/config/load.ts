@@ -1,15 +1,14 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate, type Env } from './interpolate.js';
 import { fileSchema, probeSchema, type FileConfig } from './schema.js';
-import { embeddedSecrets, isSecretKey } from './secrets.js';
-import { readPlainYaml } from './plain-yaml.js';
-import { findCycle } from '../engine/graph.js';
-import type { ComponentConfig, Config } from './types.js';
-import type { ProbeConfig, ProbeKind } from '../probes/types.js';
+import { embeddedSecrets, findCycle, isSecretKey } from '@statusgraph/core';
+import { loadPlain } from './plain-yaml.js';
+import { scanYaml, tooLong } from './scan.js';
+import { formatBytes, MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, MAX_STRING_LENGTH, readBounded, ReadError } from './limits.js';
+import type { ComponentConfig, Config, ProbeConfig, ProbeKindSchema } from './types.js';
 
 type PathKey = string | number;
 
@@ -48,21 +47,31 @@ function position(loc: Located, p: readonly PathKey[], key?: string): { line: nu
   return loc.lines.linePos(offset);
 }
 
-function describe(value: unknown): string {
+/** What a wrong value is; for a secret key only its type ("a number"), never the value (issue 14). */
+function describe(value: unknown, secret: boolean): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
+  if (secret) return `a ${typeof value} (not shown: the key holds a secret)`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function issueMessage(i: z.core.$ZodIssue, input: unknown): string {
+/** Whether a path is, or is inside, the value of a secret key. */
+const underSecret = (p: readonly PathKey[]) => p.some((k) => typeof k === 'string' && isSecretKey(k));
+
+function issueMessage(i: z.core.$ZodIssue, input: unknown, secret: boolean): string {
+  const message = zodMessage(i, input, secret);
+  // The last guard: whatever a message says, it does not quote the value of a secret key.
+  const shown = input !== null && typeof input !== 'object' ? String(input) : '';
+  return secret && shown.length >= 4 && message.includes(shown) ? 'invalid value (not shown: the key holds a secret)' : message;
+}
+
+function zodMessage(i: z.core.$ZodIssue, input: unknown, secret: boolean): string {
   switch (i.code) {
     case 'invalid_type':
-      return `expected ${i.expected}, got ${describe(input)}`;
+      return `expected ${i.expected}, got ${describe(input, secret)}`;
     case 'invalid_value':
-      return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(input)}`;
-    case 'too_small':
-      return i.message;
+      return `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describe(input, secret)}`;
     default:
       return i.message;
   }
@@ -77,10 +86,15 @@ function getAt(root: unknown, p: readonly PathKey[]): unknown {
   return v;
 }
 
-function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown, prefix: readonly PathKey[] = []): ConfigIssue[] {
+/** Paths whose `${...}` could not be substituted: the schema's verdict on the raw text is noise. */
+type Failed = ReadonlySet<string>;
+const pathKey = (p: readonly PathKey[]) => p.join('\u0000');
+
+function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown, failed: Failed, prefix: readonly PathKey[] = []): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const i of err.issues) {
     const p = [...prefix, ...(i.path as PathKey[])];
+    if (failed.size && p.some((_k, n) => failed.has(pathKey(p.slice(0, n + 1))))) continue;
     if (i.code === 'unrecognized_keys') {
       for (const key of i.keys) {
         out.push({ file, ...locate(p, key), message: `unknown key "${key}"${p.length ? ` in ${p.join('.')}` : ''}` });
@@ -93,7 +107,7 @@ function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown,
       const parent = p.slice(0, -1);
       out.push({ file, ...locate(parent), message: `${where}required key is missing` });
     } else {
-      out.push({ file, ...locate(p), message: `${where}${issueMessage(i, getAt(input, i.path as PathKey[]))}` });
+      out.push({ file, ...locate(p), message: `${where}${issueMessage(i, getAt(input, i.path as PathKey[]), underSecret(p))}` });
     }
   }
   return out;
@@ -101,7 +115,19 @@ function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown,
 
 /** Substitutes one string value and collects what redaction must hide; throws on a bad reference. */
 function interpolateValue(original: string, key: string | undefined, env: Env, secrets: string[]): string {
-  const value = original.includes('${') ? interpolate(original, env) : original;
+  let value = original;
+  if (original.includes('${')) {
+    try {
+      value = interpolate(original, env);
+    } catch (e) {
+      // "invalid reference ${...}" quotes what was written, which under a secret key may be the secret.
+      const msg = (e as Error).message;
+      throw new Error(key !== undefined && isSecretKey(key) && msg.startsWith('invalid reference')
+        ? 'invalid reference (not shown: the key holds a secret); write ${NAME} or ${file:/path}'
+        : msg);
+    }
+    if (value.length > MAX_STRING_LENGTH) throw new Error(`after substitution, ${tooLong(value.length)}`);
+  }
   if (key !== undefined && isSecretKey(key)) {
     secrets.push(value, ...value.split(/\r?\n/).map((s) => s.trim()).filter(Boolean));
   }
@@ -113,24 +139,26 @@ function interpolateValue(original: string, key: string | undefined, env: Env, s
  * Replaces `${...}` references in every scalar of the document, in place, collecting errors at
  * the scalar's position and the substituted values of secret keys.
  */
-function interpolateDocument(loc: Located, env: Env, issues: ConfigIssue[], secrets: string[]): void {
-  const walk = (node: unknown, key: string | undefined) => {
+function interpolateDocument(loc: Located, env: Env, issues: ConfigIssue[], secrets: string[], failed: Set<string>): void {
+  const walk = (node: unknown, key: string | undefined, at: PathKey[]) => {
     if (isMap(node)) {
       for (const pair of node.items) {
-        if (isPair(pair)) walk(pair.value, isScalar(pair.key) ? String(pair.key.value) : undefined);
+        const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (isPair(pair)) walk(pair.value, k, [...at, k ?? '']);
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) walk(item, key);
+      node.items.forEach((item, i) => walk(item, key, [...at, i]));
     } else if (isScalar(node) && typeof node.value === 'string') {
       try {
         node.value = interpolateValue(node.value, key, env, secrets);
       } catch (e) {
         const { line, col } = loc.lines.linePos(node.range?.[0] ?? 0);
         issues.push({ file: loc.file, line, col, message: (e as Error).message });
+        failed.add(pathKey(at));
       }
     }
   };
-  walk(loc.doc.contents, undefined);
+  walk(loc.doc.contents, undefined, []);
 }
 
 /** The same substitution over plain data (the light parse); false when a reference is bad. */
@@ -163,7 +191,8 @@ function parseListen(s: string): { host: string; port: number } {
 
 export interface LoadOptions {
   env?: Env;
-  probeKinds: ReadonlyMap<string, ProbeKind<any>>;
+  /** The probe kinds' schemas, from probes/registry.ts (passed in: config imports no probe code). */
+  probeKinds: ReadonlyMap<string, ProbeKindSchema>;
 }
 
 function deepFreeze<T>(o: T): T {
@@ -174,38 +203,73 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/** Line and column (1-based) of a character offset, for problems found before any parse. */
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+/** Refuses a text over the bounds of limits.ts, before either parser sees it. */
+function checkBounds(text: string, file: string): ReturnType<typeof scanYaml> {
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new ConfigError([{ file, line: 1, col: 1, message: `the config is ${formatBytes(text.length)}; the limit is ${formatBytes(MAX_CONFIG_BYTES)}` }]);
+  }
+  const scan = scanYaml(text);
+  if (scan.problem) throw new ConfigError([{ file, ...lineCol(text, scan.problem.offset), message: scan.problem.message }]);
+  return scan;
+}
+
 /**
  * Parses and validates config text. Throws ConfigError listing every problem, with positions.
  *
  * A config is read twice only when it is wrong: first as plain data (light, see plain-yaml.ts);
  * if that fails at any step, again with `yaml` and positions, whose verdict and messages are the
- * ones reported. A success of the light path is what the full path would have returned.
+ * ones reported. A success of the light path is what the full path would have returned. Before
+ * either, one pass over the tokens checks the bounds (scan.ts), so both run in linear time.
  */
 export function parseConfig(text: string, file: string, opts: LoadOptions): Config {
   const env = opts.env ?? process.env;
-  const plain = readPlainYaml(text);
+  const scan = checkBounds(text, file);
+  const plain = scan.full ? undefined : loadPlain(text);
   if (plain !== undefined) {
     const secrets: string[] = [];
     if (interpolatePlain(plain, env, secrets)) {
       try {
-        return build(plain, secrets, [], file, nowhere, opts);
+        return build({ input: plain, secrets, issues: [], file, where: nowhere, opts, failed: new Set() });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
       }
     }
   }
-  return parseWithPositions(text, file, opts);
+  return fullParse(text, file, opts);
 }
 
 /** The full parse, with positions: every error is reported as FILE:LINE:COL. */
 export function parseWithPositions(text: string, file: string, opts: LoadOptions): Config {
+  checkBounds(text, file);
+  return fullParse(text, file, opts);
+}
+
+/** `yaml`'s messages, in words for this file (its own name a method the user never calls). */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  if (first.startsWith('Source contains multiple documents')) return 'more than one YAML document (a "---" line starts a second one; a config is one document)';
+  return `YAML: ${first}`;
+}
+
+function fullParse(text: string, file: string, opts: LoadOptions): Config {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const loc: Located = { doc, lines, file };
   const issues: ConfigIssue[] = [];
   for (const e of doc.errors) {
     const { line, col } = lines.linePos(e.pos[0]);
-    issues.push({ file, line, col, message: `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` });
+    issues.push({ file, line, col, message: yamlMessage(e.message) });
   }
   if (issues.length) throw new ConfigError(issues);
 
@@ -216,8 +280,27 @@ export function parseWithPositions(text: string, file: string, opts: LoadOptions
   }
 
   const secrets: string[] = [];
-  interpolateDocument(loc, opts.env ?? process.env, issues, secrets);
-  return build(doc.toJS(), secrets, issues, file, (p, key) => position(loc, p, key), opts);
+  const failed = new Set<string>();
+  interpolateDocument(loc, opts.env ?? process.env, issues, secrets, failed);
+  const input = toPlain(doc, loc);
+  return build({ input, secrets, issues, file, where: (p, key) => position(loc, p, key), opts, failed });
+}
+
+/**
+ * The document as plain data. `yaml` refuses to expand aliases beyond MAX_ALIAS_COUNT (an alias
+ * bomb: 9 aliases of 9 aliases... is 9^n values to walk) by throwing a ReferenceError, which
+ * escaped as a stack trace (issue 14); it is reported at the first alias.
+ */
+function toPlain(doc: Document, loc: Located): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let first: Alias | undefined;
+    visit(doc, { Alias(_k, node) { first = node; return visit.BREAK; } });
+    const { line, col } = loc.lines.linePos(first?.range?.[0] ?? 0);
+    throw new ConfigError([{ file: loc.file, line, col, message: `YAML: the aliases expand to too many values (more than ${MAX_ALIAS_COUNT} copies); write the repeated parts out` }]);
+  }
 }
 
 /** An alias with no anchor before it, which `yaml` reports only by throwing from toJS(). */
@@ -235,22 +318,26 @@ function unresolvedAlias(doc: Document): Alias | undefined {
   return found;
 }
 
-/** Validates parsed, interpolated data into the frozen Config; throws ConfigError with every issue. */
-function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: string, where: Where, opts: LoadOptions): Config {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ConfigError([...issues, { file, line: 1, col: 1, message: 'the config must be a mapping' }]);
-  }
+interface BuildInput {
+  readonly input: unknown;
+  readonly secrets: string[];
+  readonly issues: ConfigIssue[];
+  readonly file: string;
+  readonly where: Where;
+  readonly opts: LoadOptions;
+  readonly failed: Failed;
+}
 
-  const parsed = fileSchema.safeParse(input);
-  if (!parsed.success) issues.push(...zodIssues(file, where, parsed.error, input));
+type LocatedProbe = ProbeConfig & { _at?: PathKey[] };
 
-  // Probes are checked per kind even when the rest has errors, so that one run lists everything.
+/** Validates each probe by its kind's schema; returns the probes that are valid, per component. */
+function checkProbes(b: BuildInput): LocatedProbe[][] {
+  const { input, issues, file, where, opts, failed } = b;
   const rawComponents = Array.isArray((input as { components?: unknown }).components)
     ? ((input as { components: unknown[] }).components)
     : [];
-  const probesByComponent: ProbeConfig[][] = [];
-  rawComponents.forEach((rc, ci) => {
-    const list: ProbeConfig[] = [];
+  return rawComponents.map((rc, ci) => {
+    const list: LocatedProbe[] = [];
     const rawProbes = rc && typeof rc === 'object' && Array.isArray((rc as { probes?: unknown }).probes) ? (rc as { probes: unknown[] }).probes : [];
     const counts = new Map<string, number>();
     rawProbes.forEach((rp, pi) => {
@@ -263,12 +350,12 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
       }
       const kind = opts.probeKinds.get(kindName);
       if (!kind) {
-        issues.push({ file, ...where([...at, 'kind']), message: `${at.join('.')}.kind: unknown probe kind "${kindName}" (one of ${[...opts.probeKinds.keys()].join(', ')})` });
+        if (!failed.has(pathKey([...at, 'kind']))) issues.push({ file, ...where([...at, 'kind']), message: `${at.join('.')}.kind: unknown probe kind ${JSON.stringify(kindName)} (one of ${[...opts.probeKinds.keys()].join(', ')})` });
         return;
       }
       const r = probeSchema(kind).safeParse(rp);
       if (!r.success) {
-        issues.push(...zodIssues(file, where, r.error, rp, at));
+        issues.push(...zodIssues(file, where, r.error, rp, failed, at));
         return;
       }
       const { kind: _k, name: probeName, timeout, baseline, ...own } = r.data as Record<string, unknown> & { name?: string; timeout?: number; baseline?: number };
@@ -280,44 +367,96 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
         name: probeName ?? (n === 1 ? kindName : `${kindName}-${n}`),
         timeoutMs: timeout ?? 0,
         ...(baseline !== undefined ? { baselineSeconds: baseline / 1_000 } : {}),
+        _at: at,
       });
-      (list[list.length - 1] as { _at?: PathKey[] })._at = at;
     });
-    probesByComponent.push(list);
+    return list;
   });
+}
 
-  if (!parsed.success) throw new ConfigError(sortIssues(issues));
-  const fc: FileConfig = parsed.data;
+/** What the checks across keys need, taken from the parsed config or, when it has errors, from whatever parsed. */
+interface CrossView {
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  /** Whether `timeout` was written (else the default is compared, at `interval`'s position). */
+  readonly timeoutWritten: boolean;
+  /** Components with a string name, at their index; depends_on entries that are strings, at theirs. */
+  readonly components: readonly { readonly index: number; readonly name: string; readonly dependsOn: readonly (readonly [number, string])[] }[];
+}
 
-  if (fc.timeout >= fc.interval) {
-    issues.push({ file, ...where(['timeout']), message: `timeout (${fc.timeout}ms) must be below interval (${fc.interval}ms)` });
+function crossViewOf(input: Record<string, unknown>, fc: FileConfig | undefined): CrossView {
+  const timeoutWritten = input.timeout !== undefined;
+  if (fc) {
+    return { intervalMs: fc.interval, timeoutMs: fc.timeout, timeoutWritten, components: fc.components.map((c, index) => ({ index, name: c.name, dependsOn: c.depends_on.map((d, j) => [j, d] as const) })) };
+  }
+  // The schema failed somewhere: check what can be checked of the parts that are sound.
+  const interval = fileSchema.shape.interval.safeParse(input.interval);
+  const timeout = fileSchema.shape.timeout.safeParse(input.timeout);
+  const raw = Array.isArray(input.components) ? input.components as unknown[] : [];
+  const components: CrossView['components'][number][] = [];
+  raw.forEach((rc, index) => {
+    const c = rc as { name?: unknown; depends_on?: unknown } | null;
+    if (!c || typeof c !== 'object' || typeof c.name !== 'string') return;
+    const deps = Array.isArray(c.depends_on) ? c.depends_on : [];
+    components.push({ index, name: c.name, dependsOn: deps.flatMap((d, j) => (typeof d === 'string' ? [[j, d] as const] : [])) });
+  });
+  return { ...(interval.success ? { intervalMs: interval.data } : {}), ...(timeout.success ? { timeoutMs: timeout.data } : {}), timeoutWritten, components };
+}
+
+/** Timeouts against the interval, names, dependencies and cycles: the checks across keys. */
+function crossChecks(b: BuildInput, view: CrossView, probes: readonly LocatedProbe[][]): void {
+  const { issues, file, where } = b;
+  const interval = view.intervalMs;
+  if (interval !== undefined && view.timeoutMs !== undefined && view.timeoutMs >= interval) {
+    issues.push(view.timeoutWritten
+      ? { file, ...where(['timeout']), message: `timeout (${view.timeoutMs}ms) must be below interval (${interval}ms)` }
+      : { file, ...where(['interval']), message: `interval (${interval}ms) must be above the default timeout (${view.timeoutMs}ms); set a shorter timeout` });
   }
   const names = new Map<string, number>();
-  fc.components.forEach((c, i) => {
+  for (const c of view.components) {
     if (names.has(c.name)) {
-      issues.push({ file, ...where(['components', i, 'name']), message: `duplicate component name "${c.name}" (first defined at components.${names.get(c.name)})` });
-    } else names.set(c.name, i);
-  });
-  fc.components.forEach((c, i) => {
-    c.depends_on.forEach((d, j) => {
-      if (!names.has(d)) issues.push({ file, ...where(['components', i, 'depends_on', j]), message: `components.${i}.depends_on: unknown component "${d}"` });
-      else if (d === c.name) issues.push({ file, ...where(['components', i, 'depends_on', j]), message: `components.${i}.depends_on: "${d}" depends on itself` });
-    });
+      issues.push({ file, ...where(['components', c.index, 'name']), message: `duplicate component name "${c.name}" (first defined at components.${names.get(c.name)})` });
+    } else names.set(c.name, c.index);
+  }
+  for (const c of view.components) {
+    for (const [j, d] of c.dependsOn) {
+      if (!names.has(d)) issues.push({ file, ...where(['components', c.index, 'depends_on', j]), message: `components.${c.index}.depends_on: unknown component "${d}"` });
+      else if (d === c.name) issues.push({ file, ...where(['components', c.index, 'depends_on', j]), message: `components.${c.index}.depends_on: "${d}" depends on itself` });
+    }
     const seen = new Set<string>();
-    for (const p of probesByComponent[i] ?? []) {
-      const at = (p as { _at?: PathKey[] })._at!;
+    for (const p of probes[c.index] ?? []) {
+      const at = p._at!;
       if (seen.has(p.name)) issues.push({ file, ...where([...at, 'name']), message: `${at.join('.')}.name: duplicate probe name "${p.name}" in component "${c.name}"` });
       seen.add(p.name);
-      if (p.timeoutMs >= fc.interval) issues.push({ file, ...where([...at, 'timeout']), message: `${at.join('.')}.timeout: must be below interval (${fc.interval}ms)` });
+      if (interval !== undefined && p.timeoutMs >= interval) issues.push({ file, ...where([...at, 'timeout']), message: `${at.join('.')}.timeout: must be below interval (${interval}ms)` });
     }
-  });
-  const edges = new Map(fc.components.map((c) => [c.name, c.depends_on.filter((d) => names.has(d) && d !== c.name)]));
+  }
+  const edges = new Map<string, string[]>();
+  for (const c of view.components) {
+    if (!edges.has(c.name)) edges.set(c.name, c.dependsOn.map(([, d]) => d).filter((d) => names.has(d) && d !== c.name));
+  }
   const cycle = findCycle(edges);
   if (cycle) {
     const first = names.get(cycle[0]!)!;
     issues.push({ file, ...where(['components', first, 'depends_on']), message: `depends_on forms a cycle: ${cycle.join(' -> ')}` });
   }
-  if (issues.length) throw new ConfigError(sortIssues(issues));
+}
+
+/**
+ * Validates parsed, interpolated data into the frozen Config; throws ConfigError with every issue.
+ * Every check runs even when others failed, so that one run of check-config lists everything.
+ */
+function build(b: BuildInput): Config {
+  const { input, secrets, issues, file, where, failed } = b;
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ConfigError([...issues, { file, line: 1, col: 1, message: 'the config must be a mapping' }]);
+  }
+  const parsed = fileSchema.safeParse(input);
+  if (!parsed.success) issues.push(...zodIssues(file, where, parsed.error, input, failed));
+  const probesByComponent = checkProbes(b);
+  crossChecks(b, crossViewOf(input as Record<string, unknown>, parsed.success ? parsed.data : undefined), probesByComponent);
+  if (!parsed.success || issues.length) throw new ConfigError(sortIssues(issues));
+  const fc: FileConfig = parsed.data;
 
   const components: ComponentConfig[] = fc.components.map((c, i) => ({
     name: c.name,
@@ -329,7 +468,7 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
     failAfter: c.fail_after ?? fc.fail_after,
     recoverAfter: c.recover_after ?? fc.recover_after,
     degradeAfter: c.degrade_after ?? fc.degrade_after,
-    probes: (probesByComponent[i] ?? []).map(({ _at, ...p }: ProbeConfig & { _at?: unknown }) => ({ ...p, timeoutMs: p.timeoutMs || fc.timeout })),
+    probes: (probesByComponent[i] ?? []).map(({ _at, ...p }) => ({ ...p, timeoutMs: p.timeoutMs || fc.timeout })),
   }));
 
   const config: Config = {
@@ -344,12 +483,14 @@ function build(input: unknown, secrets: string[], issues: ConfigIssue[], file: s
       read: fc.auth.read,
       ...(fc.auth.allow ? { allow: fc.auth.allow } : {}),
       ...(fc.auth.trusted_proxy_header ? { trustedProxyHeader: fc.auth.trusted_proxy_header.toLowerCase() } : {}),
+      ...(fc.auth.trusted_proxies ? { trustedProxies: fc.auth.trusted_proxies } : {}),
     } } : {}),
     ...(fc.slack ? { slack: {
       ...(fc.slack.webhook_url ? { webhookUrl: fc.slack.webhook_url } : {}),
       ...(fc.slack.signing_secret ? { signingSecret: fc.slack.signing_secret } : {}),
     } } : {}),
     ...(fc.grafana ? { grafana: { url: fc.grafana.url, token: fc.grafana.token } } : {}),
+    ...(fc.webhooks?.length ? { webhooks: fc.webhooks.map((w) => ({ name: w.name, url: w.url, ...(w.token ? { token: w.token } : {}) })) } : {}),
     ...(fc.prometheus ? { prometheus: { url: fc.prometheus.url } } : {}),
     reports: { timezone: fc.reports.timezone, daily: fc.reports.daily, weekly: fc.reports.weekly },
     components,
@@ -362,13 +503,17 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
+/**
+ * Reads and parses a config file: a regular file of at most MAX_CONFIG_BYTES, refused before it is
+ * read otherwise (a 50 MB file is refused in well under a millisecond instead of parsed).
+ */
 export function loadConfigFile(file: string, opts: LoadOptions): Config {
-  const abs = path.resolve(file);
   let text: string;
   try {
-    text = fs.readFileSync(abs, 'utf8');
+    text = readBounded(path.resolve(file), MAX_CONFIG_BYTES);
   } catch (e) {
-    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    const why = e instanceof ReadError ? e.message : String(e);
+    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read the config: ${why}` }]);
   }
   return parseConfig(text, file, opts);
 }

@@ -14,9 +14,8 @@
  *   `undefined` is returned.
  */
 import { FAILSAFE_SCHEMA, load, Type } from 'js-yaml';
-import { CST, Lexer } from 'yaml';
+import { NULL, scanYaml } from './scan.js';
 
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT_OCT = /^0o[0-7]+$/;
 const INT = /^[-+]?[0-9]+$/;
@@ -55,63 +54,19 @@ const coreSchema = FAILSAFE_SCHEMA.extend({
 });
 
 /**
- * Whether the text uses anything the two libraries may read differently, by `yaml`'s own lexer
- * (streamed, so it costs time, ~0.2 s for 1 MB, not memory): node properties (anchors, aliases,
- * tags), directives, explicit `?` keys, implicit keys that are not plain or quoted scalars
- * (`[a, b]: x`) or that resolve to null (`~: x`), which the two turn into different strings, and
- * `-` items whose value does not start on their line, where js-yaml 4 nests empty items wrongly
- * (`- -` then `- x` gives [[null, x]]). All were found by the generated documents of
- * test/config-plain-yaml.test.ts; configs written by people use none of them.
- */
-function needsFullParser(text: string): boolean {
-  let afterScalarMark = false;
-  /** The last token that was not space, a comment or a line break, and whether it was a scalar. */
-  let lastWasScalar = false;
-  let lastPlain: string | undefined;
-  /** A `-` whose item has not started yet on its line. */
-  let openItem = false;
-  for (const token of new Lexer().lex(text)) {
-    if (openItem && token !== CST.SCALAR) {
-      const t = CST.tokenType(token);
-      if (t === 'newline' || t === 'doc-end' || t === 'doc-start') return true;
-      if (t !== 'space' && t !== 'comment') openItem = false;
-    } else openItem = false;
-    if (afterScalarMark) {
-      // The text of a plain or block scalar: may start with anything.
-      afterScalarMark = false;
-      lastWasScalar = true;
-      lastPlain = token;
-      continue;
-    }
-    if (token === CST.SCALAR) {
-      afterScalarMark = true;
-      continue;
-    }
-    const type = CST.tokenType(token);
-    switch (type) {
-      case 'anchor': case 'alias': case 'tag': case 'directive-line': case 'explicit-key-ind':
-        return true;
-      case 'space': case 'comment': case 'newline':
-        continue;
-      case 'seq-item-ind':
-        openItem = true;
-        break;
-      case 'map-value-ind':
-        if (!lastWasScalar || (lastPlain !== undefined && NULL.test(lastPlain))) return true;
-        break;
-    }
-    lastWasScalar = type === 'single-quoted-scalar' || type === 'double-quoted-scalar';
-    lastPlain = undefined;
-  }
-  return openItem;
-}
-
-/**
  * The config as plain data, or `undefined` when the text is not plain (see above) or is not
  * well-formed YAML: the caller then parses it with positions, which reports the problem.
  */
 export function readPlainYaml(text: string): unknown {
-  if (needsFullParser(text)) return undefined;
+  const scan = scanYaml(text);
+  return scan.full || scan.problem ? undefined : loadPlain(text);
+}
+
+/**
+ * The same, for a text that scanYaml() has found plain and within bounds (the loader scans once
+ * and uses the answer for both).
+ */
+export function loadPlain(text: string): unknown {
   let warned = false;
   try {
     const value = load(text, { schema: coreSchema, json: false, onWarning: () => { warned = true; } });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.js';
-import { TIERS } from './types.js';
-import type { ProbeKind } from '../probes/types.js';
+import net from 'node:net';
+import { duration } from './duration.js';
+import { TIERS } from '@statusgraph/core';
+import type { ProbeKindSchema } from './types.js';
 
 /*
  * The YAML shape, as users write it (snake_case). Objects are strict: an unknown key is an error,
@@ -15,14 +16,51 @@ const positiveInt = z.number().int().min(1);
 const tokenList = z.union([
   z.string().transform((s) => s.split(/\r?\n/).map((t) => t.trim()).filter((t) => t !== '' && !t.startsWith('#'))),
   z.array(z.string().min(1)),
-]);
+], { error: 'expected a list of tokens, or a string with one token per line' });
 
-const cidr = z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be an IP address or CIDR range');
+/** An address or CIDR range as node:net's BlockList takes it (http/auth.ts); `999.1.1.1/99` made every route answer 500. */
+export function validCidr(s: string): boolean {
+  const slash = s.indexOf('/');
+  const addr = slash === -1 ? s : s.slice(0, slash);
+  const family = net.isIP(addr);
+  if (family === 0) return false;
+  if (slash === -1) return true;
+  const bits = s.slice(slash + 1);
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+const cidr = z.string().refine(validCidr, 'must be an IP address or CIDR range, e.g. 10.0.0.0/8 or ::1');
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * Why `HOST:PORT` cannot be listened on, or undefined when it can: a port 0-65535 (0: any free
+ * port), and a host that is empty (all interfaces), an IPv4 address, a bracketed IPv6 address or a
+ * host name. `127.0.0.1:99999` passed the old pattern and died at start with ERR_SOCKET_BAD_PORT.
+ */
+export function listenProblem(s: string): string | undefined {
+  const i = s.lastIndexOf(':');
+  if (i === -1) return 'must be HOST:PORT, e.g. 127.0.0.1:9470';
+  const host = s.slice(0, i);
+  const port = s.slice(i + 1);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) return 'the port must be a number from 0 to 65535';
+  if (host === '' || net.isIPv4(host) || HOSTNAME.test(host)) return undefined;
+  if (host.startsWith('[') && host.endsWith(']') && net.isIPv6(host.slice(1, -1))) return undefined;
+  return 'the host must be empty, an IPv4 address, [an IPv6 address] or a host name';
+}
+
+/** Limits of the durations, stated in README's config table. */
+export const INTERVAL = duration(500, 86_400_000);
+export const TIMEOUT = duration(1, 86_400_000);
+const BASELINE = duration(1, 3_600_000);
 
 export const fileSchema = z.strictObject({
-  interval: durationSchema.default(30_000),
-  timeout: durationSchema.default(10_000),
-  listen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be HOST:PORT').default('127.0.0.1:9470'),
+  interval: INTERVAL.default(30_000),
+  timeout: TIMEOUT.default(10_000),
+  listen: z.string().superRefine((s, ctx) => {
+    const problem = listenProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }).default('127.0.0.1:9470'),
   data_dir: z.string().min(1).default('./data'),
   max_concurrency: positiveInt.max(100_000).default(512),
   fail_after: positiveInt.default(1),
@@ -35,12 +73,26 @@ export const fileSchema = z.strictObject({
     read: z.enum(['token', 'public']).default('token'),
     allow: z.array(cidr).optional(),
     trusted_proxy_header: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name').optional(),
+    // The proxy's own addresses: anyone can send the header, only the proxy is believed.
+    trusted_proxies: z.array(cidr).min(1, 'list at least one proxy address').optional(),
+  }).superRefine((a, ctx) => {
+    if (a.trusted_proxy_header !== undefined && a.trusted_proxies === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trusted_proxy_header'],
+        message: 'needs auth.trusted_proxies, the addresses of the proxy that sets it (e.g. trusted_proxies: [10.0.0.5/32]); from any other address the header is ignored',
+      });
+    }
   }).optional(),
   slack: z.strictObject({
     webhook_url: url.optional(),
     signing_secret: z.string().min(1).optional(),
   }).optional(),
   grafana: z.strictObject({ url, token: z.string().min(1) }).optional(),
+  // Incident webhooks (sinks/webhook.ts): each change of each incident is POSTed as JSON.
+  webhooks: z.array(z.strictObject({ name, url, token: z.string().min(1).optional() }))
+    .refine((ws) => new Set(ws.map((w) => w.name)).size === ws.length, 'webhook names must be unique')
+    .optional(),
   prometheus: z.strictObject({ url }).optional(),
   reports: z.strictObject({
     timezone: z.string().refine((tz) => {
@@ -70,18 +122,18 @@ export type FileConfig = z.output<typeof fileSchema>;
 export const commonProbeShape = {
   kind: z.string(),
   name: name.optional(),
-  timeout: durationSchema.optional(),
-  baseline: durationSchema.optional(),
+  timeout: TIMEOUT.optional(),
+  baseline: BASELINE.optional(),
 };
 
-const probeSchemas = new WeakMap<ProbeKind<any>, z.ZodObject>();
+const probeSchemas = new WeakMap<ProbeKindSchema, z.ZodObject>();
 
 /**
  * The schema of one probe of `kind`: the common keys plus the kind's own, strict. Built once per
  * kind: zod compiles each object schema into a validator function on first use, and building one
  * per probe made loading 10,000 probes allocate ~1 GB (bench/README.md).
  */
-export function probeSchema(kind: ProbeKind<any>): z.ZodObject {
+export function probeSchema(kind: ProbeKindSchema): z.ZodObject {
   let schema = probeSchemas.get(kind);
   if (!schema) {
     const own = (kind.options as unknown as z.ZodObject).shape;

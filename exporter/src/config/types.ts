@@ -1,7 +1,28 @@
-import type { ProbeConfig } from '../probes/types.js';
+import type { z } from 'zod';
+import type { Tier } from '@statusgraph/core';
 
-export const TIERS = ['service', 'infrastructure', 'third-party'] as const;
-export type Tier = (typeof TIERS)[number];
+/**
+ * What the config needs of a probe kind: its name and the schema of its own keys. The loader
+ * receives these from the probe registry (probes/registry.ts, through cli/app), so config never
+ * imports probe code and a new kind stays one file plus one line in the registry.
+ */
+export interface ProbeKindSchema {
+  readonly kind: string;
+  /** Zod object of the kind's own keys; the loader adds the common keys and makes it strict. */
+  readonly options: z.ZodType & { readonly shape: z.ZodRawShape };
+}
+
+/** Fields every probe has, whatever its kind, after parsing. */
+export interface ProbeCommon {
+  readonly kind: string;
+  /** Unique within the component: its kind, numbered when repeated (http, http-2). */
+  readonly name: string;
+  readonly timeoutMs: number;
+  /** Configured baseline latency; when absent the classifier learns one. */
+  readonly baselineSeconds?: number;
+}
+
+export type ProbeConfig = ProbeCommon & Readonly<Record<string, unknown>>;
 
 export interface ComponentConfig {
   readonly name: string;
@@ -25,6 +46,8 @@ export interface AuthConfig {
   readonly allow?: readonly string[];
   /** Header set by a trusted SSO proxy whose presence authenticates a reader. */
   readonly trustedProxyHeader?: string;
+  /** CIDR ranges of that proxy: the header counts only on requests from them. */
+  readonly trustedProxies?: readonly string[];
 }
 
 export interface SlackConfig {
@@ -35,6 +58,14 @@ export interface SlackConfig {
 export interface GrafanaConfig {
   readonly url: string;
   readonly token: string;
+}
+
+export interface WebhookConfig {
+  /** Unique; the sink is named `webhook:<name>` in logs and in the outbox. */
+  readonly name: string;
+  readonly url: string;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  readonly token?: string;
 }
 
 export interface PrometheusConfig {
@@ -60,6 +91,7 @@ export interface Config {
   readonly auth?: AuthConfig;
   readonly slack?: SlackConfig;
   readonly grafana?: GrafanaConfig;
+  readonly webhooks?: readonly WebhookConfig[];
   readonly prometheus?: PrometheusConfig;
   readonly reports: ReportsConfig;
   readonly components: readonly ComponentConfig[];

@@ -1,13 +1,26 @@
 /** The `demo` CLI command: run the demo, or break/heal a component of the running one. */
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEMO_TOPOLOGY } from './topology.js';
 import { controlDemo, defaultDemoDir, startDemo } from './run.js';
+import { startupFailureLine } from '../startup-errors.js';
 
 function intervalArg(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s)$/.exec(v);
   const ms = m ? Number(m[1]) * (m[2] === 's' ? 1_000 : 1) : NaN;
   if (!(ms >= 500 && ms <= 60_000)) throw new InvalidArgumentError('expected a duration from 500ms to 60s, e.g. 2s');
   return ms;
+}
+
+/**
+ * How to run this same CLI again from the current directory: `node <path of cli.js>`, relative
+ * when it is below the current directory. Not `npx statusgraph`, which outside the repository
+ * asks the npm registry for a package of that name (issue 14).
+ */
+export function selfCommand(cliPath = process.argv[1] ?? 'statusgraph', cwd = process.cwd()): string {
+  const rel = path.relative(cwd, cliPath);
+  const shown = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : cliPath;
+  return `node ${/^[\w./@:+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`}`;
 }
 
 export function addDemoCommand(program: Command, listenArg: (v: string) => string): void {
@@ -46,20 +59,18 @@ export function addDemoCommand(program: Command, listenArg: (v: string) => strin
       try {
         demo = await startDemo({ listen: o.listen, dataDir: o.dataDir, intervalMs: o.interval });
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        const why = e.code === 'EADDRINUSE' ? `${o.listen} is already in use; pick another address with --listen` : e.message;
-        process.stderr.write(`statusgraph demo: ${why}\n`);
-        process.exitCode = 1;
-        return;
+        process.stderr.write(`${startupFailureLine('demo', err)}\n`);
+        process.exit(1);
       }
       // The control commands find the demo through its state file in the data dir.
       const dirFlag = o.dataDir === defaultDemoDir() ? '' : ` --data-dir ${o.dataDir}`;
+      const self = selfCommand();
       process.stdout.write([
         '',
         `statusgraph demo: ${DEMO_TOPOLOGY.length} simulated components, probed every ${o.interval} ms`,
         `  status page:  ${demo.url}/`,
         `  write token:  ${demo.token}   (sign in on the page for the break/heal buttons and incident forms)`,
-        `  break one:    npx statusgraph demo fail postgresql-primary${dirFlag}   (also: demo slow <component>, demo heal <component>)`,
+        `  break one:    ${self} demo fail postgresql-primary${dirFlag}   (also: demo slow <component>, demo heal <component>)`,
         `  data dir:     ${o.dataDir}`,
         '',
       ].join('\n') + '\n');

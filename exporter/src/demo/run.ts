@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startService, type Service } from '../app.js';
+import { ensureDataDir } from '../data-files.js';
+import { startupStep } from '../startup-errors.js';
 import type { DemoControl } from '../statuspage/router.js';
 import { DEMO_TOKEN_ENV, demoConfigYaml } from './config.js';
 import { startSimulatedServices, type SimulatedServices } from './services.js';
@@ -44,7 +46,7 @@ export interface RunningDemo {
 
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   const token = o.token ?? crypto.randomBytes(18).toString('base64url');
-  fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  await startupStep(`data dir ${o.dataDir}`, () => ensureDataDir(o.dataDir));
   // Dependents notice a failure 1.5 intervals late, as services with connection pools do: the
   // root cause is then probed first, and the incident opens for it with the cascade joining.
   const world = new DemoWorld(DEMO_TOPOLOGY, { now: Date.now, propagationMs: Math.round(o.intervalMs * 1.5) });
@@ -72,7 +74,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     timeoutMs: Math.min(1_000, Math.floor(o.intervalMs / 2)),
     listen: o.listen,
     dataDir: o.dataDir,
-  }));
+  }), { mode: 0o600 });
   let service: Service;
   try {
     service = await startService({ configFile, env: { ...process.env, [DEMO_TOKEN_ENV]: token }, demo: control });

@@ -2,7 +2,7 @@
  * The 14-component reference topology the demo simulates (the same graph as the README and the
  * Grafana dashboard), and how each component is probed in the demo.
  */
-import type { Tier } from '../config/types.js';
+import type { Tier } from '@statusgraph/core';
 
 export type DemoProbe =
   /** GET /health on the simulated service: 200 {"status":"ok"} or 503. */

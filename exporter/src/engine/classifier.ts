@@ -1,5 +1,5 @@
 import type { ProbeOutcome } from '../probes/types.js';
-import { type State, stateValue, worst } from './state.js';
+import { type State, stateValue, worst } from '@statusgraph/core';
 
 /** Latency over this multiple of the baseline counts as degraded (DESIGN.md, "States"). */
 export const DEGRADED_FACTOR = 2;

@@ -2,7 +2,7 @@ import type { ComponentConfig } from '../config/types.js';
 import type { Measurement, ProbeConfig, ProbeOutcome } from '../probes/types.js';
 import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, isSlow, type Hysteresis, type ProbeVerdict } from './classifier.js';
 import type { ProbeStatus, StateChange } from './snapshot.js';
-import { isUnhealthy } from './state.js';
+import { isUnhealthy } from '@statusgraph/core';
 
 /** What a component shows between two rounds. Immutable: every round makes a new one. */
 export interface ComponentState {

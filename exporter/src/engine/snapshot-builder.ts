@@ -1,8 +1,7 @@
 import type { ComponentConfig } from '../config/types.js';
-import { computeImpact, dependentsOf, transitiveDependents } from './graph.js';
 import type { ComponentState } from './round.js';
 import type { ComponentStatus, ProbeStatus, Snapshot } from './snapshot.js';
-import { isUnhealthy, type State } from './state.js';
+import { computeImpact, dependentsOf, isUnhealthy, transitiveDependents, type State } from '@statusgraph/core';
 
 /** A component as the builder reads it: its config and its current state, read at build time. */
 export interface BuildSource {

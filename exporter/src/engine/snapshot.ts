@@ -1,6 +1,5 @@
 import type { Measurement, ProbeOutcome } from '../probes/types.js';
-import type { State } from './state.js';
-import type { Tier } from '../config/types.js';
+import type { State, Tier } from '@statusgraph/core';
 
 export interface ProbeStatus {
   readonly name: string;

@@ -2,10 +2,10 @@
  * The state-change history behind the status page's uptime bars: SQLite (WAL) under data_dir,
  * one row per change of a component's own state, plus the spans during which the exporter ran.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { STATES, type State } from '../engine/state.js';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../data-files.js';
+import { STATES, type State } from '@statusgraph/core';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { Span, StateRecord } from './uptime.js';
 
@@ -61,9 +61,8 @@ export class HistoryStore {
   constructor(private readonly opts: HistoryStoreOptions) {
     this.touchEveryMs = opts.touchEveryMs ?? 60_000;
     this.retentionMs = opts.retentionMs ?? 91 * 86_400_000;
-    fs.mkdirSync(opts.dataDir, { recursive: true });
     this.file = path.join(opts.dataDir, HISTORY_DB_FILE);
-    this.db = new Database(this.file);
+    this.db = openDatabase(opts.dataDir, HISTORY_DB_FILE);
     try {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('journal_mode = WAL');

@@ -3,7 +3,7 @@
  * the spans during which the exporter was running; time outside those spans is "no data", not
  * operational, so an exporter that was down never claims a perfect day.
  */
-import { STATES, stateValue, type State } from '../engine/state.js';
+import { STATES, stateValue, type State } from '@statusgraph/core';
 
 export interface StateRecord {
   /** Epoch ms at which the component entered `state`. */

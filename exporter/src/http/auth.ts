@@ -1,28 +1,35 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import type { AuthConfig } from '../config/types.js';
+import type { SessionStore } from './sessions.js';
 import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import { BEARER_CHALLENGE, sendError, tokenError } from './errors.js';
 
-export const TOKEN_COOKIE = 'statusgraph_token';
+/** The sign-in cookie; it holds a session id (sessions.ts), never the token. */
+export const SESSION_COOKIE = 'statusgraph_session';
 
-function digest(s: string): Buffer {
+export function tokenDigest(s: string): Buffer {
   return crypto.createHash('sha256').update(s).digest();
 }
 
 /**
- * Whether `presented` is one of `tokens`, in time that depends on neither: both sides are
- * hashed to a fixed length, and every configured token is compared, match or not.
+ * Whether `presented` (a SHA-256 digest) is that of one of `tokens`, in time that depends on
+ * neither: every configured token is compared, match or not.
  */
-export function tokenMatches(presented: string, tokens: readonly string[]): boolean {
-  const p = digest(presented);
+function digestMatches(presented: Buffer, tokens: readonly string[]): boolean {
   let ok = false;
-  for (const t of tokens) ok = crypto.timingSafeEqual(p, digest(t)) || ok;
+  for (const t of tokens) ok = crypto.timingSafeEqual(presented, tokenDigest(t)) || ok;
   return ok;
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
+/** Whether `presented` is one of `tokens`; both sides are hashed to a fixed length first. */
+export function tokenMatches(presented: string, tokens: readonly string[]): boolean {
+  return digestMatches(tokenDigest(presented), tokens);
+}
+
+export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
@@ -33,30 +40,44 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-/** The credential a request carries: a bearer token, or the status page's login cookie. */
-export function presentedToken(req: Request): string | undefined {
-  const h = req.headers.authorization;
-  if (h) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-    return m ? m[1] : undefined;
+/** The bearer token of a request, if it sends one. */
+function bearerToken(req: Request): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m ? m[1] : undefined;
+}
+
+/** The session id of the sign-in cookie, when the request authenticates by cookie (no Authorization). */
+export function sessionId(req: Request): string | undefined {
+  if (req.headers.authorization) return undefined;
+  const v = cookieValue(req.headers.cookie, SESSION_COOKIE);
+  return v ? v : undefined;
+}
+
+/** Whether the request presents a credential at all (bearer token or sign-in cookie). */
+export function presentsCredential(req: Request): boolean {
+  return req.headers.authorization !== undefined || sessionId(req) !== undefined;
+}
+
+type Cidrs = net.BlockList;
+
+function parseCidrs(list: readonly string[]): Cidrs {
+  const out = new net.BlockList();
+  for (const c of list) {
+    const [addr, bits] = c.split('/');
+    const type = net.isIPv6(addr!) ? 'ipv6' : 'ipv4';
+    if (bits === undefined) out.addAddress(addr!, type);
+    else out.addSubnet(addr!, Number(bits), type);
   }
-  return cookieValue(req.headers.cookie, TOKEN_COOKIE);
+  return out;
 }
 
-function parseCidr(c: string): { net: net.BlockList } {
-  const list = new net.BlockList();
-  const [addr, bits] = c.split('/');
-  const type = net.isIPv6(addr!) ? 'ipv6' : 'ipv4';
-  if (bits === undefined) list.addAddress(addr!, type);
-  else list.addSubnet(addr!, Number(bits), type);
-  return { net: list };
+function clientAddress(req: Request): string | undefined {
+  const ip = req.socket.remoteAddress;
+  return ip?.startsWith('::ffff:') ? ip.slice(7) : ip;
 }
 
-function clientAllowed(ip: string | undefined, allow: readonly { net: net.BlockList }[]): boolean {
-  if (!ip) return false;
-  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  const type = net.isIPv6(v4) ? 'ipv6' : 'ipv4';
-  return allow.some((a) => a.net.check(v4, type));
+function inCidrs(ip: string | undefined, cidrs: Cidrs): boolean {
+  return ip !== undefined && cidrs.check(ip, net.isIPv6(ip) ? 'ipv6' : 'ipv4');
 }
 
 export interface AuthMiddleware {
@@ -69,52 +90,94 @@ export interface AuthMiddleware {
    * a loopback listener; a write token once auth is configured.
    */
   readonly lifecycle: RequestHandler;
+  /** Whether this request may read (the rule of `read`, for pages that answer with a form). */
+  canRead(req: Request): boolean;
   /** Whether this request could write (for pages that show write forms). */
   canWrite(req: Request): boolean;
 }
+
+export interface AuthDeps {
+  readonly sessions: SessionStore;
+  readonly logger: Logger;
+}
+
+const refusal = (req: Request) => tokenError(presentsCredential(req));
+
+/** Spoofed proxy headers are logged once per address; past this many addresses, no more lines. */
+const MAX_LOGGED_SPOOFERS = 1_000;
 
 /**
  * Access control per DESIGN.md "Security"; reads the auth config on each request so reloads apply.
  * A refusal is answered here with the error middleware's own sendError, so these work on any app.
  */
-export function createAuth(current: () => AuthConfig | undefined): AuthMiddleware {
+export function createAuth(current: () => AuthConfig | undefined, deps: AuthDeps): AuthMiddleware {
   let cachedFor: AuthConfig | undefined;
-  let allow: { net: net.BlockList }[] = [];
-  const allowFor = (a: AuthConfig | undefined) => {
+  let allow = new net.BlockList();
+  let proxies = new net.BlockList();
+  const parsed = (a: AuthConfig) => {
     if (a !== cachedFor) {
       cachedFor = a;
-      allow = (a?.allow ?? []).map(parseCidr);
+      allow = parseCidrs(a.allow ?? []);
+      proxies = parseCidrs(a.trustedProxies ?? []);
     }
-    return allow;
+    return { allow, proxies };
   };
+  const loggedSpoofers = new Set<string>();
+
+  /**
+   * The trusted proxy header authenticates a reader only when the request comes from one of
+   * auth.trusted_proxies (the proxy sets it; anyone else could too). From any other address it
+   * is ignored, as if absent, and logged once per address.
+   */
+  const viaTrustedProxy = (req: Request, a: AuthConfig): boolean => {
+    if (!a.trustedProxyHeader || !req.headers[a.trustedProxyHeader]) return false;
+    const ip = clientAddress(req);
+    if (inCidrs(ip, parsed(a).proxies)) return true;
+    const from = ip ?? 'unknown';
+    if (!loggedSpoofers.has(from) && loggedSpoofers.size < MAX_LOGGED_SPOOFERS) {
+      loggedSpoofers.add(from);
+      deps.logger.warn({ event: 'untrusted_proxy_header', client: from, header: a.trustedProxyHeader },
+        `ignored ${a.trustedProxyHeader} from ${from}: not in auth.trusted_proxies (logged once per address)`);
+    }
+    return false;
+  };
+
   const hasToken = (req: Request, a: AuthConfig | undefined): boolean => {
-    const t = presentedToken(req);
-    return t !== undefined && a !== undefined && tokenMatches(t, a.tokens);
+    if (!a) return false;
+    const bearer = bearerToken(req);
+    if (bearer !== undefined) return tokenMatches(bearer, a.tokens);
+    if (req.headers.authorization) return false;
+    const id = sessionId(req);
+    const d = id === undefined ? undefined : deps.sessions.tokenDigest(id);
+    return d !== undefined && digestMatches(d, a.tokens);
   };
+  const canRead = (req: Request): boolean => {
+    const a = current();
+    return !a || a.read === 'public' || viaTrustedProxy(req, a) || hasToken(req, a);
+  };
+
   return {
     allowlist(req: Request, res: Response, next: NextFunction) {
       const a = current();
-      if (!a?.allow?.length || clientAllowed(req.socket.remoteAddress, allowFor(a))) return next();
+      if (!a?.allow?.length || inCidrs(clientAddress(req), parsed(a).allow)) return next();
       sendError(res, new ForbiddenError('client address not allowed'));
     },
     read(req: Request, res: Response, next: NextFunction) {
-      const a = current();
-      if (!a || a.read === 'public') return next();
-      if (a.trustedProxyHeader && req.headers[a.trustedProxyHeader]) return next();
-      if (hasToken(req, a)) return next();
-      sendError(res, tokenError(presentedToken(req) !== undefined));
+      if (canRead(req)) return next();
+      sendError(res, refusal(req));
     },
     write(req: Request, res: Response, next: NextFunction) {
       const a = current();
       if (!a) return sendError(res, new UnauthorizedError('write access is disabled: no auth.tokens configured', BEARER_CHALLENGE));
       if (hasToken(req, a)) return next();
-      sendError(res, tokenError(presentedToken(req) !== undefined));
+      sendError(res, refusal(req));
     },
     lifecycle(req: Request, res: Response, next: NextFunction) {
       const a = current();
       if (!a || hasToken(req, a)) return next();
-      sendError(res, tokenError(presentedToken(req) !== undefined));
+      sendError(res, refusal(req));
     },
+    canRead,
     canWrite(req: Request) {
       return hasToken(req, current());
     },

@@ -1,5 +1,5 @@
 import type { ComponentStatus, Snapshot } from '../engine/snapshot.js';
-import { stateValue } from '../engine/state.js';
+import { stateValue } from '@statusgraph/core';
 
 /** The JSON shape of GET /api/v1/components (documented in the README). Pure. */
 export function componentView(c: ComponentStatus) {

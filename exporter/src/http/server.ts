@@ -1,7 +1,8 @@
 import compression from 'compression';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
-import type { AuthMiddleware } from './auth.js';
+import { sessionId, type AuthMiddleware } from './auth.js';
+import { csrfGuard } from './csrf.js';
 import type { MetricsRenderer } from '../metrics/renderer.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { StatusgraphError } from '../errors.js';
@@ -29,6 +30,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   // Liveness answers even to clients outside the allowlist: orchestrators probe it.
   app.get('/-/healthy', (_req, res) => { res.type('text/plain').send('statusgraph is healthy.\n'); });
   app.use(deps.auth.allowlist);
+  // Before every route: no state-changing request from another origin, whoever registers it.
+  app.use(csrfGuard((req) => sessionId(req) !== undefined));
   app.get('/-/ready', (_req, res) => {
     if (deps.ready()) res.type('text/plain').send('statusgraph is ready.\n');
     else res.status(503).type('text/plain').send('statusgraph is not ready: the first probe cycle has not completed.\n');

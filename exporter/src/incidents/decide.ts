@@ -3,7 +3,7 @@
  * actions out. No clock, no store, so every rule is testable with synthetic snapshots.
  */
 import type { ComponentStatus, Snapshot, StateChange } from '../engine/snapshot.js';
-import { isUnhealthy, STATE_LABELS, type State } from '../engine/state.js';
+import { isUnhealthy, STATE_LABELS, type State } from '@statusgraph/core';
 import { formatDuration, listOrNone } from './format.js';
 import { SYSTEM_AUTHOR, type Action, type Incident, type IncidentRef, type Severity } from './types.js';
 

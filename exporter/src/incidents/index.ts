@@ -1,24 +1,31 @@
 /*
  * The incident subsystem as the composition root sees it: automatic incidents from snapshots,
- * the Grafana annotation outbox, and the open-incident count for /metrics. Its HTTP routes are
- * http/routes/incidents.ts and http/routes/slack.ts, mounted by app.ts.
+ * the outbox that mirrors changes to the sinks it is given (built from the config by
+ * sinks/registry.ts at the composition root), and the open-incident count for /metrics. Its HTTP
+ * routes are http/routes/incidents.ts and http/routes/slack.ts, mounted by app.ts.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
-import { createAnnotationClient } from '../grafana/client.js';
-import { startAnnotationOutbox, type AnnotationOutbox } from '../grafana/outbox.js';
 import type { IncidentPublisher } from './events.js';
+import { startOutbox } from './outbox.js';
 import { createIncidentService, type IncidentService } from './service.js';
-import { openIncidentStore, type IncidentStore } from './store.js';
+import type { IncidentSink } from './sink.js';
+import { openIncidentStore } from './sqlite/store.js';
+import type { IncidentStore } from './store.js';
 
 export interface IncidentsDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly now: () => number;
   readonly events: IncidentPublisher;
-  /** Tuning for tests; production uses the defaults. */
-  readonly grafana?: { readonly timeoutMs?: number; readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+  /**
+   * Where changes are mirrored, read once at start: changing them needs a restart (the outbox keeps
+   * their pending work meanwhile). The incidents own them from here and close them.
+   */
+  readonly sinks: readonly IncidentSink[];
+  /** Retry tuning for tests; production uses the outbox defaults. */
+  readonly outbox?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
 }
 
 export interface Incidents {
@@ -34,27 +41,15 @@ export interface Incidents {
 export function createIncidents(deps: IncidentsDeps): Incidents {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
-  // Grafana settings are read once: changing them needs a restart (the outbox keeps pending work).
-  const grafana = deps.config.grafana;
-  const store = openIncidentStore({ dataDir: config.dataDir, annotate: grafana !== undefined });
-  let outbox: AnnotationOutbox | undefined;
-  if (grafana) {
-    outbox = startAnnotationOutbox({
-      store,
-      client: createAnnotationClient({ url: grafana.url, token: grafana.token, ...(deps.grafana?.timeoutMs ? { timeoutMs: deps.grafana.timeoutMs } : {}) }),
-      logger: logger.child({ worker: 'grafana-annotations' }),
-      now: deps.now,
-      ...(deps.grafana?.baseDelayMs ? { baseDelayMs: deps.grafana.baseDelayMs } : {}),
-      ...(deps.grafana?.maxDelayMs ? { maxDelayMs: deps.grafana.maxDelayMs } : {}),
-    });
-  }
+  const store = openIncidentStore({ dataDir: config.dataDir, sinks: deps.sinks.map((s) => s.name) });
+  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox });
   const service = createIncidentService({
     store,
     logger,
     now: deps.now,
     config: () => config,
     publish: (e) => deps.events.publishIncident(e),
-    onChange: () => outbox?.kick(),
+    onChange: () => outbox.kick(),
   });
   const open = store.openCount();
   if (open) logger.info({ open }, 'open incidents restored from the store');
@@ -68,7 +63,7 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
     service,
     store,
     async close() {
-      await outbox?.close();
+      await outbox.close();
       store.close();
     },
   };

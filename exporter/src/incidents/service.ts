@@ -1,18 +1,18 @@
 /*
  * The incident subsystem's core: feeds snapshots through `decide`, applies the result to the store,
- * and tells the SSE hub and the annotation outbox. Manual operations go through here too, so every
+ * and tells the SSE hub and the sinks' outbox. Manual operations go through here too, so every
  * change is announced the same way.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { transitiveDependents } from '../engine/graph.js';
+import { transitiveDependents, type State } from '@statusgraph/core';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
-import type { State } from '../engine/state.js';
 import { decide } from './decide.js';
 import type { IncidentEvent } from './events.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import { formatId } from './ids.js';
-import { incidentJson } from './serialize.js';
+import { incidentJson, type IncidentJson } from './serialize.js';
+import type { ChangeKind } from './sink.js';
 import type { IncidentStore } from './store.js';
 import type { Incident, IncidentWithTimeline, Severity, UpdateStatus } from './types.js';
 
@@ -22,7 +22,7 @@ export interface IncidentServiceDeps {
   readonly now: () => number;
   readonly config: () => Config;
   readonly publish: (event: IncidentEvent) => void;
-  /** Called after any change that Grafana should mirror. */
+  /** Called after any committed change: the outbox delivers it to the sinks. */
   readonly onChange: () => void;
 }
 

@@ -1,4 +1,4 @@
-import type { State } from '../engine/state.js';
+import type { State } from '@statusgraph/core';
 
 export const SEVERITIES = ['critical', 'major', 'minor'] as const;
 export type Severity = (typeof SEVERITIES)[number];

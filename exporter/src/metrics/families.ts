@@ -1,6 +1,6 @@
 import type { ProbeKind } from '../probes/types.js';
 import type { ComponentStatus, ProbeStatus } from '../engine/snapshot.js';
-import { stateValue } from '../engine/state.js';
+import { METRIC_PREFIX, METRICS, stateValue } from '@statusgraph/core';
 import { sample } from './exposition.js';
 
 export interface SeriesFamily {
@@ -30,24 +30,24 @@ export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily
     return out;
   };
 
-  add('statusgraph_component_status', 'Own state of the component: 0 operational, 1 degraded, 2 partial outage, 3 major outage.', 'gauge',
+  add(METRICS.componentStatus, 'Own state of the component: 0 operational, 1 degraded, 2 partial outage, 3 major outage.', 'gauge',
     (c, emit) => emit([['component', c.name], ['tier', c.tier]], stateValue(c.state)));
-  add('statusgraph_component_impacted', 'Present with value 1 while a dependency of the component (direct or transitive) is in partial or major outage, one series per root cause.', 'gauge',
+  add(METRICS.componentImpacted, 'Present with value 1 while a dependency of the component (direct or transitive) is in partial or major outage, one series per root cause.', 'gauge',
     (c, emit) => c.rootCauses.map((r) => emit([['component', c.name], ['tier', c.tier], ['root_cause', r]], 1)).join(''));
-  add('statusgraph_component_info', 'Static facts about the component; always 1.', 'gauge',
+  add(METRICS.componentInfo, 'Static facts about the component; always 1.', 'gauge',
     (c, emit) => emit([['component', c.name], ['tier', c.tier], ['display_name', c.displayName], ['environment', c.environment], ['runbook', c.runbook ?? '']], 1));
-  add('statusgraph_dependency_info', 'One series per edge of the dependency graph (component depends on depends_on); always 1.', 'gauge',
+  add(METRICS.dependencyInfo, 'One series per edge of the dependency graph (component depends on depends_on); always 1.', 'gauge',
     (c, emit) => c.dependsOn.map((d) => emit([['component', c.name], ['depends_on', d]], 1)).join(''));
-  add('statusgraph_component_maintenance', 'Whether the component (a vendor) reports planned maintenance (1) or not (0).', 'gauge',
+  add(METRICS.componentMaintenance, 'Whether the component (a vendor) reports planned maintenance (1) or not (0).', 'gauge',
     (c, emit) => emit([['component', c.name]], c.maintenance ? 1 : 0));
-  add('statusgraph_probe_success', 'Whether the last run of the probe succeeded (1) or failed (0).', 'gauge', perProbe((p) => (p.success ? 1 : 0)));
-  add('statusgraph_probe_duration_seconds', 'Latency of the last run of the probe.', 'gauge', perProbe((p) => p.durationSeconds));
-  add('statusgraph_probe_baseline_seconds', 'Baseline latency in use for the probe: configured, or learned from recent successes.', 'gauge', perProbe((p) => p.baselineSeconds));
-  add('statusgraph_component_state_changes_total', "Transitions of the component's own state since the exporter started.", 'counter',
+  add(METRICS.probeSuccess, 'Whether the last run of the probe succeeded (1) or failed (0).', 'gauge', perProbe((p) => (p.success ? 1 : 0)));
+  add(METRICS.probeDurationSeconds, 'Latency of the last run of the probe.', 'gauge', perProbe((p) => p.durationSeconds));
+  add(METRICS.probeBaselineSeconds, 'Baseline latency in use for the probe: configured, or learned from recent successes.', 'gauge', perProbe((p) => p.baselineSeconds));
+  add(METRICS.componentStateChanges, "Transitions of the component's own state since the exporter started.", 'counter',
     (c, emit) => emit([['component', c.name]], c.stateChanges));
   for (const kind of kinds) {
     for (const m of kind.metrics ?? []) {
-      add(`statusgraph_${m.name}`, m.help, 'gauge', (c, emit) => {
+      add(`${METRIC_PREFIX}${m.name}`, m.help, 'gauge', (c, emit) => {
         let out = '';
         for (const p of c.probes) {
           for (const ms of p.measurements) {

@@ -6,10 +6,18 @@ import { networkReason, since } from './errors.js';
 /** Enough to find a health marker; a probe must not download a large page every cycle. */
 const MAX_BODY_BYTES = 1 << 20;
 
+/** RFC 9110 token: what undici accepts as a header name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 const options = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS']).default('GET'),
-  headers: z.record(z.string(), z.string()).default({}),
+  // A CR, LF or NUL in a value made undici refuse every request (und_err_invalid_arg), a false
+  // outage; refused here instead. The value is not quoted: it may be a credential.
+  headers: z.record(
+    z.string().regex(HEADER_NAME, 'must be a header name (letters, digits and !#$%&\'*+.^_`|~-)'),
+    z.string().refine((v) => !/[\r\n\0]/.test(v), 'a header value cannot contain a line break (CR, LF) or NUL'),
+  ).default({}),
   body: z.string().optional(),
   expect: z.strictObject({
     status: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
@@ -21,6 +29,21 @@ const options = z.strictObject({
   follow_redirects: z.boolean().default(true),
   max_redirects: z.number().int().min(1).max(20).default(10),
 });
+
+/**
+ * `http://user:pass@host` sends HTTP Basic credentials, as curl does (blackbox_exporter has
+ * `basic_auth` for the same). Before, the userinfo was dropped and the probe failed with 401: a
+ * false outage (issue 14).
+ */
+function basicAuth(target: URL, headers: Readonly<Record<string, string>>): Record<string, string> {
+  if (target.username === '' && target.password === '') return {};
+  // An Authorization header written in the config says more than the URL: it wins.
+  if (Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) return {};
+  const decode = (s: string) => { try { return decodeURIComponent(s); } catch { return s; } };
+  const user = decode(target.username);
+  const pass = decode(target.password);
+  return { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
 
 export type HttpOptions = z.output<typeof options>;
 
@@ -57,7 +80,7 @@ export const httpProbe: ProbeKind<HttpOptions> = {
     const target = new URL(cfg.url);
     const origin = target.origin;
     const path = target.pathname + target.search;
-    const headers = { 'user-agent': 'statusgraph', ...cfg.headers };
+    const headers = { 'user-agent': 'statusgraph', ...basicAuth(target, cfg.headers), ...cfg.headers };
     return {
       async run(signal): Promise<ProbeOutcome> {
         const start = performance.now();

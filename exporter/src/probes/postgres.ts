@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { durationSchema, formatDuration } from '../config/duration.js';
-import { embeddedSecrets, makeRedactor } from '../config/secrets.js';
+import { durationSchema } from '../config/duration.js';
+import { DURATION_STYLES, formatDuration } from '@statusgraph/core';
+import { embeddedSecrets, makeRedactor } from '@statusgraph/core';
 import type { Measurement, ProbeKind, ProbeOutcome } from './types.js';
 import { DeadlineError, raceAbort } from './abort.js';
 import { networkReason, since } from './errors.js';
@@ -77,7 +78,7 @@ export function postgresOutcome(durationSeconds: number, status: PgStatus, maxLa
       info.replication_lag_seconds = lag;
       measurements.push({ metric: 'postgres_replication_lag_seconds', value: lag });
       if (maxLagMs !== undefined && lag * 1000 > maxLagMs) {
-        degradedReason = `replication lag ${lag.toFixed(1)}s (threshold: ${formatDuration(maxLagMs)})`;
+        degradedReason = `replication lag ${lag.toFixed(1)}s (threshold: ${formatDuration(maxLagMs, DURATION_STYLES.config)})`;
       }
     }
   }

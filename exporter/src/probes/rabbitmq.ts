@@ -1,6 +1,6 @@
 import type amqp from 'amqplib';
 import { z } from 'zod';
-import { embeddedSecrets, makeRedactor } from '../config/secrets.js';
+import { embeddedSecrets, makeRedactor } from '@statusgraph/core';
 import type { Measurement, ProbeKind, ProbeOutcome } from './types.js';
 import { DeadlineError, raceAbort } from './abort.js';
 import { networkReason, since } from './errors.js';

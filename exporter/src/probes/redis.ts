@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { embeddedSecrets, makeRedactor } from '../config/secrets.js';
+import { embeddedSecrets, makeRedactor } from '@statusgraph/core';
 import type { ProbeKind, ProbeOutcome } from './types.js';
 import { DeadlineError, raceAbort } from './abort.js';
 import { networkReason, since } from './errors.js';

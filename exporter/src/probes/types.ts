@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import type { Logger } from 'pino';
+import type { Measurement, ProbeInfo } from '@statusgraph/core';
+import type { ProbeCommon, ProbeConfig } from '../config/types.js';
 import type { HttpDispatchers } from './http-dispatchers.js';
+
+export type { Measurement, ProbeCommon, ProbeConfig };
 
 /**
  * A gauge a probe kind contributes to /metrics, beyond the per-probe families every kind has.
@@ -10,13 +14,6 @@ export interface MetricFamily {
   readonly name: string;
   readonly help: string;
   readonly labelNames: readonly string[];
-}
-
-/** One value a probe measured, for one of its kind's MetricFamily entries. */
-export interface Measurement {
-  readonly metric: string;
-  readonly value: number;
-  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** States a target can report about itself (a vendor's status page), worse than operational. */
@@ -43,17 +40,7 @@ export interface ProbeOutcome {
   readonly maintenance?: boolean;
   readonly measurements?: readonly Measurement[];
   /** Facts for the API (postgres role, a vendor's open incident names, ...). Never secrets. */
-  readonly info?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
-}
-
-/** Fields every probe has, whatever its kind, after parsing. */
-export interface ProbeCommon {
-  readonly kind: string;
-  /** Unique within the component: its kind, numbered when repeated (http, http-2). */
-  readonly name: string;
-  readonly timeoutMs: number;
-  /** Configured baseline latency; when absent the classifier learns one. */
-  readonly baselineSeconds?: number;
+  readonly info?: ProbeInfo;
 }
 
 export interface ProbeContext {
@@ -93,5 +80,3 @@ export interface ProbeKind<Options = unknown> {
   load?(): Promise<void>;
   create(config: ProbeCommon & Options, ctx: ProbeContext): ProbeRunner;
 }
-
-export type ProbeConfig = ProbeCommon & Readonly<Record<string, unknown>>;

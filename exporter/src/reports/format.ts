@@ -1,4 +1,5 @@
 /** Number, duration and time formatting shared by the markdown of both reports. */
+import { DURATION_STYLES, formatDuration as formatDurationIn, formatSeconds as formatLatency } from '@statusgraph/core';
 
 /** Throws a clear error for a zone Intl does not know; returns it otherwise. */
 export function checkTimezone(timezone: string): string {
@@ -30,16 +31,7 @@ export function formatDate(ms: number, timezone: string): string {
 
 /** "2d 3h", "1h 5m", "17m", "3m 12s", "45s": the two largest non-zero units, rounded down to the second. */
 export function formatDuration(ms: number): string {
-  let s = Math.max(0, Math.floor(ms / 1000));
-  const units: [string, number][] = [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]];
-  const out: string[] = [];
-  for (const [name, size] of units) {
-    const n = Math.floor(s / size);
-    s -= n * size;
-    if (n > 0 || out.length > 0) out.push(`${n}${name}`);
-  }
-  const significant = out.slice(0, 2).filter((u) => !/^0/.test(u));
-  return significant.length > 0 ? significant.join(' ') : '0s';
+  return formatDurationIn(ms, DURATION_STYLES.report);
 }
 
 /** 0.99583 -> "99.583%". */
@@ -57,7 +49,7 @@ export function formatPointsChange(delta: number): string {
 
 /** Latency: "412 ms" under a second, "1.25 s" above. */
 export function formatSeconds(seconds: number): string {
-  return seconds < 1 ? `${(seconds * 1000).toFixed(0)} ms` : `${seconds.toFixed(2)} s`;
+  return formatLatency(seconds, { precision: 'fixed' });
 }
 
 /** Keeps a component name from breaking a markdown table. */

@@ -1,4 +1,4 @@
-import { STATES, STATE_LABELS, type State } from '../engine/state.js';
+import { STATES, STATE_LABELS, type State } from '@statusgraph/core';
 import type { DailyData, WeeklyData, ComponentRow } from './collect.js';
 import { change } from './maths.js';
 import { cell, formatDate, formatDateTime, formatDuration, formatPercent, formatPointsChange, formatSeconds } from './format.js';

@@ -13,7 +13,8 @@ export type SlackCommand =
 
 export const HELP_TEXT = [
   '*/incident* commands:',
-  '• `/incident create <title> [--component NAME ...] [--severity critical|major|minor]` opens a manual incident',
+  // --component is required (an incident names at least one component): outside the brackets.
+  '• `/incident create <title> --component NAME [--component NAME ...] [--severity critical|major|minor]` opens a manual incident',
   '• `/incident update <id> [--status investigating|identified|monitoring] <text>` adds an update',
   '• `/incident resolve <id> [text]` resolves it',
   '• `/incident list` shows the open incidents',

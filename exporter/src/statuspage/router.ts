@@ -3,10 +3,12 @@
  * the page needs: uptime history, latency sparklines and, in demo mode, the break/heal control.
  */
 import compression from 'compression';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import { BadRequestError, ForbiddenError, NotFoundError, StatusgraphError } from '../errors.js';
-import { presentedToken, tokenMatches, TOKEN_COOKIE, type AuthMiddleware } from '../http/auth.js';
+import { presentsCredential, sessionId, tokenDigest, tokenMatches, type AuthMiddleware } from '../http/auth.js';
+import type { SessionStore } from '../http/sessions.js';
+import type { LoginLimiter } from '../http/login-limit.js';
+import { BadRequestError, NotFoundError, StatusgraphError } from '../errors.js';
 import { readBody } from '../http/body.js';
 import { AUTH_REQUIRED, INVALID_TOKEN } from '../http/errors.js';
 import type { AuthConfig } from '../config/types.js';
@@ -14,7 +16,7 @@ import type { Snapshot } from '../engine/snapshot.js';
 import type { History } from '../history/index.js';
 import { readShell, staticAssets } from './assets.js';
 import { renderLogin, renderPage, type BootData } from './page.js';
-import { loginCookie, logoutCookie, sameOrigin, WRITE_HEADER } from './session.js';
+import { loginCookies, logoutCookies } from './session.js';
 import { latencyView, uptimeView } from './views.js';
 
 /** What the demo exposes to the page and the CLI; absent outside `statusgraph demo`. */
@@ -37,6 +39,8 @@ export interface StatusPageDeps {
   readonly staticDir: string;
   readonly logger: Logger;
   readonly now: () => number;
+  readonly sessions: SessionStore;
+  readonly loginLimiter: LoginLimiter;
   readonly demo?: DemoControl;
 }
 
@@ -55,10 +59,6 @@ function pageText(message: string): string {
   return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
 }
 
-function hasLoginCookie(req: Request): boolean {
-  return !req.headers.authorization && (req.headers.cookie ?? '').split(';').some((p) => p.trim().startsWith(`${TOKEN_COOKIE}=`));
-}
-
 export function statusPageRouter(deps: StatusPageDeps): Router {
   // A missing build must not stop probing: the page answers 503 and says why.
   let shell: string | undefined;
@@ -73,16 +73,6 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   const compress = compression({ threshold: 512 });
   const form = readBody('form', '4kb');
   const json = readBody('json', '4kb');
-
-  // A cookie rides along with any request the browser makes to this origin, so writes that rely
-  // on it must prove they come from the page's own script: a header a cross-site form cannot set.
-  router.use('/api', (req: Request, _res: Response, next: NextFunction) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-    if (hasLoginCookie(req) && req.headers[WRITE_HEADER] !== '1') {
-      throw new ForbiddenError(`cookie-authenticated writes need the ${WRITE_HEADER} header`);
-    }
-    next();
-  });
 
   router.get('/api/v1/uptime', deps.auth.read, compress, (req, res) => {
     const raw = req.query.days;
@@ -124,7 +114,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     const a = deps.authConfig();
     return {
       canWrite: deps.auth.canWrite(req),
-      signedIn: hasLoginCookie(req) && deps.auth.canWrite(req),
+      signedIn: sessionId(req) !== undefined && deps.auth.canWrite(req),
       readPublic: !a || a.read === 'public',
       demo: deps.demo !== undefined,
       intervalMs: deps.intervalMs(),
@@ -136,19 +126,12 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
     res.type('html').send(renderLogin(error ? { error } : {}));
   };
 
-  // The same rule as auth.read (DESIGN.md "Security"), but a refused browser gets the sign-in
-  // form with its 401 instead of a JSON error.
-  const readable = (req: Request): boolean => {
-    const a = deps.authConfig();
-    if (!a || a.read === 'public') return true;
-    if (a.trustedProxyHeader && req.headers[a.trustedProxyHeader.toLowerCase()]) return true;
-    return deps.auth.canWrite(req);
-  };
-
+  // The rule of auth.read (DESIGN.md "Security"), but a refused browser gets the sign-in form
+  // with its 401 instead of a JSON error.
   router.get('/', compress, (req, res) => {
-    if (!readable(req)) {
+    if (!deps.auth.canRead(req)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="statusgraph"');
-      sendLogin(res, 401, presentedToken(req) === undefined ? undefined : 'Invalid token.');
+      sendLogin(res, 401, presentsCredential(req) ? 'Invalid token or expired session.' : undefined);
       return;
     }
     res.setHeader('Cache-Control', NO_STORE);
@@ -160,38 +143,46 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   });
 
   router.get('/login', (req, res) => {
-    if (presentedToken(req) !== undefined && deps.auth.canWrite(req)) {
+    if (presentsCredential(req) && deps.auth.canWrite(req)) {
       res.redirect(303, './');
       return;
     }
     sendLogin(res, 200);
   });
 
+  // Cross-site posts never get here: http/csrf.ts refuses them for every state-changing route.
   router.post('/login', form, (req, res) => {
-    if (!sameOrigin(req.headers.origin, req.headers.host)) {
-      sendLogin(res, 403, 'Sign-in must come from this page.');
-      return;
-    }
     const a = deps.authConfig();
     const token = (req.body as { token?: unknown } | undefined)?.token;
     if (!a || a.tokens.length === 0) {
       sendLogin(res, 400, 'Sign-in is disabled: no tokens are configured (auth.tokens).');
       return;
     }
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const wait = deps.loginLimiter.retryAfterSeconds(client);
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      sendLogin(res, 429, `Too many failed sign-ins from this address; try again in ${wait} s.`);
+      return;
+    }
     if (typeof token !== 'string' || token === '' || !tokenMatches(token, a.tokens)) {
-      res.setHeader('Set-Cookie', logoutCookie(overHttps(req)));
+      deps.loginLimiter.fail(client);
+      // Never the token itself: a near-miss typo of a real token is half a secret.
+      deps.logger.warn({ event: 'login_failed', client }, `failed sign-in from ${client}`);
+      res.setHeader('Set-Cookie', logoutCookies(overHttps(req)));
       sendLogin(res, 401, pageText(typeof token !== 'string' || token === '' ? AUTH_REQUIRED : INVALID_TOKEN));
       return;
     }
-    res.setHeader('Set-Cookie', loginCookie(token, overHttps(req)));
+    const id = deps.sessions.create(tokenDigest(token));
+    deps.logger.info({ event: 'login', client }, `signed in from ${client}`);
+    res.setHeader('Set-Cookie', loginCookies(id, overHttps(req)));
     res.redirect(303, './');
   });
 
   router.post('/logout', (req, res) => {
-    if (!sameOrigin(req.headers.origin, req.headers.host)) {
-      throw new ForbiddenError('sign-out must come from this page');
-    }
-    res.setHeader('Set-Cookie', logoutCookie(overHttps(req)));
+    const id = sessionId(req);
+    if (id !== undefined) deps.sessions.delete(id);
+    res.setHeader('Set-Cookie', logoutCookies(overHttps(req)));
     res.redirect(303, './');
   });
 

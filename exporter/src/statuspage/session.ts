@@ -1,41 +1,29 @@
 /**
- * The login cookie of the status page. It carries the token itself (the API accepts it like a
- * bearer token), so it is HttpOnly, SameSite=Strict and scoped to the whole site; Secure when the
- * page is served over https.
+ * The sign-in cookie of the status page. It carries a session id (http/sessions.ts), not the
+ * token, and is HttpOnly, SameSite=Strict and scoped to the whole site; Secure when the page is
+ * served over https.
  */
-import { TOKEN_COOKIE } from '../http/auth.js';
+import { SESSION_COOKIE } from '../http/auth.js';
+import { SESSION_MAX_AGE_MS } from '../http/sessions.js';
 
-export const SESSION_MAX_AGE_SECONDS = 12 * 3600;
-
-export function loginCookie(token: string, secure: boolean): string {
-  return [
-    `${TOKEN_COOKIE}=${encodeURIComponent(token)}`,
-    'HttpOnly',
-    'SameSite=Strict',
-    'Path=/',
-    `Max-Age=${SESSION_MAX_AGE_SECONDS}`,
-    ...(secure ? ['Secure'] : []),
-  ].join('; ');
-}
-
-export function logoutCookie(secure: boolean): string {
-  return [`${TOKEN_COOKIE}=`, 'HttpOnly', 'SameSite=Strict', 'Path=/', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join('; ');
-}
+export const SESSION_MAX_AGE_SECONDS = SESSION_MAX_AGE_MS / 1_000;
 
 /**
- * Whether a form post comes from this site. Browsers send Origin on POST; a different origin is
- * a cross-site form (login CSRF). Requests without Origin (curl, old browsers) pass, since
- * SameSite=Strict already keeps the cookie out of cross-site requests.
+ * Earlier builds kept the raw token in a cookie of this name; sign-in and sign-out expire it so
+ * that no browser keeps a token after the upgrade.
  */
-export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return true;
-  if (!host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
+const LEGACY_TOKEN_COOKIE = 'statusgraph_token';
+
+const attributes = (secure: boolean, maxAge: number) =>
+  ['HttpOnly', 'SameSite=Strict', 'Path=/', `Max-Age=${maxAge}`, ...(secure ? ['Secure'] : [])];
+
+export function loginCookies(sessionId: string, secure: boolean): string[] {
+  return [
+    [`${SESSION_COOKIE}=${encodeURIComponent(sessionId)}`, ...attributes(secure, SESSION_MAX_AGE_SECONDS)].join('; '),
+    [`${LEGACY_TOKEN_COOKIE}=`, ...attributes(secure, 0)].join('; '),
+  ];
 }
 
-/** Header the page's scripts send on every write; a cross-site form cannot set it. */
-export const WRITE_HEADER = 'x-statusgraph-request';
+export function logoutCookies(secure: boolean): string[] {
+  return [SESSION_COOKIE, LEGACY_TOKEN_COOKIE].map((name) => [`${name}=`, ...attributes(secure, 0)].join('; '));
+}

@@ -1,9 +1,9 @@
 /**
  * The dependency graph, laid out by the same pure module as the Grafana panel (bundled from
- * grafana-panel/src/layout at build time) and drawn as SVG. The layout is recomputed only when the
+ * @statusgraph/core at build time) and drawn as SVG. The layout is recomputed only when the
  * graph's shape changes; a state change only flips classes.
  */
-import { layoutGraph, type GraphLayout } from '../../../grafana-panel/src/layout/layout.js';
+import { layoutGraph, type GraphLayout } from '@statusgraph/core';
 import { s } from './dom.js';
 import type { ComponentView } from './model.js';
 

@@ -8,7 +8,7 @@ import { byId, h, replace, s } from './dom.js';
 import { createGraph } from './graph.js';
 import {
   STATE_LABELS, TIER_LABELS, addSample, addToDay, availabilityOf, byTier, daySlots, formatDuration, formatPercent, headline,
-  mergeSnapshot, orderIncidents, sparkline, upsertIncident,
+  mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type SnapshotEvent, type State,
 } from './model.js';
 import { connectStream } from './stream.js';
@@ -143,7 +143,7 @@ function renderUptime(): void {
 // ---- incidents -----------------------------------------------------------------------------
 function incidentEl(i: IncidentView): HTMLElement {
   const open = i.resolvedAt === null;
-  const timeline = (i.timeline ?? []).slice().reverse();
+  const timeline = timelineNewestFirst(i.timeline ?? []);
   const writes = boot.canWrite && open ? incidentForms(i) : null;
   return h('article', { class: `incident ${open ? 'open' : 'resolved'} sev-${i.severity}`, 'data-id': i.id, 'data-status': i.status },
     h('header', {},
@@ -154,8 +154,9 @@ function incidentEl(i: IncidentView): HTMLElement {
       open ? '' : ` · resolved after ${formatDuration(i.durationSeconds ?? 0)}`),
     h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`,
       open ? null : h('span', {}, ' · ', h('a', { href: `api/v1/incidents/${encodeURIComponent(i.id)}/summary`, target: '_blank', rel: 'noopener' }, 'post-mortem draft'))),
-    timeline.length ? h('ol', { class: 'timeline' }, ...timeline.map((e) =>
-      h('li', {}, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
+    // Newest first, numbered in time order: `reversed` counts down, `value` pins each number.
+    timeline.length ? h('ol', { class: 'timeline', reversed: true }, ...timeline.map(({ n, entry: e }) =>
+      h('li', { value: n }, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
     writes);
 }
 

@@ -2,36 +2,25 @@
  * The page's pure logic: merging stream events into the picture, the headline, incident order,
  * uptime slots and sparkline geometry. No DOM here, so it is tested in Node.
  */
-import { STATES, STATE_LABELS, type State } from '../../../grafana-panel/src/layout/states.js';
+import {
+  compareTiers, DURATION_STYLES, formatDuration as formatDurationIn, isUnhealthy, STATES, STATE_LABELS, stateValue, TIER_LABELS, worst,
+  type ComponentView as ApiComponent, type IncidentView as ApiIncident, type ProbeView as ApiProbe, type State, type Tier,
+} from '@statusgraph/core';
 
-export { STATES, STATE_LABELS };
+export { STATES, STATE_LABELS, TIER_LABELS };
 export type { State };
 
-export interface ProbeView {
-  readonly name: string;
-  readonly kind: string;
-  readonly success: boolean;
-  readonly durationSeconds: number;
-  readonly checkedAt: string;
-  readonly error: string | null;
-  readonly inconclusive?: boolean;
-}
+/** What the page reads of a probe in the API's component view. */
+export type ProbeView = Pick<ApiProbe, 'name' | 'kind' | 'success' | 'durationSeconds' | 'checkedAt' | 'error'>
+  & Partial<Pick<ApiProbe, 'inconclusive'>>;
 
-export interface ComponentView {
-  readonly name: string;
-  readonly displayName: string;
-  readonly tier: string;
-  readonly state: State;
-  readonly since: string;
-  readonly reason: string | null;
-  readonly maintenance: boolean;
-  readonly impacted: boolean;
-  readonly rootCauses: readonly string[];
-  readonly dependsOn: readonly string[];
-  readonly checked?: boolean;
-  readonly runbook?: string | null;
-  readonly probes?: readonly ProbeView[];
-}
+/**
+ * What the page reads of a component: the API's view (core's ComponentView), with the parts only
+ * the full GET /api/v1/components answer is sure to carry left optional.
+ */
+export type ComponentView = Pick<ApiComponent,
+  'name' | 'displayName' | 'tier' | 'state' | 'since' | 'reason' | 'maintenance' | 'impacted' | 'rootCauses' | 'dependsOn'>
+  & Partial<Pick<ApiComponent, 'checked' | 'runbook'>> & { readonly probes?: readonly ProbeView[] };
 
 /** A `snapshot` event: the /api/v1/components view (generatedAt), or a compact one (at). */
 export interface SnapshotEvent {
@@ -40,24 +29,18 @@ export interface SnapshotEvent {
   readonly components: readonly ComponentView[];
 }
 
-export interface IncidentView {
-  readonly id: string;
-  readonly title: string;
-  readonly source: 'auto' | 'manual';
-  readonly status: string;
-  readonly severity: string;
-  readonly rootCause: string | null;
-  readonly components: readonly string[];
-  readonly blastRadius: readonly string[];
-  readonly startedAt: string;
-  readonly resolvedAt: string | null;
-  readonly durationSeconds: number | null;
-  readonly updatedAt: string;
-  readonly timeline?: readonly { at: string; kind: string; author: string; text: string; status?: string }[];
-}
+/** What the page reads of an incident (core's IncidentView); `tookDown` it does not show. */
+export type IncidentView = Omit<ApiIncident, 'tookDown'>;
 
-export const TIER_ORDER = ['service', 'infrastructure', 'third-party'];
-export const TIER_LABELS: Record<string, string> = { service: 'Services', infrastructure: 'Infrastructure', 'third-party': 'Third-party' };
+export type TimelineEntry = NonNullable<IncidentView['timeline']>[number];
+
+/**
+ * The timeline as shown: newest first, each entry keeping its number in time order (1 = the
+ * first thing that happened), so the top entry of a 5-entry timeline is number 5, not 1.
+ */
+export function timelineNewestFirst(timeline: readonly TimelineEntry[]): { readonly n: number; readonly entry: TimelineEntry }[] {
+  return timeline.map((entry, i) => ({ n: i + 1, entry })).reverse();
+}
 
 /**
  * A stream snapshot replaces the picture, but keeps what only the full API view carries
@@ -71,21 +54,13 @@ export function mergeSnapshot(previous: readonly ComponentView[], next: Snapshot
   });
 }
 
-export function stateRank(s: State): number {
-  return STATES.indexOf(s);
-}
-
-export function byTier(components: readonly ComponentView[]): { tier: string; components: ComponentView[] }[] {
-  const tiers = [...new Set(components.map((c) => c.tier))].sort((a, b) => {
-    const ia = TIER_ORDER.indexOf(a);
-    const ib = TIER_ORDER.indexOf(b);
-    return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || a.localeCompare(b);
-  });
+export function byTier(components: readonly ComponentView[]): { tier: Tier; components: ComponentView[] }[] {
+  const tiers = [...new Set(components.map((c) => c.tier))].sort((a, b) => compareTiers(a, b));
   return tiers.map((tier) => ({
     tier,
     // Worst first, so trouble is at the top of each tier.
     components: components.filter((c) => c.tier === tier)
-      .sort((a, b) => stateRank(b.state) - stateRank(a.state) || Number(b.impacted) - Number(a.impacted) || a.name.localeCompare(b.name)),
+      .sort((a, b) => stateValue(b.state) - stateValue(a.state) || Number(b.impacted) - Number(a.impacted) || a.name.localeCompare(b.name)),
   }));
 }
 
@@ -102,14 +77,14 @@ export function headline(components: readonly ComponentView[]): Headline {
     const impacted = components.filter((c) => c.impacted).length;
     return { state: 'operational', text: impacted ? 'All components report operational' : 'All systems operational', roots: [] };
   }
-  const worst = bad.reduce((w, c) => (stateRank(c.state) > stateRank(w) ? c.state : w), 'operational' as State);
+  const worstState = bad.reduce((w, c) => worst(w, c.state), 'operational' as State);
   // Root causes: unhealthy components that are not themselves impacted by something upstream.
-  const roots = bad.filter((c) => (c.state === 'partial_outage' || c.state === 'major_outage') && !c.impacted).map((c) => c.name).sort();
+  const roots = bad.filter((c) => isUnhealthy(c.state) && !c.impacted).map((c) => c.name).sort();
   const impacted = components.filter((c) => c.impacted).length;
   const parts = [`${bad.length} of ${components.length} component${components.length === 1 ? '' : 's'} with issues`];
   if (roots.length) parts.push(`root cause: ${roots.join(', ')}`);
   if (impacted) parts.push(`${impacted} impacted downstream`);
-  return { state: worst, text: parts.join(' · '), roots };
+  return { state: worstState, text: parts.join(' · '), roots };
 }
 
 /** Open incidents first (newest first), then resolved ones (most recently resolved first). */
@@ -169,7 +144,7 @@ export function addToDay(rows: DayRow[], atMs: number, state: State, seconds: nu
     out.push(row);
   }
   row[1] += seconds;
-  row[2 + stateRank(state)] = (row[2 + stateRank(state)] as number) + seconds;
+  row[2 + stateValue(state)] = (row[2 + stateValue(state)] as number) + seconds;
   return out;
 }
 
@@ -252,14 +227,9 @@ export function sparkline(buckets: readonly Bucket[], width: number, height: num
   return { path, failures: buckets.filter((b) => b[3] > 0).map((b) => Number(x(b[0]).toFixed(1))), max, last: lastVal ? lastVal[1] : null };
 }
 
+/** Seconds as the page shows a duration: "45s", "3m 12s", "5h 3m", "2d 4h". */
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  if (seconds < 60) return `${Math.round(seconds)}s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 60) return `${m}m ${Math.round(seconds % 60)}s`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
+  return formatDurationIn(seconds * 1000, DURATION_STYLES.page);
 }
 
 export function formatPercent(v: number | null): string {

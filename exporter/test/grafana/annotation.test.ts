@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { annotationBody } from '../../src/grafana/annotation.js';
-import { backoffDelay } from '../../src/grafana/outbox.js';
+import { backoffDelay } from '../../src/incidents/outbox.js';
 import type { Incident } from '../../src/incidents/types.js';
 
 const T0 = Date.UTC(2026, 10, 21, 7, 0, 0);

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryStore } from '../../src/history/store.js';
 import { createHistory } from '../../src/history/index.js';
 import type { ComponentStatus, Snapshot } from '../../src/engine/snapshot.js';
-import type { State } from '../../src/engine/state.js';
+import type { State } from '@statusgraph/core';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });

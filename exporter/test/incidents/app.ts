@@ -3,7 +3,10 @@
  * with the app's error middleware, and minimal bearer-token middlewares in place of http/auth.ts,
  * for route tests.
  */
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { componentsView } from '../../src/http/components-view.js';
+import { DB_FILE } from '../../src/incidents/sqlite/store.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express, { type RequestHandler } from 'express';
@@ -15,6 +18,9 @@ import { slackRoutes } from '../../src/http/routes/slack.js';
 import { createIncidents, type Incidents } from '../../src/incidents/index.js';
 import { tempDir } from './support.js';
 import { CHAIN, config, silentLogger } from './fixtures.js';
+
+/** Every table the incident store writes: "nothing changed" covers the change log and the outbox too. */
+const TABLES = ['incidents', 'timeline', 'incident_changes', 'sink_outbox', 'sink_state'];
 
 export const TOKEN = 'test-token-0123456789';
 export const SIGNING_SECRET = 'slack-signing-secret-for-tests';
@@ -44,7 +50,7 @@ export async function startTestApp(over: Partial<Config> = {}, now: () => number
   const dir = tempDir('sg-app-');
   const cfg = config(CHAIN, { dataDir: dir.path, slack: { signingSecret: SIGNING_SECRET }, ...over });
   const events = createEventHub({ heartbeatMs: 60_000, serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config: cfg, logger: silentLogger, now, events });
+  const incidents = createIncidents({ config: cfg, logger: silentLogger, now, events, sinks: [] });
   const app = express();
   app.use(incidentRoutes(incidents.service, { read: bearer(true), write: bearer(true) }, now));
   app.use(slackRoutes({ service: incidents.service, signingSecret: () => cfg.slack?.signingSecret, now, logger: silentLogger }));
@@ -59,8 +65,12 @@ export async function startTestApp(over: Partial<Config> = {}, now: () => number
     events,
     dataDir: dir.path,
     dump: () => {
-      const all = incidents.store.list({ limit: 1000 });
-      return { all: all.map((i) => incidents.store.get(i.id)), due: incidents.store.dueAnnotations(Number.MAX_SAFE_INTEGER, 1000) };
+      const db = new Database(path.join(dir.path, DB_FILE), { readonly: true, fileMustExist: true });
+      try {
+        return TABLES.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all());
+      } finally {
+        db.close();
+      }
     },
     async close() {
       events.close();

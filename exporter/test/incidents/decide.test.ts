@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/incidents/decide.js';
 import type { Action, Incident } from '../../src/incidents/types.js';
 import type { Snapshot } from '../../src/engine/snapshot.js';
-import type { State } from '../../src/engine/state.js';
+import type { State } from '@statusgraph/core';
 import { CHAIN, changesBetween, snapshot } from './fixtures.js';
 
 const T0 = Date.UTC(2026, 10, 21, 7, 0, 0);

@@ -4,9 +4,8 @@
  */
 import pino from 'pino';
 import type { Config, ComponentConfig } from '../../src/config/types.js';
-import { computeImpact, transitiveDependents } from '../../src/engine/graph.js';
+import { computeImpact, transitiveDependents, isUnhealthy, type State } from '@statusgraph/core';
 import type { ComponentStatus, Snapshot, StateChange } from '../../src/engine/snapshot.js';
-import { isUnhealthy, type State } from '../../src/engine/state.js';
 
 export type Topology = Record<string, string[]>;
 

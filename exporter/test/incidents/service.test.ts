@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IncidentEvent } from '../../src/incidents/events.js';
 import { createIncidentService } from '../../src/incidents/service.js';
-import { openIncidentStore } from '../../src/incidents/store.js';
+import { openIncidentStore } from '../../src/incidents/sqlite/store.js';
 import { incidentSummary } from '../../src/incidents/summary.js';
 import type { Snapshot } from '../../src/engine/snapshot.js';
-import type { State } from '../../src/engine/state.js';
+import type { State } from '@statusgraph/core';
 import { tempDir } from './support.js';
 import { CHAIN, changesBetween, config, manualClock, silentLogger, snapshot } from './fixtures.js';
 
@@ -12,7 +12,7 @@ const cleanups: Array<() => void> = [];
 afterEach(() => { for (const c of cleanups.splice(0)) c(); });
 
 function harness(dataDir: string, clock = manualClock()) {
-  const store = openIncidentStore({ dataDir, annotate: true });
+  const store = openIncidentStore({ dataDir, sinks: ['grafana'] });
   const events: IncidentEvent[] = [];
   let kicks = 0;
   const service = createIncidentService({

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../src/incidents/migrations.js';
-import { DB_FILE, openIncidentStore, type IncidentStore } from '../../src/incidents/store.js';
+import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../src/incidents/sqlite/migrations.js';
+import { DB_FILE, openIncidentStore } from '../../src/incidents/sqlite/store.js';
+import type { IncidentStore } from '../../src/incidents/store.js';
 import { tempDir } from './support.js';
 import type { Action } from '../../src/incidents/types.js';
 
@@ -10,9 +11,9 @@ const T0 = Date.UTC(2026, 10, 21, 7, 0, 0);
 const cleanups: Array<() => void> = [];
 afterEach(() => { for (const c of cleanups.splice(0)) c(); });
 
-function fresh(annotate = true): { store: IncidentStore; dir: string } {
+function fresh(sinks: readonly string[] = ['grafana']): { store: IncidentStore; dir: string } {
   const dir = tempDir('sg-store-');
-  const store = openIncidentStore({ dataDir: dir.path, annotate });
+  const store = openIncidentStore({ dataDir: dir.path, sinks });
   cleanups.push(() => { store.close(); dir.remove(); });
   return { store, dir: dir.path };
 }
@@ -31,7 +32,8 @@ describe('incident store', () => {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => (r as { name: string }).name);
-      expect(tables).toEqual(expect.arrayContaining(['annotation_outbox', 'incidents', 'timeline']));
+      expect(tables).toEqual(expect.arrayContaining(['incident_changes', 'incidents', 'sink_outbox', 'sink_state', 'timeline']));
+      expect(tables).not.toContain('annotation_outbox');
     } finally {
       db.close();
     }
@@ -43,7 +45,7 @@ describe('incident store', () => {
     const db = new Database(path.join(dir.path, DB_FILE));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => openIncidentStore({ dataDir: dir.path, annotate: false })).toThrow(/newer than this statusgraph/);
+    expect(() => openIncidentStore({ dataDir: dir.path, sinks: [] })).toThrow(/newer than this statusgraph/);
     const again = new Database(path.join(dir.path, DB_FILE), { readonly: true });
     expect(again.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION + 1);
     expect(again.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
@@ -74,7 +76,7 @@ describe('incident store', () => {
     const { store, dir } = fresh();
     store.apply([openDb], T0);
     store.close();
-    const again = openIncidentStore({ dataDir: dir, annotate: true });
+    const again = openIncidentStore({ dataDir: dir, sinks: ['grafana'] });
     try {
       const open = again.openIncidents();
       expect(open.map((i) => [i.id, i.rootCause, i.status])).toEqual([[1, 'db', 'investigating']]);
@@ -93,12 +95,12 @@ describe('incident store', () => {
     expect(store.get(1)!.timeline).toHaveLength(1);
   });
 
-  it('rolls back a whole snapshot when one action fails', () => {
+  it('rolls back a whole snapshot when one action fails', async () => {
     const { store } = fresh();
     const bad: Action = { type: 'entry', ref: { id: 99 }, entry: { at: T0, kind: 'state_change', author: 'statusgraph', text: 'x' } };
     expect(() => store.apply([openDb, bad], T0)).toThrow(/names no incident/);
     expect(store.list()).toEqual([]);
-    expect(store.dueAnnotations(T0 + 1)).toEqual([]);
+    expect(await store.outbox()).toEqual([]);
   });
 
   it('joins, resolves and records the resolution time', () => {
@@ -115,20 +117,24 @@ describe('incident store', () => {
     expect(store.list({ state: 'open' })).toEqual([]);
   });
 
-  it('bumps the annotation outbox on every change, only when annotations are on', () => {
-    const on = fresh(true).store;
+  it('queues every change for every enabled sink, and nothing when no sink is on', async () => {
+    const on = fresh(['grafana']).store;
     on.apply([openDb], T0);
-    expect(on.dueAnnotations(T0).map((o) => [o.incident.id, o.version])).toEqual([[1, 1]]);
-    on.annotationSynced(1, 1, 42);
-    expect(on.dueAnnotations(T0 + 10)).toEqual([]);
+    const key = { sink: 'grafana', incidentId: 1 };
+    const due = (now: number) => on.dueDeliveries('grafana', { coalesce: true, now });
+    expect((await due(T0)).map((d) => [d.incidentId, d.change.kind])).toEqual([[1, 'opened']]);
+    await on.delivered({ ...key, seq: (await due(T0))[0]!.seq }, '42');
+    expect(await due(T0 + 10)).toEqual([]);
     on.addUpdate(1, { text: 'looking', author: 'api', at: T0 + 20 });
-    expect(on.dueAnnotations(T0 + 20).map((o) => [o.version, o.annotationId])).toEqual([[2, 42]]);
-    on.annotationFailed(1, 'down', T0 + 1000);
-    expect(on.dueAnnotations(T0 + 999)).toEqual([]);
-    expect(on.nextAnnotationAttempt()).toBe(T0 + 1000);
-    const off = fresh(false).store;
+    const [upd] = await due(T0 + 20);
+    expect([upd!.change.kind, upd!.remote.ref]).toEqual(['updated', '42']);
+    await on.retryLater(upd!, 'down', T0 + 1000);
+    expect(await due(T0 + 999)).toEqual([]);
+    expect(await on.nextDeliveryAt('grafana')).toBe(T0 + 1000);
+    const off = fresh([]).store;
     off.apply([openDb], T0);
-    expect(off.dueAnnotations(T0 + 1)).toEqual([]);
+    expect(await off.outbox()).toEqual([]);
+    expect(await off.dueDeliveries('grafana', { coalesce: true, now: T0 + 1 })).toEqual([]);
   });
 
   it('rejects updates and resolution of a resolved incident without writing', () => {

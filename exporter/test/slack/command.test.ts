@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlackCommand } from '../../src/slack/command.js';
+import { HELP_TEXT, parseSlackCommand } from '../../src/slack/command.js';
+import { createIncidentBody } from '../../src/incidents/validation.js';
 
 describe('slash command parsing', () => {
   it('parses create with a multi-word title and repeated components', () => {
@@ -27,5 +28,10 @@ describe('slash command parsing', () => {
     expect(parseSlackCommand('update INC-3')).toMatchObject({ kind: 'error' });
     expect(parseSlackCommand('resolve')).toMatchObject({ kind: 'error' });
     expect(parseSlackCommand('reboot')).toMatchObject({ kind: 'error', message: expect.stringContaining('reboot') });
+  });
+
+  it('help shows --component as required, as validation has it', () => {
+    expect(createIncidentBody.safeParse({ title: 'x', components: [] }).success).toBe(false);
+    expect(HELP_TEXT).toContain('`/incident create <title> --component NAME [--component NAME ...] [--severity critical|major|minor]`');
   });
 });

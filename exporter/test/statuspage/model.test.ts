@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addSample, addToDay, availabilityOf, byTier, daySlots, headline, mergeSnapshot, orderIncidents, sparkline, upsertIncident,
+  addSample, addToDay, availabilityOf, byTier, daySlots, headline, mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type ComponentView, type DayRow, type IncidentView, type Series,
 } from '../../static/src/model.js';
 
@@ -86,5 +86,11 @@ describe('page model', () => {
     expect(sp.max).toBe(0.2);
     expect(sp.last).toBe(0.2);
     expect(sparkline([], 30, 10).path).toBe('');
+  });
+
+  it('shows the timeline newest first, numbered in time order (the newest of three is 3)', () => {
+    const e = (at: string, text: string) => ({ at, kind: 'update' as const, author: 'ops', text });
+    const shown = timelineNewestFirst([e('2026-11-21T09:00:00Z', 'opened'), e('2026-11-21T09:05:00Z', 'identified'), e('2026-11-21T09:20:00Z', 'resolved')]);
+    expect(shown.map(({ n, entry }) => [n, entry.text])).toEqual([[3, 'resolved'], [2, 'identified'], [1, 'opened']]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOOT_MARKER, renderLogin, renderPage, scriptJson } from '../../src/statuspage/page.js';
-import { loginCookie, logoutCookie, sameOrigin } from '../../src/statuspage/session.js';
+import { loginCookies, logoutCookies } from '../../src/statuspage/session.js';
+import { sameOrigin } from '../../src/http/csrf.js';
 import { latencyView, uptimeView } from '../../src/statuspage/views.js';
 
 describe('status page server parts', () => {
@@ -19,9 +20,16 @@ describe('status page server parts', () => {
   });
 
   it('builds the session cookie with the flags that keep it out of scripts and cross-site requests', () => {
-    expect(loginCookie('a b;c', false)).toBe('statusgraph_token=a%20b%3Bc; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200');
-    expect(loginCookie('t', true)).toMatch(/; Secure$/);
-    expect(logoutCookie(false)).toBe('statusgraph_token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0');
+    expect(loginCookies('a b;c', false)).toEqual([
+      'statusgraph_session=a%20b%3Bc; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200',
+      // The cookie of earlier builds held the raw token: expired on every sign-in.
+      'statusgraph_token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0',
+    ]);
+    expect(loginCookies('t', true)[0]).toMatch(/; Secure$/);
+    expect(logoutCookies(false)).toEqual([
+      'statusgraph_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0',
+      'statusgraph_token=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0',
+    ]);
   });
 
   it('tells same-origin form posts from cross-site ones', () => {

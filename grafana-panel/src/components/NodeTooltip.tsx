@@ -1,6 +1,6 @@
 import React from 'react';
 import type { LinkModel } from '@grafana/data';
-import { formatSeconds, STATE_LABELS } from '../layout/states.js';
+import { formatSeconds, STATE_LABELS } from '@statusgraph/core';
 import type { NodeView } from './view.js';
 
 export interface NodeTooltipProps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGraph } from '../layout/layout.js';
+import { layoutGraph } from '@statusgraph/core';
 import { esc, graphMarkup } from './markup.js';
 import type { NodeView } from './view.js';
 

@@ -1,4 +1,4 @@
-import type { GraphLayout } from '../layout/layout.js';
+import type { GraphLayout } from '@statusgraph/core';
 import { readableTextOn, type EdgeView, type NodeView } from './view.js';
 
 /**

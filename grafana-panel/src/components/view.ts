@@ -1,5 +1,4 @@
-import type { Direction, GraphLayout, Point } from '../layout/layout.js';
-import { formatSeconds, isUnhealthy, STATE_LABELS, type State } from '../layout/states.js';
+import { type Direction, type GraphLayout, type Point, formatSeconds, isUnhealthy, STATE_LABELS, type State } from '@statusgraph/core';
 import type { OpenIncident } from '../model/incidents.js';
 import type { ComponentNode, GraphModel } from '../model/types.js';
 

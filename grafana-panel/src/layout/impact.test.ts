@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeRootCauses } from './impact.js';
-import type { State } from './states.js';
+import { type State, STATES } from '@statusgraph/core';
 import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE } from '../test/reference.js';
-import { STATES } from './states.js';
 
 const deps = (pairs: Array<[string, string[]]>) => new Map(pairs);
 
@@ -21,10 +20,20 @@ describe('computeRootCauses', () => {
     expect(roots).toEqual(new Map([['app', ['cache', 'db']]]));
   });
 
-  it('terminates on cycles and names the unhealthy members when none is furthest upstream', () => {
+  // The rule is the exporter's (core's computeImpact): on a cycle the walk stops at the edge that
+  // closes it, and the member it came back to is the cycle's root cause, for every member too.
+  it('terminates on cycles and names the member where the walk closed the cycle', () => {
     const states = new Map<string, State>([['a', 'operational'], ['b', 'major_outage'], ['c', 'major_outage']]);
     const roots = computeRootCauses(states, deps([['a', ['b']], ['b', ['c']], ['c', ['b']]]));
-    expect(roots.get('a')).toEqual(['b', 'c']);
-    expect(roots.get('b')).toEqual(['c']);
+    expect(roots.get('a')).toEqual(['b']);
+    expect(roots.get('b')).toEqual(['b']);
+    expect(roots.get('c')).toEqual(['b']);
+  });
+
+  it('names the unhealthy component furthest upstream even across a healthy one between', () => {
+    const states = new Map<string, State>([['app', 'operational'], ['api', 'major_outage'], ['proxy', 'operational'], ['db', 'major_outage']]);
+    const roots = computeRootCauses(states, deps([['app', ['api']], ['api', ['proxy']], ['proxy', ['db']]]));
+    expect(roots.get('app')).toEqual(['db']);
+    expect(roots.get('api')).toEqual(['db']);
   });
 });

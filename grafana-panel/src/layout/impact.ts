@@ -1,36 +1,22 @@
-import { isUnhealthy, type State } from './states.js';
+import { computeImpact, isUnhealthy, type State } from '@statusgraph/core';
 
 /**
- * Upstream impact per DESIGN.md ("Impact"): a component is impacted when something it depends on,
- * directly or transitively, is in partial or major outage; its root causes are the unhealthy
- * components on those paths that have no unhealthy dependency of their own. The panel uses this
- * only when its input carries no impact series (Node Graph frames), so both agree by definition.
+ * Root causes per impacted component, for input that carries no impact series (Node Graph frames).
+ * The rule is the exporter's own (core's computeImpact, DESIGN.md "Impact"), so the panel and the
+ * exporter agree by construction; this only adapts the panel's maps to it.
  *
- * `dependsOn` maps a component to its direct dependencies. Cycles are tolerated: inside an
- * unhealthy cycle nobody qualifies as "furthest upstream", so every unhealthy member reached counts.
+ * `dependsOn` maps a component to its direct dependencies. Cycles terminate; what they answer is
+ * documented on computeImpact (the exporter never sends one: its config refuses cycles).
  */
 export function computeRootCauses(
   states: ReadonlyMap<string, State | undefined>,
   dependsOn: ReadonlyMap<string, readonly string[]>,
 ): Map<string, string[]> {
-  const unhealthy = (id: string) => isUnhealthy(states.get(id));
-  const isRoot = (id: string) => unhealthy(id) && !(dependsOn.get(id) ?? []).some(unhealthy);
-  const result = new Map<string, string[]>();
   const ids = [...new Set([...states.keys(), ...dependsOn.keys()])].sort();
-  for (const id of ids) {
-    const seen = new Set<string>([id]);
-    const stack = [...(dependsOn.get(id) ?? [])];
-    const reachedUnhealthy: string[] = [];
-    while (stack.length > 0) {
-      const next = stack.pop() as string;
-      if (seen.has(next)) continue;
-      seen.add(next);
-      if (unhealthy(next)) reachedUnhealthy.push(next);
-      stack.push(...(dependsOn.get(next) ?? []));
-    }
-    if (reachedUnhealthy.length === 0) continue;
-    const roots = reachedUnhealthy.filter(isRoot);
-    result.set(id, [...new Set(roots.length > 0 ? roots : reachedUnhealthy)].sort());
+  const edges = new Map(ids.map((id) => [id, dependsOn.get(id) ?? []]));
+  const result = new Map<string, string[]>();
+  for (const [id, impact] of computeImpact(edges, (n) => isUnhealthy(states.get(n)))) {
+    if (impact.impacted) result.set(id, [...impact.rootCauses]);
   }
   return result;
 }

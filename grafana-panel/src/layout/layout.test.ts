@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutGraph, type GraphLayout, type LayoutEdgeInput, type LayoutNodeInput, type Point } from './layout.js';
+import { layoutGraph, type GraphLayout, type LayoutEdgeInput, type LayoutNodeInput, type Point } from '@statusgraph/core';
 import { REFERENCE, referenceEdges } from '../test/reference.js';
 
 const refNodes: LayoutNodeInput[] = REFERENCE.map((c) => ({ id: c.name, tier: c.tier }));

@@ -1,6 +1,6 @@
 import type { DataFrame, Field } from '@grafana/data';
 import { computeRootCauses } from '../layout/impact.js';
-import { parseState, type State } from '../layout/states.js';
+import { parseState, type State } from '@statusgraph/core';
 import { frameSamples, type Sample } from './frames.js';
 import { metricOf } from './metrics.js';
 import { isNodeGraphFrame, readEdges, readNodes } from './nodeGraph.js';

@@ -1,15 +1,16 @@
 import type { DataFrame } from '@grafana/data';
+import { METRICS as CONTRACT } from '@statusgraph/core';
 import type { Sample } from './frames.js';
 
 /** The series the panel joins, by their contract names (DESIGN.md, "Metrics"). */
 export const METRICS = {
-  status: 'statusgraph_component_status',
-  impacted: 'statusgraph_component_impacted',
-  dependency: 'statusgraph_dependency_info',
-  duration: 'statusgraph_probe_duration_seconds',
-  baseline: 'statusgraph_probe_baseline_seconds',
-  success: 'statusgraph_probe_success',
-  info: 'statusgraph_component_info',
+  status: CONTRACT.componentStatus,
+  impacted: CONTRACT.componentImpacted,
+  dependency: CONTRACT.dependencyInfo,
+  duration: CONTRACT.probeDurationSeconds,
+  baseline: CONTRACT.probeBaselineSeconds,
+  success: CONTRACT.probeSuccess,
+  info: CONTRACT.componentInfo,
 } as const;
 
 export type MetricKind = keyof typeof METRICS;

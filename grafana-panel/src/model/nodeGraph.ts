@@ -1,5 +1,5 @@
 import { FieldType, type DataFrame, type Field } from '@grafana/data';
-import { parseState, type State } from '../layout/states.js';
+import { parseState, type State } from '@statusgraph/core';
 import { valueAt } from './frames.js';
 
 /** A node as Node Graph style frames describe it, in the panel's terms. */

@@ -1,5 +1,5 @@
 import type { Field } from '@grafana/data';
-import type { State } from '../layout/states.js';
+import type { State } from '@statusgraph/core';
 
 export interface ProbeInfo {
   readonly name: string;

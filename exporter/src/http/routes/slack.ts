@@ -8,6 +8,7 @@ import { NotFoundError, UnauthorizedError } from '../../errors.js';
 import type { IncidentService } from '../../incidents/service.js';
 import { runSlackCommand } from '../../slack/handler.js';
 import { verifySlackRequest } from '../../slack/verify.js';
+import { ReplayGuard } from '../../slack/replay.js';
 import { rawBody, readBody } from '../body.js';
 import { AUTH_REQUIRED } from '../errors.js';
 
@@ -20,6 +21,7 @@ export interface SlackRouteDeps {
 
 export function slackRoutes(deps: SlackRouteDeps): Router {
   const router = express.Router();
+  const replays = new ReplayGuard(deps.now);
   const secret = (): string => {
     const s = deps.signingSecret();
     if (!s) throw new NotFoundError('slack commands are not configured (slack.signing_secret)');
@@ -36,6 +38,15 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
     if (!verdict.ok) {
       deps.logger.warn({ reason: verdict.reason }, 'rejected a slack command');
       throw new UnauthorizedError(`slack signature: ${verdict.reason}`);
+    }
+    // A replay is answered 200, as Slack expects of every command, and runs nothing. Slack never
+    // resends a slash command (no retries, unlike the Events API's X-Slack-Retry-Num), so a
+    // second copy is a capture replayed or a proxy resending after a timeout: the latter must
+    // not surface as an error in the user's channel, and neither must open a second incident.
+    if (!replays.admit(signature!, Number(timestamp))) {
+      deps.logger.warn({ event: 'slack_replay' }, 'ignored a replayed slack command (same signature within the 5-minute window)');
+      res.json({ response_type: 'ephemeral', text: 'This command was already received; it was not run again.' });
+      return;
     }
     const form = req.body as Record<string, string>;
     // Slack's periodic certificate check of the endpoint: acknowledge, run nothing.

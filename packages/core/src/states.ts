@@ -1,6 +1,6 @@
 /**
- * The state vocabulary of DESIGN.md ("States", contract), with no dependencies so the exporter's
- * own status page can bundle it next to the layout.
+ * The four states of the contract (DESIGN.md, "States"), ordered by severity. The index is the
+ * metric value of statusgraph_component_status, so the order is public.
  */
 export const STATES = ['operational', 'degraded', 'partial_outage', 'major_outage'] as const;
 export type State = (typeof STATES)[number];
@@ -17,6 +17,19 @@ export function stateValue(state: State): number {
   return STATES.indexOf(state);
 }
 
+/** The more severe of two states. */
+export function worst(a: State, b: State): State {
+  return stateValue(a) >= stateValue(b) ? a : b;
+}
+
+/**
+ * Impact propagates from partial and major outages only (DESIGN.md, "Impact"). Undefined ("no
+ * data", in the panel) is not unhealthy.
+ */
+export function isUnhealthy(state: State | undefined): boolean {
+  return state === 'partial_outage' || state === 'major_outage';
+}
+
 /**
  * A state from a metric value or a name; undefined for anything else, so a caller can tell
  * "no data" from "operational".
@@ -31,22 +44,4 @@ export function parseState(raw: unknown): State | undefined {
     if (/^[0-3]$/.test(s)) return STATES[Number(s)];
   }
   return undefined;
-}
-
-/** Impact propagates from partial and major outages only (DESIGN.md, "Impact"). */
-export function isUnhealthy(state: State | undefined): boolean {
-  return state === 'partial_outage' || state === 'major_outage';
-}
-
-/** Seconds as a short label: "850 µs", "42 ms", "1.25 s". */
-export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  if (seconds < 0.001) return `${Math.round(seconds * 1_000_000)} µs`;
-  if (seconds < 1) return `${round(seconds * 1000)} ms`;
-  return `${round(seconds)} s`;
-}
-
-function round(v: number): string {
-  const digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  return String(Number(v.toFixed(digits)));
 }

@@ -62,6 +62,64 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX annotation_outbox_due ON annotation_outbox (next_attempt_at) WHERE version > synced_version;
     `,
   },
+  {
+    // Sinks: every destination shares one outbox keyed by (sink, change) and one table of what each
+    // sink knows remotely per incident. Grafana's pending rows, annotation ids and "POST sent"
+    // marks move over as the sink named 'grafana', so an upgrade neither loses nor re-posts one.
+    version: 2,
+    sql: `
+      CREATE TABLE incident_changes (
+        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id   INTEGER NOT NULL REFERENCES incidents (id),
+        kind          TEXT    NOT NULL CHECK (kind IN ('opened', 'updated', 'resolved')),
+        at            INTEGER NOT NULL,
+        -- The change wrote this incident's timeline rows with entries_after < seq <= entries_last.
+        entries_after INTEGER NOT NULL,
+        entries_last  INTEGER NOT NULL
+      );
+      CREATE INDEX incident_changes_incident ON incident_changes (incident_id, seq);
+
+      CREATE TABLE sink_outbox (
+        sink            TEXT    NOT NULL,
+        change_seq      INTEGER NOT NULL REFERENCES incident_changes (seq),
+        incident_id     INTEGER NOT NULL REFERENCES incidents (id),
+        state           TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        -- Set before a request that may create something remote leaves (see sink.ts markSent).
+        sent_at         INTEGER,
+        PRIMARY KEY (sink, change_seq)
+      );
+      CREATE INDEX sink_outbox_queue ON sink_outbox (sink, incident_id, change_seq) WHERE state = 'pending';
+      CREATE INDEX sink_outbox_due ON sink_outbox (sink, next_attempt_at) WHERE state = 'pending';
+
+      CREATE TABLE sink_state (
+        sink        TEXT    NOT NULL,
+        incident_id INTEGER NOT NULL REFERENCES incidents (id),
+        ref         TEXT,
+        sent_at     INTEGER,
+        PRIMARY KEY (sink, incident_id)
+      );
+
+      INSERT INTO sink_state (sink, incident_id, ref, sent_at)
+        SELECT 'grafana', incident_id, CAST(annotation_id AS TEXT), post_sent_at FROM annotation_outbox
+        WHERE annotation_id IS NOT NULL OR post_sent_at IS NOT NULL;
+      -- A pending annotation becomes one pending change carrying the incident's state now (the
+      -- Grafana sink coalesces, so one change stands for all the versions it had not synced).
+      INSERT INTO incident_changes (incident_id, kind, at, entries_after, entries_last)
+        SELECT o.incident_id,
+               CASE WHEN o.synced_version = 0 AND o.annotation_id IS NULL THEN 'opened'
+                    WHEN i.resolved_at IS NOT NULL THEN 'resolved' ELSE 'updated' END,
+               i.updated_at, 0, 0
+        FROM annotation_outbox o JOIN incidents i ON i.id = o.incident_id
+        WHERE o.version > o.synced_version ORDER BY o.incident_id;
+      INSERT INTO sink_outbox (sink, change_seq, incident_id, attempts, next_attempt_at, last_error, sent_at)
+        SELECT 'grafana', c.seq, c.incident_id, o.attempts, o.next_attempt_at, o.last_error, o.post_sent_at
+        FROM incident_changes c JOIN annotation_outbox o ON o.incident_id = c.incident_id;
+      DROP TABLE annotation_outbox;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

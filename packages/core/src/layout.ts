@@ -1,6 +1,6 @@
 /**
- * Layered (Sugiyama-style) layout of a dependency graph, with no runtime dependencies so the
- * exporter's status page can bundle the same file.
+ * Layered (Sugiyama-style) layout of a dependency graph, shared by the Grafana panel and the
+ * exporter's status page (both bundle it from this package).
  *
  * Steps: break cycles (DFS, back edges reversed and flagged) → longest-path layering → dummy nodes
  * on edges that span several layers → barycenter sweeps keeping the order with the fewest crossings
@@ -10,6 +10,8 @@
  * Deterministic: input order does not matter (nodes and edges are sorted first) and nothing is
  * random, so the same graph always gives the same picture.
  */
+
+import { TIERS } from './tiers.js';
 
 export type Direction = 'LR' | 'TB';
 
@@ -93,7 +95,6 @@ export interface GraphLayout {
   readonly crossings: number;
 }
 
-export const DEFAULT_TIER_ORDER: readonly string[] = ['service', 'infrastructure', 'third-party'];
 const NO_TIER = '';
 /** Space between a band's last node and its edge. */
 const BAND_PAD = 6;
@@ -134,7 +135,7 @@ export function layoutGraph(
   }
   if (o.direction !== 'LR' && o.direction !== 'TB') throw new Error(`layout direction must be LR or TB, got ${String(o.direction)}`);
 
-  const tierRank = rankTiers(input.nodes, o.tierOrder ?? DEFAULT_TIER_ORDER);
+  const tierRank = rankTiers(input.nodes, o.tierOrder ?? TIERS);
   const nodes = validateNodes(input.nodes, tierRank);
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const edges = validateEdges(input.edges, index);

@@ -1,0 +1,193 @@
+/*
+ * The SQLite incident store (WAL) under data_dir. Every mutation is one transaction that also logs
+ * the change and queues it for every enabled sink (outbox.ts).
+ */
+import path from 'node:path';
+import { openDatabase } from '../../data-files.js';
+import { formatDuration } from '../format.js';
+import type { ChangeKind } from '../sink.js';
+import { IncidentStateError, type IncidentStore, type ManualIncidentInput } from '../store.js';
+import type { Action, IncidentRef, TimelineEntry, UpdateStatus } from '../types.js';
+import { migrate } from './migrations.js';
+import { sqliteOutbox } from './outbox.js';
+import { toEntry, toIncident, type IncidentRow, type TimelineRow } from './rows.js';
+
+export const DB_FILE = 'incidents.db';
+
+const sortedJson = (names: Iterable<string>): string => JSON.stringify([...new Set(names)].sort());
+
+export interface SqliteStoreOptions {
+  readonly dataDir: string;
+  /** Names of the enabled sinks: each change is queued for each (see IncidentStore.sinks). */
+  readonly sinks: readonly string[];
+}
+
+export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
+  const file = path.join(opts.dataDir, DB_FILE);
+  const db = openDatabase(opts.dataDir, DB_FILE);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // Migrate (or refuse a newer schema) before switching to WAL, so a refused file is left as it was.
+    migrate(db);
+    db.pragma('journal_mode = WAL');
+    // FULL: an incident acknowledged over the API must survive power loss, and writes are rare.
+    db.pragma('synchronous = FULL');
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+
+  const q = {
+    get: db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?'),
+    // By time: a state change is stamped when it happened, which can be just before the snapshot
+    // that opened the incident; insertion order breaks ties.
+    timeline: db.prepare<[number], TimelineRow>('SELECT * FROM timeline WHERE incident_id = ? ORDER BY at, seq'),
+    open: db.prepare<[], IncidentRow>('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY id'),
+    idOf: db.prepare<[number], { id: number }>('SELECT id FROM incidents WHERE id = ?'),
+    idByRoot: db.prepare<[string], { id: number }>("SELECT id FROM incidents WHERE source = 'auto' AND resolved_at IS NULL AND root_cause = ?"),
+    openCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM incidents WHERE resolved_at IS NULL'),
+    listAll: db.prepare<[number], IncidentRow>('SELECT * FROM incidents ORDER BY started_at DESC, id DESC LIMIT ?'),
+    listOpen: db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE resolved_at IS NULL ORDER BY started_at DESC, id DESC LIMIT ?'),
+    listResolved: db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE resolved_at IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT ?'),
+    insert: db.prepare(`INSERT INTO incidents (title, source, root_cause, severity, status, components, blast_radius, took_down, started_at, updated_at)
+      VALUES (@title, @source, @root_cause, @severity, 'investigating', @components, @blast_radius, @took_down, @at, @at)`),
+    setMembers: db.prepare('UPDATE incidents SET components = @components, blast_radius = @blast_radius, took_down = @took_down, updated_at = @at WHERE id = @id'),
+    setSeverity: db.prepare('UPDATE incidents SET severity = @severity, updated_at = @at WHERE id = @id'),
+    setStatus: db.prepare('UPDATE incidents SET status = @status, updated_at = @at WHERE id = @id'),
+    touch: db.prepare('UPDATE incidents SET updated_at = @at WHERE id = @id'),
+    resolve: db.prepare("UPDATE incidents SET status = 'resolved', resolved_at = @at, updated_at = @at WHERE id = @id AND resolved_at IS NULL"),
+    entry: db.prepare(`INSERT INTO timeline (incident_id, at, kind, author, text, component, from_state, to_state, status)
+      VALUES (@id, @at, @kind, @author, @text, @component, @from, @to, @status)`),
+  };
+
+  const addEntry = (id: number, e: TimelineEntry): void => {
+    q.entry.run({
+      id, at: e.at, kind: e.kind, author: e.author, text: e.text,
+      component: e.component ?? null, from: e.from ?? null, to: e.to ?? null, status: e.status ?? null,
+    });
+  };
+  const outbox = sqliteOutbox(db, opts.sinks);
+  const mustGetOpen = (id: number): IncidentRow => {
+    const row = q.get.get(id);
+    if (!row) throw new IncidentStateError(`no incident ${id}`);
+    if (row.resolved_at !== null) throw new IncidentStateError(`incident ${id} is resolved`);
+    return row;
+  };
+  const resolveRef = (ref: IncidentRef): number | undefined =>
+    ('id' in ref ? q.idOf.get(ref.id) : q.idByRoot.get(ref.root))?.id;
+
+  const applyTx = db.transaction((actions: readonly Action[], now: number): number[] => {
+    const mark = outbox.timelineMark();
+    // Insertion order: the change log lists a snapshot's incidents in the order they were touched.
+    const touched = new Map<number, ChangeKind>();
+    // Member lists of incidents joined in this transaction, parsed once however many join.
+    const members = new Map<number, { components: string[]; blastRadius: string[]; tookDown: string[] }>();
+    for (const a of actions) {
+      if (a.type === 'open') {
+        const info = q.insert.run({
+          title: a.title, source: 'auto', root_cause: a.rootCause, severity: a.severity,
+          components: sortedJson(a.components), blast_radius: sortedJson(a.blastRadius), took_down: sortedJson(a.tookDown), at: a.at,
+        });
+        const id = Number(info.lastInsertRowid);
+        addEntry(id, a.entry);
+        touched.set(id, 'opened');
+        continue;
+      }
+      const id = resolveRef(a.ref);
+      // Decisions are made on the open incidents read in this same synchronous call; a missing row
+      // means a programming error, and throwing rolls the whole snapshot back.
+      if (id === undefined) throw new Error(`incident action ${a.type} names no incident: ${JSON.stringify(a.ref)}`);
+      switch (a.type) {
+        case 'join': {
+          let m = members.get(id);
+          if (!m) {
+            const inc = toIncident(q.get.get(id)!);
+            m = { components: [...inc.components], blastRadius: [...inc.blastRadius], tookDown: [...inc.tookDown] };
+            members.set(id, m);
+          }
+          m.components = [...new Set([...m.components, a.component, ...a.blastRadius])].sort();
+          m.blastRadius = [...new Set([...m.blastRadius, ...a.blastRadius])].sort();
+          m.tookDown = [...new Set([...m.tookDown, a.component])].sort();
+          q.setMembers.run({
+            id, at: now,
+            components: JSON.stringify(m.components), blast_radius: JSON.stringify(m.blastRadius), took_down: JSON.stringify(m.tookDown),
+          });
+          if (a.entry) addEntry(id, a.entry);
+          break;
+        }
+        case 'entry':
+          addEntry(id, a.entry);
+          q.touch.run({ id, at: now });
+          break;
+        case 'severity':
+          q.setSeverity.run({ id, severity: a.severity, at: now });
+          addEntry(id, a.entry);
+          break;
+        case 'resolve':
+          q.resolve.run({ id, at: a.at });
+          addEntry(id, a.entry);
+          break;
+      }
+      const was = touched.get(id);
+      touched.set(id, was === 'opened' ? was : a.type === 'resolve' ? 'resolved' : (was ?? 'updated'));
+    }
+    for (const [id, kind] of touched) outbox.record(id, kind, now, mark);
+    return [...touched.keys()];
+  });
+
+  return {
+    ...outbox,
+    location: file,
+    sinks: [...opts.sinks],
+    get(id) {
+      const row = q.get.get(id);
+      if (!row) return undefined;
+      return { ...toIncident(row), timeline: q.timeline.all(id).map(toEntry) };
+    },
+    list(filter = {}) {
+      const limit = filter.limit ?? 100;
+      const stmt = filter.state === 'open' ? q.listOpen : filter.state === 'resolved' ? q.listResolved : q.listAll;
+      return stmt.all(limit).map(toIncident);
+    },
+    openIncidents: () => q.open.all().map(toIncident),
+    openCount: () => q.openCount.get()!.n,
+    apply: (actions, now) => (actions.length ? applyTx(actions, now) : []),
+    createManual: db.transaction((input: ManualIncidentInput): number => {
+      const mark = outbox.timelineMark();
+      const info = q.insert.run({
+        title: input.title, source: 'manual', root_cause: null, severity: input.severity,
+        components: sortedJson([...input.components, ...input.blastRadius]),
+        blast_radius: sortedJson(input.blastRadius), took_down: '[]', at: input.at,
+      });
+      const id = Number(info.lastInsertRowid);
+      addEntry(id, {
+        at: input.at, kind: 'opened', author: input.author, status: 'investigating',
+        text: input.text ?? `Opened: ${input.title}`,
+      });
+      outbox.record(id, 'opened', input.at, mark);
+      return id;
+    }),
+    addUpdate: db.transaction((id: number, u: { text: string; status?: UpdateStatus; author: string; at: number }) => {
+      mustGetOpen(id);
+      const mark = outbox.timelineMark();
+      if (u.status) q.setStatus.run({ id, status: u.status, at: u.at });
+      else q.touch.run({ id, at: u.at });
+      addEntry(id, { at: u.at, kind: 'update', author: u.author, text: u.text, ...(u.status ? { status: u.status } : {}) });
+      outbox.record(id, 'updated', u.at, mark);
+    }),
+    resolve: db.transaction((id: number, r: { text?: string; author: string; at: number }) => {
+      const row = mustGetOpen(id);
+      const mark = outbox.timelineMark();
+      q.resolve.run({ id, at: r.at });
+      addEntry(id, {
+        at: r.at, kind: 'resolved', author: r.author, status: 'resolved',
+        text: r.text ?? `Resolved by ${r.author} after ${formatDuration(r.at - row.started_at)}`,
+      });
+      outbox.record(id, 'resolved', r.at, mark);
+    }),
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

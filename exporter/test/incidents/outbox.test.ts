@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startOutbox, type Outbox } from '../../src/incidents/outbox.js';
+import type { DeliveryContext, DeliveryResult, IncidentChange, IncidentSink } from '../../src/incidents/sink.js';
+import { openIncidentStore } from '../../src/incidents/sqlite/store.js';
+import type { IncidentStore } from '../../src/incidents/store.js';
+import type { Incident } from '../../src/incidents/types.js';
+import { manualClock, silentLogger } from './fixtures.js';
+import { tempDir, until } from './support.js';
+
+interface Call { incident: number; seq: number; kind: string; status: string; ctx: DeliveryContext }
+
+/** A sink in this process whose answers the test scripts; it records every call. */
+function scriptedSink(name: string, coalesce: boolean, answer: (call: Call, n: number) => Promise<DeliveryResult> | DeliveryResult) {
+  const calls: Call[] = [];
+  const sink: IncidentSink = {
+    name,
+    coalesce,
+    async deliver(change: IncidentChange, incident: Incident, ctx) {
+      const call = { incident: incident.id, seq: change.seq, kind: change.kind, status: incident.status, ctx };
+      calls.push(call);
+      return answer(call, calls.length);
+    },
+    close: async () => {},
+  };
+  return { sink, calls };
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+
+function setup(sinks: readonly IncidentSink[], clock = { now: Date.now }) {
+  const dir = tempDir('sg-outbox-unit-');
+  const store: IncidentStore = openIncidentStore({ dataDir: dir.path, sinks: sinks.map((s) => s.name) });
+  cleanups.push(() => { store.close(); dir.remove(); });
+  const start = (): Outbox => {
+    const o = startOutbox({ store, sinks, logger: silentLogger, now: clock.now, baseDelayMs: 10, maxDelayMs: 40, jitter: 0 });
+    cleanups.push(() => o.close());
+    return o;
+  };
+  const manual = (title: string) => store.createManual({ title, components: ['db'], blastRadius: [], severity: 'major', author: 'api', at: clock.now() });
+  return { store, start, manual };
+}
+
+const delivered = (): DeliveryResult => ({ outcome: 'delivered' });
+
+describe('outbox worker', () => {
+  it('gives an ordered sink every change of an incident, in order, and a coalescing one only the newest', async () => {
+    const ordered = scriptedSink('ordered', false, delivered);
+    const latest = scriptedSink('latest', true, delivered);
+    const { store, start, manual } = setup([ordered.sink, latest.sink]);
+    const a = manual('A');
+    store.addUpdate(a, { text: 'u1', author: 'api', at: Date.now() });
+    const b = manual('B');
+    store.resolve(a, { author: 'api', at: Date.now() });
+    const o = start();
+    await until('all delivered', () => ordered.calls.length === 4 && latest.calls.length === 2);
+    await o.close();
+    expect(ordered.calls.filter((c) => c.incident === a).map((c) => c.kind)).toEqual(['opened', 'updated', 'resolved']);
+    expect(ordered.calls.filter((c) => c.incident === b).map((c) => c.kind)).toEqual(['opened']);
+    const byIncident = latest.calls.map((c) => [c.incident, c.kind, c.status]).sort((x, y) => Number(x[0]) - Number(y[0]));
+    expect(byIncident).toEqual([[a, 'resolved', 'resolved'], [b, 'opened', 'investigating']]);
+    expect(await store.outbox()).toEqual([]);
+  });
+
+  it('keeps a permanent failure as failed without retrying it, and goes on with the next change', async () => {
+    const s = scriptedSink('s', false, (_c, n) => (n === 1 ? { outcome: 'failed', error: '400 bad payload' } : { outcome: 'delivered' }));
+    const { store, start, manual } = setup([s.sink]);
+    const a = manual('A');
+    store.addUpdate(a, { text: 'u1', author: 'api', at: Date.now() });
+    const o = start();
+    await until('second change delivered', () => s.calls.length === 2);
+    await o.close();
+    expect(s.calls.map((c) => c.kind)).toEqual(['opened', 'updated']);
+    expect((await store.outbox()).map((r) => [r.state, r.attempts, r.lastError])).toEqual([['failed', 1, '400 bad payload']]);
+  });
+
+  it('retries a throwing sink with backoff, and tells the next attempt that a request was sent', async () => {
+    const clock = manualClock();
+    const s = scriptedSink('s', false, async (c, n) => {
+      await c.ctx.markSent();
+      if (n === 1) throw new Error('socket hang up');
+      return { outcome: 'delivered', ref: 'r-1' };
+    });
+    const { store, start, manual } = setup([s.sink], clock);
+    const a = manual('A');
+    const o = start();
+    await until('first attempt', () => s.calls.length === 1);
+    await o.close(); // waits for the attempt to be settled
+    expect((await store.outbox()).map((r) => [r.attempts, r.lastError, r.nextAttemptAt - clock.now()])).toEqual([[1, 'socket hang up', 10]]);
+    clock.advance(10);
+    const again = start();
+    await until('second attempt', () => s.calls.length === 2);
+    await again.close();
+    expect([s.calls[1]!.ctx.attempt, s.calls[1]!.ctx.sentAt, s.calls[1]!.ctx.remote.sentAt]).toEqual([2, clock.now() - 10, clock.now() - 10]);
+    expect(await store.remoteState('s', a)).toEqual({ ref: 'r-1', sentAt: clock.now() - 10 });
+    expect(await store.outbox()).toEqual([]);
+  });
+
+  it('honours Retry-After for the whole sink: no other incident is tried before it', async () => {
+    const clock = manualClock();
+    const s = scriptedSink('s', false, () => ({ outcome: 'retry', error: '429 rate limited', retryAfterMs: 30_000 }));
+    const { store, start, manual } = setup([s.sink], clock);
+    manual('A');
+    manual('B');
+    const o = start();
+    await until('first attempt', () => s.calls.length === 1);
+    await o.close();
+    expect(s.calls).toHaveLength(1);
+    const rows = await store.outbox();
+    expect(rows.map((r) => [r.incidentId, r.attempts, r.nextAttemptAt - clock.now()])).toEqual([[1, 1, 30_000], [2, 0, 0]]);
+  });
+});

@@ -1,0 +1,96 @@
+/*
+ * The JSON the exporter serves and the status page and the panel read (README, "API"). The
+ * exporter's serializers are checked against these types (exporter/test/architecture), so a
+ * field renamed on one side fails the typecheck on the other.
+ */
+import type { State } from './states.js';
+import type { Tier } from './tiers.js';
+
+/** One value a probe measured, for one of its kind's extra metric families. */
+export interface Measurement {
+  readonly metric: string;
+  readonly value: number;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Facts a probe reports for the API (postgres role, a vendor's open incidents, ...). Never secrets. */
+export type ProbeInfo = Readonly<Record<string, string | number | boolean | readonly string[]>>;
+
+/** A probe in GET /api/v1/components. */
+export interface ProbeView {
+  readonly name: string;
+  readonly kind: string;
+  readonly success: boolean;
+  readonly durationSeconds: number;
+  readonly baselineSeconds: number | null;
+  /** The failure reason; null when it succeeded. */
+  readonly error: string | null;
+  /** Why a passing probe degrades the component, or null. */
+  readonly degraded: string | null;
+  /** A remark on a passing probe, or null. */
+  readonly note: string | null;
+  readonly inconclusive: boolean;
+  readonly maintenance: boolean;
+  readonly checkedAt: string;
+  readonly info: ProbeInfo;
+  readonly measurements: readonly Measurement[];
+}
+
+/** A component in GET /api/v1/components and in the stream's `snapshot` event. */
+export interface ComponentView {
+  readonly name: string;
+  readonly displayName: string;
+  readonly tier: Tier;
+  readonly environment: string;
+  readonly runbook: string | null;
+  readonly state: State;
+  readonly stateValue: number;
+  readonly since: string;
+  readonly reason: string | null;
+  readonly maintenance: boolean;
+  readonly checked: boolean;
+  readonly impacted: boolean;
+  readonly rootCauses: readonly string[];
+  readonly dependsOn: readonly string[];
+  readonly dependents: readonly string[];
+  readonly probes: readonly ProbeView[];
+}
+
+/** GET /api/v1/components, and the data of the stream's `snapshot` event. */
+export interface ComponentsView {
+  readonly generatedAt: string;
+  readonly seq: number;
+  readonly cyclesCompleted: number;
+  readonly components: readonly ComponentView[];
+}
+
+/** An entry of an incident's timeline, newest first. */
+export interface TimelineEntryView {
+  readonly at: string;
+  readonly kind: 'opened' | 'state_change' | 'joined' | 'severity' | 'update' | 'resolved';
+  readonly author: string;
+  readonly text: string;
+  readonly component?: string;
+  readonly from?: State;
+  readonly to?: State;
+  readonly status?: IncidentView['status'];
+}
+
+/** An incident in /api/v1/incidents and in the stream's `incident` event. */
+export interface IncidentView {
+  readonly id: string;
+  readonly title: string;
+  readonly source: 'auto' | 'manual';
+  readonly status: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+  readonly severity: 'critical' | 'major' | 'minor';
+  readonly rootCause: string | null;
+  readonly components: readonly string[];
+  readonly blastRadius: readonly string[];
+  readonly tookDown: readonly string[];
+  readonly startedAt: string;
+  readonly resolvedAt: string | null;
+  readonly durationSeconds: number | null;
+  readonly updatedAt: string;
+  /** Present on a single incident and on stream events that carry it. */
+  readonly timeline?: readonly TimelineEntryView[];
+}

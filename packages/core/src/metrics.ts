@@ -1,0 +1,18 @@
+/**
+ * The per-component metric families of the contract (DESIGN.md, "Metrics"): the exporter writes
+ * them, the panel and the provisioned dashboards read them. Renaming one is a contract change
+ * (CHANGELOG migration note). Probe kinds add their own families under METRIC_PREFIX.
+ */
+export const METRIC_PREFIX = 'statusgraph_';
+
+export const METRICS = {
+  componentStatus: 'statusgraph_component_status',
+  componentImpacted: 'statusgraph_component_impacted',
+  componentInfo: 'statusgraph_component_info',
+  dependencyInfo: 'statusgraph_dependency_info',
+  componentMaintenance: 'statusgraph_component_maintenance',
+  probeSuccess: 'statusgraph_probe_success',
+  probeDurationSeconds: 'statusgraph_probe_duration_seconds',
+  probeBaselineSeconds: 'statusgraph_probe_baseline_seconds',
+  componentStateChanges: 'statusgraph_component_state_changes_total',
+} as const;
