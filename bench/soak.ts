@@ -2,7 +2,7 @@
  * Flip soak: N steady HTTP components on a private nginx while CPU hogs spin beside the exporter.
  * Nothing is wrong with any target, so every state change is a false alarm; the budget is zero.
  *
- *   npx tsx bench/soak.ts [--n 200] [--minutes 10] [--hog 2] [--interval 10] [--warmup 7]
+ *   npx tsx bench/soak.ts [--n 200] [--minutes 10] [--hog CORES] [--interval 10] [--warmup 7]
  *                         [--degrade-after K] [--cli OTHER/cli.js]
  *
  * The exporter first learns its baselines unloaded for `warmup` intervals (as in production: the
