@@ -196,4 +196,23 @@ describe('monitor on a fake clock', () => {
     expect(rig.log.lines.filter((l) => l.msg === 'probe client library failed to load')).toMatchObject([{ kind: 'fake', err: "Error: Cannot find package 'pg'" }]);
     expect(status(m, 'db')).toMatchObject({ state: 'major_outage', reason: 'refused' });
   });
+
+  it("does not hold a concurrency slot while a kind's library loads: other kinds keep being probed", async () => {
+    rig = new Rig();
+    const clock = rig.clock;
+    let loaded: Promise<void> | undefined;
+    const load = () => (loaded ??= new Promise<void>((resolve) => { clock.setTimeout(resolve, 8_000); }));
+    const fake = rig.world.kind();
+    const slowLoading: ProbeKind<any> = { ...fake, kind: 'slow-loading', load };
+    const base = engineConfig([{ name: 'db' }, { name: 'api' }], { maxConcurrency: 1 });
+    const config = { ...base, components: base.components.map((c) => (c.name === 'db' ? { ...c, probes: c.probes.map((p) => ({ ...p, kind: 'slow-loading' })) } : c)) };
+    const m = rig.monitor(config, undefined, new Map([['fake', fake], ['slow-loading', slowLoading]]));
+    m.start();
+    // api's first turn (ramp offset 0.5 s) is not queued behind db's load, with one slot only.
+    await rig.clock.advance(1_000);
+    expect(status(m, 'api')).toMatchObject({ checked: true, state: 'operational' });
+    expect(status(m, 'db')!.checked).toBe(false);
+    await rig.clock.advance(8_000);
+    expect(status(m, 'db')).toMatchObject({ checked: true, state: 'operational' });
+  });
 });
