@@ -467,6 +467,7 @@ function build(b: BuildInput): Config {
     dependsOn: c.depends_on,
     failAfter: c.fail_after ?? fc.fail_after,
     recoverAfter: c.recover_after ?? fc.recover_after,
+    degradeAfter: c.degrade_after ?? fc.degrade_after,
     probes: (probesByComponent[i] ?? []).map(({ _at, ...p }) => ({ ...p, timeoutMs: p.timeoutMs || fc.timeout })),
   }));
 

@@ -68,6 +68,9 @@ export const fileSchema = z.strictObject({
   max_concurrency: positiveInt.max(100_000).default(512),
   fail_after: positiveInt.default(1),
   recover_after: positiveInt.default(2),
+  // Latency over 2x baseline this many rounds in a row before "degraded": on a loaded 2-core soak the
+  // longest run of slow samples of a healthy target was 2 (bench/README.md, "Soak").
+  degrade_after: positiveInt.default(3),
   auth: z.strictObject({
     tokens: tokenList.refine((t) => t.length > 0, 'at least one token is required'),
     read: z.enum(['token', 'public']).default('token'),
@@ -118,6 +121,7 @@ export const fileSchema = z.strictObject({
     depends_on: z.array(name).default([]),
     fail_after: positiveInt.optional(),
     recover_after: positiveInt.optional(),
+    degrade_after: positiveInt.optional(),
     // Validated per kind afterwards, so that the error names the kind's own keys.
     probes: z.array(z.record(z.string(), z.unknown())).min(1, 'a component needs at least one probe'),
   })).min(1, 'at least one component is required'),

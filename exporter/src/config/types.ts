@@ -33,6 +33,8 @@ export interface ComponentConfig {
   readonly dependsOn: readonly string[];
   readonly failAfter: number;
   readonly recoverAfter: number;
+  /** Consecutive rounds over 2x baseline before latency alone makes a probe degraded. */
+  readonly degradeAfter: number;
   readonly probes: readonly ProbeConfig[];
 }
 

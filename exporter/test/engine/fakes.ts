@@ -138,6 +138,7 @@ export interface ComponentSpec {
   readonly dependsOn?: readonly string[];
   readonly failAfter?: number;
   readonly recoverAfter?: number;
+  readonly degradeAfter?: number;
   readonly timeoutMs?: number;
 }
 
@@ -145,6 +146,8 @@ export function componentConfig(s: ComponentSpec): ComponentConfig {
   return {
     name: s.name, tier: 'service', displayName: s.name, environment: 'production',
     dependsOn: s.dependsOn ?? [], failAfter: s.failAfter ?? 1, recoverAfter: s.recoverAfter ?? 1,
+    // The product's default (config/schema.ts), so the engine's tests see the rule users get.
+    degradeAfter: s.degradeAfter ?? 3,
     probes: [{ kind: 'fake', name: 'fake', timeoutMs: s.timeoutMs ?? 5_000 }],
   };
 }

@@ -68,7 +68,7 @@ export function changesBetween(before: Snapshot | undefined, after: Snapshot): S
 export function config(topology: Topology, over: Partial<Config> = {}): Config {
   const components: ComponentConfig[] = Object.entries(topology).map(([name, deps]) => ({
     name, tier: 'service', displayName: name, environment: 'production', dependsOn: deps,
-    failAfter: 1, recoverAfter: 2, probes: [],
+    failAfter: 1, recoverAfter: 2, degradeAfter: 3, probes: [],
   }));
   return {
     file: '/tmp/statusgraph-test.yml',
