@@ -1,8 +1,9 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import type { ProbeKind } from '../probes/types.js';
 import type { ComponentStatus, Snapshot } from '../engine/snapshot.js';
 import { componentFamilies, type SeriesFamily } from './families.js';
 import { header } from './exposition.js';
+import { registerRuntimeMetrics } from './runtime.js';
 
 export interface ExporterGauges {
   incidentsOpen(): number;
@@ -39,8 +40,7 @@ export class MetricsRenderer {
   constructor(kinds: Iterable<ProbeKind<any>>, gauges: ExporterGauges) {
     this.families = componentFamilies(kinds);
     this.headers = this.families.map((f) => Buffer.from(header(f.name, f.help, f.type), 'utf8'));
-    // Standard process_* and nodejs_* names, as every Node.js exporter has them.
-    collectDefaultMetrics({ register: this.registry });
+    registerRuntimeMetrics(this.registry);
     const r = this.registry;
     new Gauge({ name: 'statusgraph_incidents_open', help: 'Open incidents.', registers: [r], collect() { this.set(gauges.incidentsOpen()); } });
     new Gauge({ name: 'statusgraph_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful (1) or not (0).', registers: [r], collect() { this.set(gauges.reloadSuccessful() ? 1 : 0); } });
