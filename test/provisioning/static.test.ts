@@ -121,7 +121,7 @@ describe('grafana provisioning', () => {
     // The queries the panel's README asks for, as instant queries, each a plain selector of its
     // metric (the panel tells series apart by __name__ and refId).
     const byRef = new Map((graph?.targets ?? []).map((t) => [t.refId, t]));
-    for (const [ref, metric] of Object.entries({ status: 'statusgraph_component_status', info: 'statusgraph_component_info', dependencies: 'statusgraph_dependency_info', impacted: 'statusgraph_component_impacted', duration: 'statusgraph_probe_duration_seconds' })) {
+    for (const [ref, metric] of Object.entries({ status: 'statusgraph_component_status', info: 'statusgraph_component_info', dependencies: 'statusgraph_dependency_info', impacted: 'statusgraph_component_impacted', duration: 'statusgraph_probe_duration_seconds', incidents: 'statusgraph_incident_open' })) {
       expect(byRef.get(ref), `panel query ${ref}`).toMatchObject({ instant: true });
       expect(metricNames(byRef.get(ref)!.expr)[0]).toBe(metric);
     }

@@ -5,8 +5,17 @@ import { componentFamilies, type SeriesFamily } from './families.js';
 import { header } from './exposition.js';
 import { registerRuntimeMetrics } from './runtime.js';
 
+/** One open incident as /metrics names it: the public id (`INC-12`), its components, its severity. */
+export interface OpenIncidentSeries {
+  readonly incident: string;
+  readonly components: readonly string[];
+  readonly severity: string;
+}
+
 export interface ExporterGauges {
   incidentsOpen(): number;
+  /** Every open incident, unpaged: /metrics shows each of them, however long ago it opened. */
+  openIncidents(): readonly OpenIncidentSeries[];
   reloadSuccessful(): boolean;
   reloadTimestampSeconds(): number;
   intervalSeconds(): number;
@@ -43,6 +52,19 @@ export class MetricsRenderer {
     registerRuntimeMetrics(this.registry);
     const r = this.registry;
     new Gauge({ name: 'statusgraph_incidents_open', help: 'Open incidents.', registers: [r], collect() { this.set(gauges.incidentsOpen()); } });
+    // Range-independent: Grafana returns an annotation only when it overlaps the dashboard range,
+    // so an incident opened before the range start (8 h ago on a 6 h dashboard) has no annotation
+    // there; this series says it is open at any range, and is gone once it is resolved.
+    new Gauge({
+      name: 'statusgraph_incident_open',
+      help: 'Present with value 1 while the incident is open, one series per affected component.',
+      labelNames: ['incident', 'component', 'severity'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const i of gauges.openIncidents()) for (const component of i.components) this.set({ incident: i.incident, component, severity: i.severity }, 1);
+      },
+    });
     new Gauge({ name: 'statusgraph_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful (1) or not (0).', registers: [r], collect() { this.set(gauges.reloadSuccessful() ? 1 : 0); } });
     new Gauge({ name: 'statusgraph_config_last_reload_success_timestamp_seconds', help: 'Time of the last successful configuration load.', registers: [r], collect() { this.set(gauges.reloadTimestampSeconds()); } });
     new Gauge({ name: 'statusgraph_probe_interval_seconds', help: 'Configured probe cycle interval.', registers: [r], collect() { this.set(gauges.intervalSeconds()); } });

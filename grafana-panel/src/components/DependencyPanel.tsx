@@ -25,7 +25,7 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
 
   const model = useMemo(() => buildGraphModel(data.series), [data.series]);
   const rangeEnd = timeRange?.to?.valueOf?.() ?? Date.now();
-  const incidents = useMemo(() => openIncidentsByComponent(data.annotations, rangeEnd), [data.annotations, rangeEnd]);
+  const incidents = useMemo(() => openIncidentsByComponent(data.annotations, rangeEnd, data.series), [data.annotations, rangeEnd, data.series]);
   const visible = useMemo(() => filterModel(model, incidents, options.hideOperational), [model, incidents, options.hideOperational]);
   const layout = useMemo<GraphLayout | Error>(() => {
     try {
