@@ -262,6 +262,28 @@ describe('docker-compose.yml', () => {
     expect(home.endsWith('/json/statusgraph-overview.json')).toBe(true);
   });
 
+  it('pins every image to a release, runs Node 22 or 24, and starts services once what they need is healthy (issue 16)', () => {
+    for (const [name, svc] of Object.entries(compose.services) as [string, { image?: string }][]) {
+      if (!svc.image || svc.image === 'statusgraph:local') continue;
+      // A version with at least major.minor (the example datastores follow their minor line; the
+      // stack's own parts name a patch release).
+      expect(svc.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+[\w.-]*$/);
+      if (/^(node|prom\/|grafana\/)/.test(svc.image)) expect(svc.image, `${name}: exact release`).toMatch(/:v?\d+\.\d+\.\d+(-[\w.]+)?$/);
+      if (svc.image.startsWith('node:')) expect(svc.image, name).toMatch(/^node:(22|24)\./);
+    }
+    const healthy = (svc: { depends_on?: Record<string, { condition: string }> | string[] }, on: string) =>
+      !Array.isArray(svc.depends_on) && svc.depends_on?.[on]?.condition === 'service_healthy';
+    for (const name of ['prometheus', 'alertmanager', 'grafana']) {
+      const test = compose.services[name].healthcheck?.test as string[] | undefined;
+      expect(test?.[0], `${name} healthcheck`).toBe('CMD');
+      expect(test!.join(' '), `${name} healthcheck probes its own readiness endpoint`).toMatch(/http:\/\/127\.0\.0\.1:\d+\/(-\/ready|api\/health)$/);
+    }
+    expect(healthy(compose.services.prometheus, 'alertmanager')).toBe(true);
+    expect(healthy(compose.services.prometheus, 'exporter')).toBe(true);
+    expect(healthy(compose.services.grafana, 'prometheus')).toBe(true);
+    expect(healthy(compose.services['grafana-init'], 'grafana')).toBe(true);
+  });
+
   it('runs the example topology: a streaming replica, Redis, RabbitMQ and the example services', () => {
     const svcs = Object.keys(compose.services);
     expect(svcs).toEqual(expect.arrayContaining(['postgres-primary', 'postgres-replica', 'redis-cache', 'rabbitmq', 'vendors',
