@@ -25,6 +25,7 @@ import { slackRoutes } from './http/routes/slack.js';
 import { historyRoutes } from './http/routes/history.js';
 import { createIncidents } from './incidents/index.js';
 import { buildSinks } from './sinks/registry.js';
+import { formatId } from './incidents/ids.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -116,6 +117,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
     incidentsOpen: () => incidents.openCount(),
+    openIncidents: () => incidents.store.openIncidents().map((i) => ({ incident: formatId(i.id), components: i.components, severity: i.severity })),
     reloadSuccessful: () => reloadOk,
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,
