@@ -9,16 +9,14 @@ import type { IncidentService } from '../incidents/service.js';
 import type { Incident } from '../incidents/types.js';
 import { createIncidentBody, parseBody, updateIncidentBody } from '../incidents/validation.js';
 import { HELP_TEXT, parseSlackCommand } from './command.js';
+import { escapeSlack } from './mrkdwn.js';
 
 export interface SlackReply {
   readonly response_type: 'ephemeral' | 'in_channel';
   readonly text: string;
 }
 
-/** Slack's mrkdwn control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeSlack };
 
 const LIST_LIMIT = 20;
 
