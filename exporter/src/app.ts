@@ -24,6 +24,7 @@ import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { createIncidents } from './incidents/index.js';
 import { buildSinks } from './sinks/registry.js';
+import { createSlackApi } from './slack/api.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -152,6 +153,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     try { await reloading; } finally { reloading = undefined; }
   };
 
+  // The interactivity route's own client (views.open, response_url), read at start like the sinks.
+  const slackApi = config.slack?.botToken ? createSlackApi({ token: config.slack.botToken, ...(config.slack.apiUrl ? { baseUrl: config.slack.apiUrl } : {}) }) : undefined;
   const app = createHttpApp({
     logger,
     auth,
@@ -166,7 +169,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
       incidentRoutes(incidents.service, auth, now),
-      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
+      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}), now, logger: logger.child({ subsystem: 'incidents' }) }),
       eventsRouter,
     ],
   });
@@ -182,6 +185,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await stopMonitor(monitor, pools);
     events.close();
     await incidents.close();
+    await slackApi?.close();
     history.close();
     throw err;
   }
@@ -219,6 +223,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await incidents.close();
+      await slackApi?.close();
       history.close();
     },
   };
