@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis } from '../src/engine/classifier.js';
-import { LearnedBaseline } from '../src/engine/baseline.js';
+import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis } from '../../src/engine/classifier.js';
+import { LearnedBaseline } from '../../src/engine/baseline.js';
 import type { State } from '@statusgraph/core';
 
 const ok = (name: string, d = 0.05, baselineSeconds?: number) => ({ name, outcome: { success: true, durationSeconds: d }, ...(baselineSeconds ? { baselineSeconds } : {}) });
