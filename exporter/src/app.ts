@@ -24,7 +24,7 @@ import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { createIncidents } from './incidents/index.js';
 import { buildSinks } from './sinks/registry.js';
-import { createSlackApi } from './slack/api.js';
+import { createSlackApi } from './slack-api/client.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';

@@ -18,8 +18,8 @@ import type { SlackConfig } from '../config/types.js';
 import { formatId } from '../incidents/ids.js';
 import type { DeliveryContext, DeliveryResult, IncidentChange, IncidentSink } from '../incidents/sink.js';
 import type { Incident } from '../incidents/types.js';
-import { createSlackApi, SlackApiError, type Page, type SlackApi, type SlackMessage } from '../slack/api.js';
-import { changeReply, incidentKey, REPLY_EVENT, TOP_EVENT, topMessage } from '../slack/incident-message.js';
+import { createSlackApi, SlackApiError, type Page, type SlackApi, type SlackMessage } from '../slack-api/client.js';
+import { changeReply, incidentKey, REPLY_EVENT, TOP_EVENT, topMessage } from '../slack-api/incident-message.js';
 import type { SinkKind } from './types.js';
 
 export const SLACK_SINK = 'slack';

@@ -9,7 +9,7 @@ import type { IncidentService } from '../incidents/service.js';
 import type { Incident } from '../incidents/types.js';
 import { createIncidentBody, parseBody, updateIncidentBody } from '../incidents/validation.js';
 import { HELP_TEXT, parseSlackCommand } from './command.js';
-import { escapeSlack, section } from './mrkdwn.js';
+import { escapeSlack, section } from '../slack-api/mrkdwn.js';
 
 export interface SlackReply {
   readonly response_type: 'ephemeral' | 'in_channel';

@@ -9,9 +9,9 @@ import { StatusgraphError } from '../errors.js';
 import { formatId, parseId } from '../incidents/ids.js';
 import type { IncidentService } from '../incidents/service.js';
 import { UPDATE_STATUSES, type UpdateStatus } from '../incidents/types.js';
-import type { SlackApi } from './api.js';
-import { ACTION } from './incident-message.js';
-import { escapeSlack } from './mrkdwn.js';
+import type { SlackApi } from '../slack-api/client.js';
+import { ACTION } from '../slack-api/incident-message.js';
+import { escapeSlack } from '../slack-api/mrkdwn.js';
 
 export const UPDATE_MODAL = 'incident_update_modal';
 

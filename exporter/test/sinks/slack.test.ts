@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryContext, IncidentChange } from '../../src/incidents/sink.js';
 import type { Incident } from '../../src/incidents/types.js';
-import { SlackApiError, type SlackApi } from '../../src/slack/api.js';
+import { SlackApiError, type SlackApi } from '../../src/slack-api/client.js';
 import { slackSink } from '../../src/sinks/slack.js';
 import { silentLogger } from '../incidents/fixtures.js';
 

@@ -9,7 +9,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { Logger } from 'pino';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../../errors.js';
 import type { IncidentService } from '../../incidents/service.js';
-import type { SlackApi } from '../../slack/api.js';
+import type { SlackApi } from '../../slack-api/client.js';
 import { runSlackCommand } from '../../slack/handler.js';
 import { runInteraction } from '../../slack/interactions.js';
 import { verifySlackRequest } from '../../slack/verify.js';
