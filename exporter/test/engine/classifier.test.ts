@@ -16,6 +16,12 @@ describe('classifyRound', () => {
     expect(r.reason).toBe('latency 250ms over 2x baseline 100ms');
     expect(classifyRound([ok('http', 0.2, 0.1)]).state).toBe('operational');
   });
+  it('latency is degraded only after degrade_after slow rounds in a row; a threshold needs no streak', () => {
+    expect(classifyRound([{ ...ok('http', 0.25, 0.1), slowRounds: 2 }], 3)).toEqual({ state: 'operational', maintenance: false });
+    expect(classifyRound([{ ...ok('http', 0.25, 0.1), slowRounds: 3 }], 3)).toMatchObject({ state: 'degraded', reason: 'latency 250ms over 2x baseline 100ms' });
+    const lag = { name: 'pg', slowRounds: 0, outcome: { success: true, durationSeconds: 0.01, degradedReason: 'replication lag 12s (threshold: 2s)' } };
+    expect(classifyRound([lag], 3)).toMatchObject({ state: 'degraded', reason: 'replication lag 12s (threshold: 2s)' });
+  });
   it('degraded when a measured value is over its threshold', () => {
     const r = classifyRound([{ name: 'pg', outcome: { success: true, durationSeconds: 0.01, degradedReason: 'replication lag 12s (threshold: 2s)' } }]);
     expect(r).toMatchObject({ state: 'degraded', reason: 'replication lag 12s (threshold: 2s)' });
