@@ -95,9 +95,11 @@ function zodIssues(file: string, locate: Where, err: { readonly issues: readonly
   for (const i of err.issues) {
     const p = [...prefix, ...(i.path as PathKey[])];
     if (failed.size && p.some((_k, n) => failed.has(pathKey(p.slice(0, n + 1))))) continue;
-    // A union (`depends_on: [name | {name, carries, strength}]`): report the errors of the one
-    // alternative whose type matched, at their own key, rather than zod's bare "Invalid input".
-    const matched = i.code === 'invalid_union' ? i.errors.filter((e) => !e.some((x) => x.code === 'invalid_type' && x.path.length === 0)) : [];
+    // A union with a mapping alternative (`depends_on: [name | {name, carries, strength}]`) given a
+    // mapping: report that alternative's errors at their own keys, not the union's one message.
+    const value = i.code === 'invalid_union' ? getAt(input, i.path as PathKey[]) : undefined;
+    const mapping = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const matched = mapping && i.code === 'invalid_union' ? i.errors.filter((e) => !e.some((x) => x.code === 'invalid_type' && x.path.length === 0)) : [];
     if (matched.length === 1) {
       out.push(...zodIssues(file, locate, { issues: matched[0]! }, getAt(input, i.path as PathKey[]), failed, p));
       continue;
