@@ -114,6 +114,7 @@ function summarise(reach: ReadonlyMap<string, Reach>): Impact {
  * The rule on plain edges and a yes/no health: every edge hard, unhealthy meaning an outage, so
  * only `impacted` and `rootCauses` carry anything. For callers without states or edge meaning.
  */
-export function computeImpact(edges: Edges, unhealthy: (name: string) => boolean): Map<string, Impact> {
-  return computeEffects(hardEdges(edges), (n) => (unhealthy(n) ? 'major_outage' : 'operational'));
+export function computeImpact(edges: Edges, unhealthy: (name: string) => boolean): Map<string, Pick<Impact, 'impacted' | 'rootCauses'>> {
+  const effects = computeEffects(hardEdges(edges), (n) => (unhealthy(n) ? 'major_outage' : 'operational'));
+  return new Map([...effects].map(([n, e]) => [n, { impacted: e.impacted, rootCauses: e.rootCauses }]));
 }
