@@ -142,18 +142,12 @@ function applySample(
       d.linkSource = { field: s.field, rowIndex: s.rowIndex };
       return true;
     }
-    case 'impacted': {
+    case 'impacted':
+    case 'affected': {
       // One series per root cause; a value of 0 would mean "not impacted", should it ever appear.
       if (!l.root_cause || s.value === 0) return !!l.root_cause;
       const d = draft(component);
-      d.rootCauses.add(l.root_cause);
-      d.tier ??= l.tier;
-      return true;
-    }
-    case 'affected': {
-      if (!l.root_cause || s.value === 0) return !!l.root_cause;
-      const d = draft(component);
-      d.affectedBy.add(l.root_cause);
+      (kind === 'impacted' ? d.rootCauses : d.affectedBy).add(l.root_cause);
       d.tier ??= l.tier;
       return true;
     }
