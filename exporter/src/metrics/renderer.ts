@@ -95,7 +95,8 @@ export class MetricsRenderer {
     for (let start = 0, b = 0; start < s.components.length; start += BLOCK, b++) blocks.push(this.block(s.components, start, this.blocks[b]));
     this.blocks = blocks;
     const parts: Buffer[] = [];
-    this.families.forEach((_, i) => {
+    this.families.forEach((f, i) => {
+      if (!f.headerWhenEmpty && blocks.every((b) => b.chunks[i]!.length === 0)) return;
       parts.push(this.headers[i]!);
       for (const b of blocks) parts.push(b.chunks[i]!);
     });

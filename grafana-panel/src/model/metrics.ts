@@ -6,6 +6,8 @@ import type { Sample } from './frames.js';
 export const METRICS = {
   status: CONTRACT.componentStatus,
   impacted: CONTRACT.componentImpacted,
+  affected: CONTRACT.componentAffected,
+  edge: CONTRACT.dependencyEdgeInfo,
   dependency: CONTRACT.dependencyInfo,
   duration: CONTRACT.probeDurationSeconds,
   baseline: CONTRACT.probeBaselineSeconds,
@@ -35,6 +37,7 @@ export function metricOf(sample: Sample): MetricKind | undefined {
   if (fromQuery) return fromQuery;
   const l = sample.labels;
   if ('incident' in l) return 'incidentOpen';
+  if ('strength' in l) return 'edge';
   if ('depends_on' in l) return 'dependency';
   if ('root_cause' in l) return 'impacted';
   if ('display_name' in l || 'runbook' in l || 'environment' in l) return 'info';
@@ -44,7 +47,7 @@ export function metricOf(sample: Sample): MetricKind | undefined {
 }
 
 const REF_IDS: Readonly<Record<string, MetricKind>> = {
-  status: 'status', impacted: 'impacted', impact: 'impacted', dependencies: 'dependency', dependency: 'dependency',
+  status: 'status', impacted: 'impacted', impact: 'impacted', affected: 'affected', edge_info: 'edge', edges_info: 'edge', dependencies: 'dependency', dependency: 'dependency',
   edges: 'dependency', duration: 'duration', latency: 'duration', baseline: 'baseline', success: 'success', info: 'info',
   incidents: 'incidentOpen',
 };

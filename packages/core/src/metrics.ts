@@ -8,8 +8,10 @@ export const METRIC_PREFIX = 'statusgraph_';
 export const METRICS = {
   componentStatus: 'statusgraph_component_status',
   componentImpacted: 'statusgraph_component_impacted',
+  componentAffected: 'statusgraph_component_affected',
   componentInfo: 'statusgraph_component_info',
   dependencyInfo: 'statusgraph_dependency_info',
+  dependencyEdgeInfo: 'statusgraph_dependency_edge_info',
   componentMaintenance: 'statusgraph_component_maintenance',
   probeSuccess: 'statusgraph_probe_success',
   probeDurationSeconds: 'statusgraph_probe_duration_seconds',
