@@ -32,6 +32,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   // Mirrors of incidents (Grafana annotations, Slack): they read incidents, never the reverse.
   'exporter/src/grafana': 5,
   'exporter/src/slack': 5,
+  // Audience pages: derived from snapshots, with the public incidents of the incident store.
+  'exporter/src/pages': 5,
   // Incident sinks (one file per destination, one registry line): they use the mirrors' clients.
   'exporter/src/sinks': 6,
   'exporter/src/http': 7,
