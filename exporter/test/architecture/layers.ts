@@ -38,6 +38,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/sinks': 6,
   'exporter/src/http': 7,
   'exporter/src/statuspage': 8,
+  // Audience pages over HTTP: their own listeners, or mounted on the internal one.
+  'exporter/src/publicpage': 8,
   'exporter/src/app.ts': 9,
   'exporter/src/demo': 10,
   'exporter/src/index.ts': 10,
