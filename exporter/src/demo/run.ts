@@ -38,10 +38,19 @@ export interface DemoState {
 
 export interface RunningDemo {
   readonly url: string;
+  /** The public page of the reference topology, on its own listener. */
+  readonly publicUrl: string;
   readonly token: string;
   readonly service: Service;
   readonly stateFile: string;
   stop(): Promise<void>;
+}
+
+/** The public page listens next to the demo: the next port, or any free one when the demo takes any. */
+export function publicListenFor(listen: string): string {
+  const i = listen.lastIndexOf(':');
+  const port = Number(listen.slice(i + 1));
+  return `${listen.slice(0, i)}:${port === 0 || port >= 65_535 ? 0 : port + 1}`;
 }
 
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
@@ -73,6 +82,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     // Simulated services answer in milliseconds; a short deadline keeps the cycle quick.
     timeoutMs: Math.min(1_000, Math.floor(o.intervalMs / 2)),
     listen: o.listen,
+    publicListen: publicListenFor(o.listen),
     dataDir: o.dataDir,
   }), { mode: 0o600 });
   let service: Service;
@@ -87,6 +97,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   fs.writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
   return {
     url: service.url,
+    publicUrl: service.pageUrls.get('public')!,
     token,
     service,
     stateFile,

@@ -27,7 +27,8 @@ export interface JsonComponent {
 }
 
 function pageJson(i: PageJsonInput) {
-  const times = [i.state.startedAt, i.state.at, ...i.state.components.map((c) => c.since), ...i.incidents.map((x) => x.updatedAt)];
+  // The last change, not the last snapshot: a document that did not change keeps its ETag.
+  const times = [i.state.startedAt, ...i.state.components.map((c) => c.since), ...i.incidents.map((x) => x.updatedAt)];
   return { id: i.state.page.id, name: i.state.page.title, url: i.baseUrl, time_zone: 'Etc/UTC', updated_at: iso(Math.max(...times)) };
 }
 
