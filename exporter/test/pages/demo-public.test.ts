@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './support.js';
 import { startDemo, type RunningDemo } from '../../src/demo/run.js';
 import { DEMO_TOPOLOGY } from '../../src/demo/topology.js';
 
@@ -20,14 +21,6 @@ const DEPENDENT = ['website', 'checkout', 'order-history', 'sign-in', 'public-ap
 let demo: RunningDemo;
 let dir: string;
 
-async function until<T>(what: string, f: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 300; i++) {
-    const v = await f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 type Summary = { components: { id: string; status: string }[]; status: { indicator: string } };
 const summary = async () => (await fetch(`${demo.publicUrl}/api/v2/summary.json`)).json() as Promise<Summary>;

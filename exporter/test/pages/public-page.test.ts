@@ -16,6 +16,7 @@ import { Ajv } from 'ajv';
 import { parseAtomFeed, parseRssFeed } from 'feedsmith';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './support.js';
 import { startService, type Service } from '../../src/app.js';
 import { parseSummary, statuspageOutcome } from '../../src/probes/statuspage.js';
 
@@ -41,15 +42,6 @@ function valid(def: string, doc: unknown): string {
   return v(doc) ? 'valid' : ajv.errorsText(v.errors);
 }
 
-/** Waits for a condition the service reaches by itself within a few probe cycles. */
-async function until<T>(what: string, f: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 let db = { up: true };
 let vendor = { indicator: 'none', status: 'operational' };
