@@ -18,6 +18,8 @@ interface ProbeRuntime {
   readonly runner: ProbeRunner;
   readonly configMeasurements: readonly Measurement[];
   readonly baseline: LearnedBaseline;
+  /** The kind's client library, loaded before the first deadline of this probe starts. */
+  readonly ready?: Promise<void>;
 }
 
 interface ComponentRuntime {
@@ -31,7 +33,7 @@ interface ComponentRuntime {
 export interface CarriedState {
   readonly components: ReadonlyMap<string, {
     hysteresis: Hysteresis; since: number; reason?: string; maintenance: boolean; stateChanges: number; checked: boolean;
-    probes: ReadonlyMap<string, { baseline: LearnedBaseline; last?: ProbeStatus }>;
+    probes: ReadonlyMap<string, { baseline: LearnedBaseline; last?: ProbeStatus; slowRounds: number }>;
   }>;
   readonly seq: number;
 }
@@ -66,6 +68,8 @@ export class Monitor {
   private readonly scheduler: Scheduler;
   private readonly builder: SnapshotBuilder;
   private readonly publisher: Publisher;
+  /** Per configured kind that has a library to load: its load, started once, never rejecting. */
+  private readonly loads = new Map<string, Promise<void>>();
   /** Latched once a published snapshot holds a result for every component. */
   private everyChecked = false;
 
@@ -101,6 +105,7 @@ export class Monitor {
         runner: kind.create(p, { component: c.name, logger, http: deps.http }),
         configMeasurements: kind.configMeasurements?.(p) ?? [],
         baseline: prev[j]?.baseline ?? new LearnedBaseline(),
+        ...(kind.load ? { ready: this.load(kind) } : {}),
       };
     });
     const lasts = prev.map((p) => p?.last);
@@ -113,9 +118,28 @@ export class Monitor {
         stateChanges: carried.stateChanges,
         checked: carried.checked,
         probes: lasts,
+        slowRounds: prev.map((p) => p?.slowRounds ?? 0),
       }
       : initialState(lasts, deps.now());
     return { config: c, probes, upstream, state };
+  }
+
+  /**
+   * Starts loading a kind's client library the first time a probe of that kind is configured.
+   * Kinds nobody configured are never loaded (~15 MB of RSS each); for the others the scheduler
+   * awaits this before each probe's deadline starts: after a kill -9 restart, loading pg inside
+   * the deadline timed every datastore probe out on its first check (issue 14). A failed load is
+   * logged here and then fails each probe with its own reason when it imports the library again.
+   */
+  private load(kind: ProbeKind<any>): Promise<void> {
+    let loading = this.loads.get(kind.kind);
+    if (!loading) {
+      loading = kind.load!().catch((err: unknown) => {
+        this.deps.logger.error({ kind: kind.kind, err: String(err) }, 'probe client library failed to load');
+      });
+      this.loads.set(kind.kind, loading);
+    }
+    return loading;
   }
 
   onSnapshot(listener: SnapshotListener): () => void {
@@ -180,7 +204,7 @@ export class Monitor {
           checked: s.checked,
           probes: new Map(rt.probes.map((p, j) => {
             const last = s.probes[j];
-            return [probeKey(p.config), { baseline: p.baseline, ...(last ? { last } : {}) }];
+            return [probeKey(p.config), { baseline: p.baseline, slowRounds: s.slowRounds[j] ?? 0, ...(last ? { last } : {}) }];
           })),
         }];
       })),

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import type { Config, PageConfig } from '../config/types.js';
 import { ensureDataDir } from '../data-files.js';
 import type { ComponentStatus, Snapshot } from '../engine/snapshot.js';
-import { createHistory, type History, type UptimeReport } from '../history/index.js';
+import { storeUptime, UPTIME_DAYS, type UptimeReport } from '../history/index.js';
+import { HistoryStore } from '../history/store.js';
 import type { PublicIncident, PublicIncidentStore } from '../incidents/public.js';
 import { autoPublish } from './auto.js';
 import type { PublicStatus } from './derive.js';
@@ -48,7 +49,7 @@ function historySnapshot(s: Snapshot, components: readonly TrackedComponent[]): 
   return { ...s, components: list, byName: new Map(list.map((c) => [c.name, c])) };
 }
 
-interface Entry { tracker: PageTracker; history: History }
+interface Entry { tracker: PageTracker; history: HistoryStore }
 
 export function createPages(deps: PagesDeps): Pages {
   const logger = deps.logger.child({ subsystem: 'pages' });
@@ -60,7 +61,7 @@ export function createPages(deps: PagesDeps): Pages {
       const dir = path.join(c.dataDir, 'pages', p.id);
       ensureDataDir(path.dirname(dir));
       ensureDataDir(dir);
-      entries.set(p.id, { tracker: new PageTracker(p, deps.now()), history: createHistory({ dataDir: dir, now: deps.now, logger }) });
+      entries.set(p.id, { tracker: new PageTracker(p, deps.now()), history: new HistoryStore({ dataDir: dir, now: deps.now }) });
     }
     for (const [id, e] of entries) {
       if ((c.pages ?? []).some((p) => p.id === id)) continue;
@@ -79,7 +80,12 @@ export function createPages(deps: PagesDeps): Pages {
         const e = entries.get(page.id)!;
         e.tracker.update(s, page);
         const components = e.tracker.current().components;
-        e.history.onSnapshot(historySnapshot(s, components));
+        try {
+          // Best effort, as the internal history: a full disk must not stop the page.
+          e.history.record(historySnapshot(s, components));
+        } catch (err) {
+          logger.error({ event: 'page_history_failed', page: page.id, error: (err as Error).message }, 'public state history not written');
+        }
         try {
           autoPublish(page, components, deps.store, s.at);
         } catch (err) {
@@ -99,7 +105,8 @@ export function createPages(deps: PagesDeps): Pages {
     },
     uptime(id) {
       const page = pageOf(id);
-      return page ? entries.get(id)?.history.uptime(page.components.map((c) => c.id)) : undefined;
+      const e = page ? entries.get(id) : undefined;
+      return e ? storeUptime(e.history, page!.components.map((c) => c.id), UPTIME_DAYS, deps.now()) : undefined;
     },
     forIncident: (incidentId) => deps.store.listPublic({ incidentId }),
     close() {
