@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startService, type Service } from '../app.js';
@@ -46,11 +47,21 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-/** The public page listens next to the demo: the next port, or any free one when the demo takes any. */
-export function publicListenFor(listen: string): string {
+/**
+ * The public page listens next to the demo: the next port when it is free (9471 beside the default
+ * 9470, easy to remember), any free port otherwise or when the demo itself takes any.
+ */
+export async function publicListenFor(listen: string): Promise<string> {
   const i = listen.lastIndexOf(':');
+  const host = listen.slice(0, i);
   const port = Number(listen.slice(i + 1));
-  return `${listen.slice(0, i)}:${port === 0 || port >= 65_535 ? 0 : port + 1}`;
+  if (port === 0 || port >= 65_535) return `${host}:0`;
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port + 1, host.replace(/^\[|\]$/g, '') || undefined, () => probe.close(() => resolve(true)));
+  });
+  return `${host}:${free ? port + 1 : 0}`;
 }
 
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
@@ -82,7 +93,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     // Simulated services answer in milliseconds; a short deadline keeps the cycle quick.
     timeoutMs: Math.min(1_000, Math.floor(o.intervalMs / 2)),
     listen: o.listen,
-    publicListen: publicListenFor(o.listen),
+    publicListen: await publicListenFor(o.listen),
     dataDir: o.dataDir,
   }), { mode: 0o600 });
   let service: Service;

@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './support.js';
-import { startDemo, type RunningDemo } from '../../src/demo/run.js';
+import { publicListenFor, startDemo, type RunningDemo } from '../../src/demo/run.js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEMO_TOPOLOGY } from '../../src/demo/topology.js';
 
 const PUBLIC_PATHS = ['/', '/index.html', '/history.atom', '/history.rss', '/api/v2/summary.json', '/api/v2/status.json', '/api/v2/components.json',
@@ -80,5 +82,19 @@ describe('the public page of the reference topology', () => {
       }
     }
     expect(leaks).toEqual([]);
+  });
+});
+
+describe('where the demo\'s public page listens', () => {
+  it('takes the next port when it is free, any free one otherwise', async () => {
+    expect(await publicListenFor('127.0.0.1:0')).toBe('127.0.0.1:0');
+    const busy = http.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      expect(await publicListenFor(`127.0.0.1:${port - 1}`)).toBe('127.0.0.1:0');
+    } finally {
+      busy.close();
+    }
   });
 });
