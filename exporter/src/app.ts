@@ -25,6 +25,8 @@ import { slackRoutes } from './http/routes/slack.js';
 import { historyRoutes } from './http/routes/history.js';
 import { createIncidents } from './incidents/index.js';
 import { buildSinks } from './sinks/registry.js';
+import { formatId } from './incidents/ids.js';
+import { createSlackApi } from './slack-api/client.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -124,6 +126,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
     incidentsOpen: () => incidents.openCount(),
+    openIncidents: () => incidents.store.openIncidents().map((i) => ({ incident: formatId(i.id), components: i.components, severity: i.severity })),
     reloadSuccessful: () => reloadOk,
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,
@@ -170,6 +173,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const pageDeps = { pages, logger, maxAgeSeconds: () => Math.max(1, Math.min(60, Math.floor(config.intervalMs / 2_000))) };
   const pageUrls = new Map<string, string>();
   let url = '';
+  // The interactivity route's own client (views.open, response_url), read at start like the sinks.
+  const slackApi = config.slack?.botToken ? createSlackApi({ token: config.slack.botToken, ...(config.slack.apiUrl ? { baseUrl: config.slack.apiUrl } : {}) }) : undefined;
   const app = createHttpApp({
     logger,
     auth,
@@ -187,7 +192,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       publicIncidentRoutes({ incidents: incidents.service, pages, auth, pageUrl: (id) => pageUrls.get(id) }),
       mountedPages(pageDeps, config.pages ?? [], () => url),
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
-      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
+      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}), now, logger: logger.child({ subsystem: 'incidents' }) }),
       eventsRouter,
     ],
   });
@@ -197,6 +202,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await stopMonitor(monitor, pools);
     events.close();
     await incidents.close();
+    await slackApi?.close();
     history.close();
     pages.close();
   };
@@ -257,6 +263,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await new Promise<void>((r) => server.close(() => r()));
       await publicSide.close();
       await incidents.close();
+      await slackApi?.close();
       history.close();
       pages.close();
     },

@@ -494,6 +494,9 @@ function build(b: BuildInput): Config {
     ...(fc.slack ? { slack: {
       ...(fc.slack.webhook_url ? { webhookUrl: fc.slack.webhook_url } : {}),
       ...(fc.slack.signing_secret ? { signingSecret: fc.slack.signing_secret } : {}),
+      ...(fc.slack.bot_token && fc.slack.incident_channel ? { botToken: fc.slack.bot_token, incidentChannel: fc.slack.incident_channel } : {}),
+      ...(fc.slack.api_url ? { apiUrl: fc.slack.api_url.replace(/\/+$/, '') } : {}),
+      ...(fc.slack.page_url ? { pageUrl: fc.slack.page_url.replace(/\/+$/, '') } : {}),
     } } : {}),
     ...(fc.grafana ? { grafana: { url: fc.grafana.url, token: fc.grafana.token } } : {}),
     ...(fc.webhooks?.length ? { webhooks: fc.webhooks.map((w) => ({ name: w.name, url: w.url, ...(w.token ? { token: w.token } : {}) })) } : {}),

@@ -76,6 +76,19 @@ export const fileSchema = z.strictObject({
   slack: z.strictObject({
     webhook_url: url.optional(),
     signing_secret: z.string().min(1).optional(),
+    // Incident threads (sinks/slack.ts): a bot token (xoxb-...) and the channel's id. An id, not
+    // a #name: conversations.history, which finds a message whose answer was lost, takes ids only.
+    // Both empty is off, so that a compose file can pass unset variables through.
+    bot_token: z.string().optional(),
+    incident_channel: z.string().regex(/^([CG][A-Z0-9]{2,})?$/, 'must be a channel id such as C0123ABCD (channel details, bottom)').optional(),
+    // Where the Web API is; only a test or an egress proxy changes it.
+    api_url: url.optional(),
+    // The status page's address as people reach it, for the link in each incident message.
+    page_url: url.optional(),
+  }).superRefine((s, ctx) => {
+    if (!s.bot_token !== !s.incident_channel) {
+      ctx.addIssue({ code: 'custom', path: [s.bot_token ? 'incident_channel' : 'bot_token'], message: 'slack.bot_token and slack.incident_channel go together (incident threads need both)' });
+    }
   }).optional(),
   grafana: z.strictObject({ url, token: z.string().min(1) }).optional(),
   // Incident webhooks (sinks/webhook.ts): each change of each incident is POSTed as JSON.

@@ -53,6 +53,13 @@ export interface AuthConfig {
 export interface SlackConfig {
   readonly webhookUrl?: string;
   readonly signingSecret?: string;
+  /** Incident threads (sinks/slack.ts): both or neither. */
+  readonly botToken?: string;
+  readonly incidentChannel?: string;
+  /** Web API base; slack-api/client.ts's SLACK_API_URL when absent (a test or a proxy sets it). */
+  readonly apiUrl?: string;
+  /** The status page's public address, for links in Slack messages. */
+  readonly pageUrl?: string;
 }
 
 export interface GrafanaConfig {

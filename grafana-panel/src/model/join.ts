@@ -153,6 +153,9 @@ function applySample(
       d.runbook = l.runbook || d.runbook;
       return true;
     }
+    case 'incidentOpen':
+      // Open incidents are read by model/incidents.ts, next to the annotations.
+      return true;
     case 'duration':
     case 'baseline':
     case 'success': {

@@ -15,4 +15,5 @@ export const METRICS = {
   probeDurationSeconds: 'statusgraph_probe_duration_seconds',
   probeBaselineSeconds: 'statusgraph_probe_baseline_seconds',
   componentStateChanges: 'statusgraph_component_state_changes_total',
+  incidentOpen: 'statusgraph_incident_open',
 } as const;
