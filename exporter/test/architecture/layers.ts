@@ -35,10 +35,14 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/slack-api': 4.5,
   'exporter/src/grafana': 5,
   'exporter/src/slack': 5,
+  // Audience pages: derived from snapshots, with the public incidents of the incident store.
+  'exporter/src/pages': 5,
   // Incident sinks (one file per destination, one registry line): they use the mirrors' clients.
   'exporter/src/sinks': 6,
   'exporter/src/http': 7,
   'exporter/src/statuspage': 8,
+  // Audience pages over HTTP: their own listeners, or mounted on the internal one.
+  'exporter/src/publicpage': 8,
   'exporter/src/app.ts': 9,
   'exporter/src/demo': 10,
   'exporter/src/index.ts': 10,
