@@ -1,5 +1,6 @@
 import type { Measurement, ProbeOutcome } from '../probes/types.js';
 import type { State, Tier } from '@statusgraph/core';
+import type { RoundCounts } from './attribution.js';
 
 export interface ProbeStatus {
   readonly name: string;
@@ -43,6 +44,8 @@ export interface ComponentStatus {
   readonly checked: boolean;
   /** Own-state transitions since start (statusgraph_component_state_changes_total). */
   readonly stateChanges: number;
+  /** Probe rounds since start, available ones, and the attribution of the others (SLO counters). */
+  readonly counts: RoundCounts;
 }
 
 /** One immutable picture of every component; everything downstream reads it, nothing recomputes it. */

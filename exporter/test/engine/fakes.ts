@@ -138,11 +138,12 @@ export interface ComponentSpec {
   readonly failAfter?: number;
   readonly recoverAfter?: number;
   readonly timeoutMs?: number;
+  readonly tier?: ComponentConfig['tier'];
 }
 
 export function componentConfig(s: ComponentSpec): ComponentConfig {
   return {
-    name: s.name, tier: 'service', displayName: s.name, environment: 'production',
+    name: s.name, tier: s.tier ?? 'service', displayName: s.name, environment: 'production',
     dependsOn: s.dependsOn ?? [], failAfter: s.failAfter ?? 1, recoverAfter: s.recoverAfter ?? 1,
     probes: [{ kind: 'fake', name: 'fake', timeoutMs: s.timeoutMs ?? 5_000 }],
   };

@@ -15,4 +15,7 @@ export const METRICS = {
   probeDurationSeconds: 'statusgraph_probe_duration_seconds',
   probeBaselineSeconds: 'statusgraph_probe_baseline_seconds',
   componentStateChanges: 'statusgraph_component_state_changes_total',
+  componentRounds: 'statusgraph_component_rounds_total',
+  componentAvailableRounds: 'statusgraph_component_available_rounds_total',
+  componentUnavailableRounds: 'statusgraph_component_unavailable_rounds_total',
 } as const;
