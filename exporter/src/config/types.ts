@@ -24,6 +24,13 @@ export interface ProbeCommon {
 
 export type ProbeConfig = ProbeCommon & Readonly<Record<string, unknown>>;
 
+/** A service level objective: `objective` percent of rounds available over `windowMs`. */
+export interface SloConfig {
+  /** Percent, e.g. 99.9. */
+  readonly objective: number;
+  readonly windowMs: number;
+}
+
 export interface ComponentConfig {
   readonly name: string;
   readonly tier: Tier;
@@ -34,6 +41,8 @@ export interface ComponentConfig {
   readonly failAfter: number;
   readonly recoverAfter: number;
   readonly probes: readonly ProbeConfig[];
+  /** Its own `slo`, else its tier's default from `slo_defaults`; none: no objective. */
+  readonly slo?: SloConfig;
 }
 
 export interface AuthConfig {
