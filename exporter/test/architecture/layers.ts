@@ -29,6 +29,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/incidents': 4,
   'exporter/src/reports': 4,
   'exporter/src/metrics': 4,
+  // SLO rule generation (`statusgraph rules`): reads the config only.
+  'exporter/src/slo': 4,
   // Mirrors of incidents (Grafana annotations, Slack): they read incidents, never the reverse.
   'exporter/src/grafana': 5,
   'exporter/src/slack': 5,
