@@ -61,12 +61,32 @@ function burnCondition(conditions: readonly BurnCondition[]): string {
   return conditions.map((c) => `(\n${indent(over(c.long, c), 2)}\n  and on (component)\n${indent(over(c.short, c), 2)}\n)`).join('\nor\n');
 }
 
-/** One series per root cause that burned in `w`, labelled impacted="true" when it is not the component's own. */
+/**
+ * A component's errors in `w` may come from several causes; an alert series is kept for each
+ * that caused at least this share of them. Below it, a cause is noise next to the others: a
+ * dependent's first failing round, seen before the exporter saw its database fail, is charged
+ * "own" (engine/attribution.ts), and must not page as a root cause of its own next to the
+ * database's outage.
+ */
+export const MIN_CAUSE_SHARE = 0.2;
+
+/**
+ * One series per root cause of the burn in `w`, labelled impacted="true" when it is not the
+ * component's own. The own series is left out while the component is impacted, as the outage
+ * alerts do: its database's outage speaks for it (a real failure of its own shows once the
+ * database is back).
+ */
 function attributed(w: string): string {
   return `label_replace(
-  label_replace(${SLO_RECORDS.errorsByRoot(w)} > 0, "impacted", "true", "cause", "upstream|vendor"),
+  label_replace(
+      ${SLO_RECORDS.errorsByRoot(w)} > 0
+    >= on (component) group_left ()
+      (${MIN_CAUSE_SHARE} * ${SLO_RECORDS.errors(w)}),
+    "impacted", "true", "cause", "upstream|vendor"),
   "impacted", "false", "cause", "own|planned"
-)`;
+)
+unless on (component, impacted)
+  label_replace(max by (component) (${METRICS.componentImpacted}), "impacted", "false", "", "")`;
 }
 
 function alert(name: string, conditions: readonly BurnCondition[], attributionWindow: string, severity: 'critical' | 'warning', forDuration: string, summary: string): string {
@@ -117,8 +137,8 @@ and on (component) (${SLO_RECORDS.windowSeconds} == ${ms / 1000})`));
 #   ${SLO_ALERTS.fast}  severity=critical -> #engineering: ${PAGE.map((c) => `${c.budgetShare * 100} % of the budget in ${c.long} (and ${c.short})`).join(', or ')}
 #   ${SLO_ALERTS.slow}  severity=warning  -> #on-call:     ${TICKET.map((c) => `${c.budgetShare * 100} % of the budget in ${c.long} (and ${c.short})`).join('')}
 # For a 30-day window those are 14.4x, 6x and 1x the error budget rate.
-# Each alert has one series per root cause that burned the budget (30m for the page, 6h for the
-# ticket): cause="own" with root_cause=<the component> and impacted="false", or cause="upstream" /
+# Each alert has one series per root cause of at least ${MIN_CAUSE_SHARE * 100} % of the errors (over 30m for the
+# page, 6h for the ticket): cause="own" with root_cause=<the component> and impacted="false", or cause="upstream" /
 # "vendor" with root_cause=<the dependency> and impacted="true". Alertmanager sends the impacted
 # ones to no channel (pages: the root cause's own alerts speak for them) or groups them by root
 # cause with the root cause's own ticket, so one root cause gives one message.
