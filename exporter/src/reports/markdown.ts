@@ -1,6 +1,7 @@
 import { STATES, STATE_LABELS, type State } from '@statusgraph/core';
 import type { DailyData, WeeklyData, ComponentRow } from './collect.js';
 import { change } from './maths.js';
+import { sloMarkdown } from './slo.js';
 import { cell, formatDate, formatDateTime, formatDuration, formatPercent, formatPointsChange, formatSeconds } from './format.js';
 
 /** Markdown of the daily and weekly reports, from gathered data only (pure). */
@@ -95,6 +96,8 @@ export function weeklyMarkdown(w: WeeklyData, timezone: string): string {
     }
     lines.push('');
   }
+
+  lines.push(...sloMarkdown(w.slo));
 
   lines.push('## Incidents', '');
   if (w.incidents.length === 0) {
