@@ -97,6 +97,7 @@ export class SnapshotBuilder {
         environment: c.environment,
         ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
         dependsOn: c.dependsOn,
+        ...(c.slo ? { slo: c.slo } : {}),
         state: st.hysteresis.state,
         since: st.since,
         ...(st.reason !== undefined ? { reason: st.reason } : {}),

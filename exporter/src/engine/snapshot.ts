@@ -26,6 +26,8 @@ export interface ComponentStatus {
   readonly environment: string;
   readonly runbook?: string;
   readonly dependsOn: readonly string[];
+  /** Objective in percent and window, from the config; undefined: none. */
+  readonly slo?: { readonly objective: number; readonly windowMs: number };
   /** Own state, from its own probes, after hysteresis. */
   readonly state: State;
   /** Epoch ms of the last change of `state` (or of the start). */

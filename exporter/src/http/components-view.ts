@@ -19,6 +19,7 @@ export function componentView(c: ComponentStatus) {
     rootCauses: c.rootCauses,
     dependsOn: c.dependsOn,
     dependents: c.dependents,
+    slo: c.slo ? { objective: c.slo.objective, windowDays: c.slo.windowMs / 86_400_000 } : null,
     probes: c.probes.map((p) => ({
       name: p.name,
       kind: p.kind,

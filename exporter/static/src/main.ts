@@ -7,7 +7,7 @@ import { getJson, postJson } from './api.js';
 import { byId, h, replace, s } from './dom.js';
 import { createGraph } from './graph.js';
 import {
-  STATE_LABELS, TIER_LABELS, addSample, addToDay, availabilityOf, byTier, daySlots, formatDuration, formatPercent, headline,
+  STATE_LABELS, TIER_LABELS, addSample, addToDay, availabilityOf, budgetLeft, byTier, daySlots, formatDuration, formatPercent, headline,
   mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type SnapshotEvent, type State,
 } from './model.js';
@@ -123,6 +123,14 @@ function renderGrid(): void {
 }
 
 // ---- uptime --------------------------------------------------------------------------------
+/** " · budget 62.0 % left" after the name of a component with an objective. */
+function budgetNote(c: ComponentView, days: readonly DayRow[]): Node[] {
+  if (!c.slo) return [];
+  const left = budgetLeft(days, c.slo.objective, c.slo.windowDays, Date.now());
+  const title = `Error budget of ${c.slo.objective} % over ${c.slo.windowDays} days left, from the uptime bars`;
+  return [h('span', { class: `upbudget${left !== null && left < 0 ? ' over' : ''}`, title }, left === null ? ' · budget: no data' : ` · budget ${formatPercent(left)} left`)];
+}
+
 function renderUptime(): void {
   const rows = components.map((c) => {
     const days = uptime.get(c.name) ?? [];
@@ -133,7 +141,7 @@ function renderUptime(): void {
       ...slots.map((d, i) => s('rect', { x: i * (w + gap), y: 0, width: w, height: 20, class: d.worst ? `s-${d.worst}` : 'nodata' },
         s('title', {}, `${d.day}: ${d.worst ? `${formatPercent(d.availability)} available, worst ${stateLabel(d.worst)}` : 'no data'}`))));
     return h('div', { class: 'uprow', 'data-component': c.name },
-      h('span', { class: 'upname' }, c.name), svg, h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
+      h('span', { class: 'upname' }, c.name, ...budgetNote(c, days)), svg, h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
   });
   replace(byId('uptime'), ...rows);
   const since = new Date(uptimeFrom);
