@@ -22,6 +22,7 @@ import { createEventHub } from './http/events.js';
 import { componentsView } from './http/components-view.js';
 import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
+import { historyRoutes } from './http/routes/history.js';
 import { createIncidents } from './incidents/index.js';
 import { buildSinks } from './sinks/registry.js';
 import { createHistory } from './history/index.js';
@@ -106,7 +107,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     incidents.onSnapshot(s, c);
   });
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
-  const history = await startupStep(dataStep, () => createHistory({ dataDir: config.dataDir, now, logger }));
+  // History settings are read once: a changed retention takes effect at the next start.
+  const history = await startupStep(dataStep, () => createHistory({
+    dataDir: config.dataDir, now, logger, flushEveryMs: config.history.flushIntervalMs,
+    policy: { retentionMs: config.history.retentionMs, rawMs: config.history.fullResolutionMs, fiveMinuteMs: config.history.fiveMinuteMs },
+  }));
   listeners.push((s) => history.onSnapshot(s));
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
@@ -166,6 +171,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
       incidentRoutes(incidents.service, auth, now),
+      historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
       slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
       eventsRouter,
     ],

@@ -469,6 +469,7 @@ function build(b: BuildInput): Config {
       dependsOn: c.depends_on,
       failAfter: c.fail_after ?? fc.fail_after,
       recoverAfter: c.recover_after ?? fc.recover_after,
+      degradeAfter: c.degrade_after ?? fc.degrade_after,
       probes: (probesByComponent[i] ?? []).map(({ _at, ...p }) => ({ ...p, timeoutMs: p.timeoutMs || fc.timeout })),
       ...(slo ? { slo: { objective: slo.objective, windowMs: slo.window } } : {}),
     };
@@ -496,6 +497,7 @@ function build(b: BuildInput): Config {
     ...(fc.webhooks?.length ? { webhooks: fc.webhooks.map((w) => ({ name: w.name, url: w.url, ...(w.token ? { token: w.token } : {}) })) } : {}),
     ...(fc.prometheus ? { prometheus: { url: fc.prometheus.url } } : {}),
     reports: { timezone: fc.reports.timezone, daily: fc.reports.daily, weekly: fc.reports.weekly },
+    history: { retentionMs: fc.history.retention, fullResolutionMs: fc.history.full_resolution, fiveMinuteMs: fc.history.five_minute, flushIntervalMs: fc.history.flush_interval },
     components,
     secrets: [...new Set(secrets.filter((s) => s.length > 0))],
   };

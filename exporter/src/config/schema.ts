@@ -2,7 +2,7 @@ import { z } from 'zod';
 import net from 'node:net';
 import { duration } from './duration.js';
 import { TIERS } from '@statusgraph/core';
-import type { ProbeKindSchema } from './types.js';
+import { HISTORY_DEFAULTS, type ProbeKindSchema } from './types.js';
 
 /*
  * The YAML shape, as users write it (snake_case). Objects are strict: an unknown key is an error,
@@ -53,6 +53,9 @@ export function listenProblem(s: string): string | undefined {
 export const INTERVAL = duration(500, 86_400_000);
 export const TIMEOUT = duration(1, 86_400_000);
 const BASELINE = duration(1, 3_600_000);
+/** Ages in the result store: compared with timestamps, never waited for, so beyond a timer's 24.8 days. */
+const HISTORY_AGE = duration(60_000, 366 * 86_400_000);
+const HISTORY_FLUSH = duration(100, 3_600_000);
 const HOUR = 3_600_000;
 
 /**
@@ -76,6 +79,9 @@ export const fileSchema = z.strictObject({
   max_concurrency: positiveInt.max(100_000).default(512),
   fail_after: positiveInt.default(1),
   recover_after: positiveInt.default(2),
+  // Latency over 2x baseline this many rounds in a row before "degraded": on a loaded 2-core soak the
+  // longest run of slow samples of a healthy target was 2 (bench/README.md, "Soak").
+  degrade_after: positiveInt.default(3),
   auth: z.strictObject({
     tokens: tokenList.refine((t) => t.length > 0, 'at least one token is required'),
     read: z.enum(['token', 'public']).default('token'),
@@ -111,6 +117,14 @@ export const fileSchema = z.strictObject({
     daily: z.boolean().default(true),
     weekly: z.boolean().default(true),
   }).prefault({}),
+  // Probe results in data_dir/results.db (issue 17): every result for full_resolution, then
+  // 5-minute buckets for five_minute, then hourly ones until retention. Sizing: docs/architecture.md.
+  history: z.strictObject({
+    retention: HISTORY_AGE.default(HISTORY_DEFAULTS.retentionMs),
+    full_resolution: HISTORY_AGE.default(HISTORY_DEFAULTS.fullResolutionMs),
+    five_minute: HISTORY_AGE.default(HISTORY_DEFAULTS.fiveMinuteMs),
+    flush_interval: HISTORY_FLUSH.default(HISTORY_DEFAULTS.flushIntervalMs),
+  }).prefault({}),
   components: z.array(z.strictObject({
     name,
     tier: z.enum(TIERS),
@@ -121,6 +135,7 @@ export const fileSchema = z.strictObject({
     fail_after: positiveInt.optional(),
     recover_after: positiveInt.optional(),
     slo: sloSchema.optional(),
+    degrade_after: positiveInt.optional(),
     // Validated per kind afterwards, so that the error names the kind's own keys.
     probes: z.array(z.record(z.string(), z.unknown())).min(1, 'a component needs at least one probe'),
   })).min(1, 'at least one component is required'),

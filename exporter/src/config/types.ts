@@ -40,6 +40,8 @@ export interface ComponentConfig {
   readonly dependsOn: readonly string[];
   readonly failAfter: number;
   readonly recoverAfter: number;
+  /** Consecutive rounds over 2x baseline before latency alone makes a probe degraded. */
+  readonly degradeAfter: number;
   readonly probes: readonly ProbeConfig[];
   /** Its own `slo`, else its tier's default from `slo_defaults`; none: no objective. */
   readonly slo?: SloConfig;
@@ -86,6 +88,25 @@ export interface ReportsConfig {
   readonly weekly: boolean;
 }
 
+/** Probe-result store (history/results-store.ts); all durations in ms. */
+export interface HistoryConfig {
+  /** Nothing older is kept. */
+  readonly retentionMs: number;
+  /** Every result is kept this long, then summed per 5 minutes. */
+  readonly fullResolutionMs: number;
+  /** 5-minute buckets are kept this long, then summed per hour. */
+  readonly fiveMinuteMs: number;
+  /** How often queued results are written (one transaction). */
+  readonly flushIntervalMs: number;
+}
+
+export const HISTORY_DEFAULTS: HistoryConfig = Object.freeze({
+  retentionMs: 30 * 86_400_000,
+  fullResolutionMs: 6 * 3_600_000,
+  fiveMinuteMs: 48 * 3_600_000,
+  flushIntervalMs: 5_000,
+});
+
 export interface Config {
   /** The file it was read from (absolute), for messages. */
   readonly file: string;
@@ -101,6 +122,7 @@ export interface Config {
   readonly webhooks?: readonly WebhookConfig[];
   readonly prometheus?: PrometheusConfig;
   readonly reports: ReportsConfig;
+  readonly history: HistoryConfig;
   readonly components: readonly ComponentConfig[];
   /** Every interpolated secret value, so that logs and outputs can redact them. */
   readonly secrets: readonly string[];

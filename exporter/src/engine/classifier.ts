@@ -8,6 +8,11 @@ export interface ProbeVerdict {
   readonly name: string;
   readonly outcome: ProbeOutcome;
   readonly baselineSeconds?: number;
+  /**
+   * Consecutive rounds, this one included, in which this probe answered over 2x its baseline
+   * (see isSlow); when absent, this round alone.
+   */
+  readonly slowRounds?: number;
 }
 
 export interface RawClassification {
@@ -20,8 +25,18 @@ function fmtSeconds(s: number): string {
   return s >= 1 ? `${s.toFixed(2)}s` : `${Math.round(s * 1000)}ms`;
 }
 
-/** The state one round of a component's probes shows, before hysteresis. Pure. */
-export function classifyRound(probes: readonly ProbeVerdict[]): RawClassification {
+/** A success over DEGRADED_FACTOR x the baseline in use: latency evidence, not yet a verdict. */
+export function isSlow(outcome: ProbeOutcome, baselineSeconds: number | undefined): boolean {
+  return outcome.success && !outcome.inconclusive && baselineSeconds !== undefined && outcome.durationSeconds > DEGRADED_FACTOR * baselineSeconds;
+}
+
+/**
+ * The state one round of a component's probes shows, before hysteresis. Latency makes a probe
+ * degraded only once it has been slow for `degradeAfter` rounds in a row (`degrade_after`): on a
+ * busy machine one slow sample is the machine, not the target (bench/README.md, "Soak"). A
+ * threshold (`degradedReason`) or a vendor-reported state counts at once, as failures do. Pure.
+ */
+export function classifyRound(probes: readonly ProbeVerdict[], degradeAfter = 1): RawClassification {
   const label = (p: ProbeVerdict, text: string) => (probes.length > 1 ? `${p.name}: ${text}` : text);
   const counted = probes.filter((p) => !p.outcome.inconclusive);
   const failed = counted.filter((p) => !p.outcome.success);
@@ -47,9 +62,9 @@ export function classifyRound(probes: readonly ProbeVerdict[]): RawClassificatio
     } else if (o.degradedReason) {
       s = 'degraded';
       why = o.degradedReason;
-    } else if (p.baselineSeconds !== undefined && o.durationSeconds > DEGRADED_FACTOR * p.baselineSeconds) {
+    } else if (isSlow(o, p.baselineSeconds) && (p.slowRounds ?? 1) >= degradeAfter) {
       s = 'degraded';
-      why = `latency ${fmtSeconds(o.durationSeconds)} over ${DEGRADED_FACTOR}x baseline ${fmtSeconds(p.baselineSeconds)}`;
+      why = `latency ${fmtSeconds(o.durationSeconds)} over ${DEGRADED_FACTOR}x baseline ${fmtSeconds(p.baselineSeconds!)}`;
     }
     if (stateValue(s) > stateValue(state)) {
       state = s;

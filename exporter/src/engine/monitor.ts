@@ -19,6 +19,8 @@ interface ProbeRuntime {
   readonly runner: ProbeRunner;
   readonly configMeasurements: readonly Measurement[];
   readonly baseline: LearnedBaseline;
+  /** The kind's client library, loaded before the first deadline of this probe starts. */
+  readonly ready?: Promise<void>;
 }
 
 interface ComponentRuntime {
@@ -34,7 +36,7 @@ export interface CarriedState {
     hysteresis: Hysteresis; since: number; reason?: string; maintenance: boolean; stateChanges: number; checked: boolean;
     /** SLO counters: carried so that they stay monotonic across a reload. */
     counts: RoundCounts;
-    probes: ReadonlyMap<string, { baseline: LearnedBaseline; last?: ProbeStatus }>;
+    probes: ReadonlyMap<string, { baseline: LearnedBaseline; last?: ProbeStatus; slowRounds: number }>;
   }>;
   readonly seq: number;
 }
@@ -72,6 +74,8 @@ export class Monitor {
   /** Third-party components: a root cause among them makes an unavailable round "vendor". */
   private readonly vendors: ReadonlySet<string>;
   private readonly isVendor = (name: string) => this.vendors.has(name);
+  /** Per configured kind that has a library to load: its load, started once, never rejecting. */
+  private readonly loads = new Map<string, Promise<void>>();
   /** Latched once a published snapshot holds a result for every component. */
   private everyChecked = false;
 
@@ -108,6 +112,7 @@ export class Monitor {
         runner: kind.create(p, { component: c.name, logger, http: deps.http }),
         configMeasurements: kind.configMeasurements?.(p) ?? [],
         baseline: prev[j]?.baseline ?? new LearnedBaseline(),
+        ...(kind.load ? { ready: this.load(kind) } : {}),
       };
     });
     const lasts = prev.map((p) => p?.last);
@@ -121,9 +126,28 @@ export class Monitor {
         checked: carried.checked,
         counts: carried.counts,
         probes: lasts,
+        slowRounds: prev.map((p) => p?.slowRounds ?? 0),
       }
       : initialState(lasts, deps.now());
     return { config: c, probes, upstream, state };
+  }
+
+  /**
+   * Starts loading a kind's client library the first time a probe of that kind is configured.
+   * Kinds nobody configured are never loaded (~15 MB of RSS each); for the others the scheduler
+   * awaits this before each probe's deadline starts: after a kill -9 restart, loading pg inside
+   * the deadline timed every datastore probe out on its first check (issue 14). A failed load is
+   * logged here and then fails each probe with its own reason when it imports the library again.
+   */
+  private load(kind: ProbeKind<any>): Promise<void> {
+    let loading = this.loads.get(kind.kind);
+    if (!loading) {
+      loading = kind.load!().catch((err: unknown) => {
+        this.deps.logger.error({ kind: kind.kind, err: String(err) }, 'probe client library failed to load');
+      });
+      this.loads.set(kind.kind, loading);
+    }
+    return loading;
   }
 
   onSnapshot(listener: SnapshotListener): () => void {
@@ -189,7 +213,7 @@ export class Monitor {
           counts: s.counts,
           probes: new Map(rt.probes.map((p, j) => {
             const last = s.probes[j];
-            return [probeKey(p.config), { baseline: p.baseline, ...(last ? { last } : {}) }];
+            return [probeKey(p.config), { baseline: p.baseline, slowRounds: s.slowRounds[j] ?? 0, ...(last ? { last } : {}) }];
           })),
         }];
       })),

@@ -1,6 +1,6 @@
 import type { ComponentConfig } from '../config/types.js';
 import type { Measurement, ProbeConfig, ProbeOutcome } from '../probes/types.js';
-import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis, type ProbeVerdict } from './classifier.js';
+import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, isSlow, type Hysteresis, type ProbeVerdict } from './classifier.js';
 import type { ProbeStatus, StateChange } from './snapshot.js';
 import { isUnhealthy } from '@statusgraph/core';
 import { countRound, ZERO_COUNTS, type RoundCauses, type RoundCounts } from './attribution.js';
@@ -18,6 +18,8 @@ export interface ComponentState {
   readonly counts: RoundCounts;
   /** Last result of each probe, in config order (same length); undefined until it has run. */
   readonly probes: readonly (ProbeStatus | undefined)[];
+  /** Per probe (config order): consecutive rounds, up to now, over 2x its baseline (degrade_after). */
+  readonly slowRounds: readonly number[];
 }
 
 /** One probe's answer, as the scheduler hands it over: the outcome and when it came (epoch ms). */
@@ -67,7 +69,7 @@ export function learnsBaseline(probe: ProbeConfig, outcome: ProbeOutcome): boole
 
 /** The state a component starts with when nothing is carried over from a previous config. */
 export function initialState(probes: readonly (ProbeStatus | undefined)[], now: number): ComponentState {
-  return { hysteresis: INITIAL_HYSTERESIS, since: now, maintenance: false, stateChanges: 0, checked: false, counts: ZERO_COUNTS, probes };
+  return { hysteresis: INITIAL_HYSTERESIS, since: now, maintenance: false, stateChanges: 0, checked: false, counts: ZERO_COUNTS, probes, slowRounds: probes.map(() => 0) };
 }
 
 function probeStatus(p: RoundProbe, r: ProbeResult, baselineSeconds: number | undefined): ProbeStatus {
@@ -97,6 +99,7 @@ function probeStatus(p: RoundProbe, r: ProbeResult, baselineSeconds: number | un
 export function applyRound(plan: RoundPlan, state: ComponentState, results: readonly ProbeResult[], now: number, causes: RoundCauses = NO_CAUSES): RoundResult {
   const verdicts: ProbeVerdict[] = [];
   const probes: ProbeStatus[] = [];
+  const slowRounds: number[] = [];
   let flipped = !state.checked;
   for (let j = 0; j < plan.probes.length; j++) {
     const p = plan.probes[j]!;
@@ -104,10 +107,13 @@ export function applyRound(plan: RoundPlan, state: ComponentState, results: read
     if (state.probes[j]?.success !== r.outcome.success) flipped = true;
     // The baseline in use is the one before this sample: a slow sample must not excuse itself.
     const baselineSeconds = p.config.baselineSeconds ?? p.baseline.value();
-    verdicts.push({ name: p.config.name, outcome: r.outcome, ...(baselineSeconds !== undefined ? { baselineSeconds } : {}) });
+    // Any answer that is not slow (fast, failed, inconclusive) ends the streak: sustained means in a row.
+    const slow = isSlow(r.outcome, baselineSeconds) ? (state.slowRounds[j] ?? 0) + 1 : 0;
+    slowRounds.push(slow);
+    verdicts.push({ name: p.config.name, outcome: r.outcome, slowRounds: slow, ...(baselineSeconds !== undefined ? { baselineSeconds } : {}) });
     probes.push(probeStatus(p, r, baselineSeconds));
   }
-  const raw = classifyRound(verdicts);
+  const raw = classifyRound(verdicts, plan.config.degradeAfter);
   const before = state.hysteresis.state;
   const hysteresis = applyHysteresis(state.hysteresis, raw.state, plan.config.failAfter, plan.config.recoverAfter);
   if (state.maintenance !== raw.maintenance) flipped = true;
@@ -124,6 +130,7 @@ export function applyRound(plan: RoundPlan, state: ComponentState, results: read
     checked: true,
     counts: countRound(state.counts, hysteresis.state, raw.state, causes),
     probes,
+    slowRounds,
   };
   return {
     state: next,

@@ -9,6 +9,8 @@ import type { ProbeResult } from './round.js';
 export interface ScheduledProbe {
   readonly runner: ProbeRunner;
   readonly config: { readonly timeoutMs: number };
+  /** Settles once the probe can run (its client library is loaded); awaited before its deadline starts. */
+  readonly ready?: PromiseLike<void>;
 }
 
 export interface ScheduledComponent {
@@ -175,10 +177,15 @@ export class Scheduler {
   private async round(i: number): Promise<void> {
     const { now, clock } = this.deps;
     const startedAt = now();
-    const results = await Promise.all(this.deps.components[i]!.probes.map((p) => this.limit(async (): Promise<ProbeResult> => {
-      const outcome = await runWithDeadline(p.runner, p.config.timeoutMs, clock);
-      return { outcome, at: now() };
-    })));
+    const results = await Promise.all(this.deps.components[i]!.probes.map(async (p) => {
+      // Outside the deadline and the concurrency slot: loading a client library is start-up, not
+      // the target's latency, and must not hold up other kinds' probes meanwhile.
+      if (p.ready) await p.ready;
+      return this.limit(async (): Promise<ProbeResult> => {
+        const outcome = await runWithDeadline(p.runner, p.config.timeoutMs, clock);
+        return { outcome, at: now() };
+      });
+    }));
     if (this.stopped) return;
     this.deps.onRound(i, results, startedAt);
   }

@@ -39,15 +39,17 @@ export class LatencyRings {
     for (const c of s.components) {
       let probes = this.rings.get(c.name);
       if (!probes) this.rings.set(c.name, (probes = new Map()));
-      for (const p of c.probes) {
-        listed++;
-        let entry = probes.get(p.name);
-        if (!entry) {
-          const storage = this.take();
-          entry = { ring: new LatencyRing(this.options, storage), storage, lastAt: -Infinity, seen: generation };
-          probes.set(p.name, entry);
-          this.count++;
+      if (!c.checked) {
+        // Until every probe of a component has run, its snapshot lists only some: keep the
+        // others' rings (refilled from the store at startup) rather than dropping them.
+        for (const e of probes.values()) {
+          e.seen = generation;
+          listed++;
         }
+      }
+      for (const p of c.probes) {
+        const entry = this.entry(probes, p.name);
+        if (entry.seen !== generation) listed++;
         entry.seen = generation;
         // A snapshot repeats results of probes that have not run again since: count each once.
         if (!c.checked || p.checkedAt <= entry.lastAt) continue;
@@ -69,6 +71,29 @@ export class LatencyRings {
       }
       if (probes.size === 0) this.rings.delete(component);
     }
+  }
+
+  /**
+   * Stored results replayed at startup, oldest first (`at`: the newest result summed in). Rings of
+   * probes the first snapshot does not list are dropped by it, as after a reload.
+   */
+  seed(component: string, probe: string, at: number, count: number, sumSeconds: number, maxSeconds: number, failures: number): void {
+    let probes = this.rings.get(component);
+    if (!probes) this.rings.set(component, (probes = new Map()));
+    const entry = this.entry(probes, probe);
+    entry.ring.addSummed(at, count, sumSeconds, maxSeconds, failures);
+    entry.lastAt = Math.max(entry.lastAt, at);
+  }
+
+  private entry(probes: Map<string, Entry>, name: string): Entry {
+    let entry = probes.get(name);
+    if (!entry) {
+      const storage = this.take();
+      entry = { ring: new LatencyRing(this.options, storage), storage, lastAt: -Infinity, seen: this.generation };
+      probes.set(name, entry);
+      this.count++;
+    }
+    return entry;
   }
 
   private take(): RingStorage {

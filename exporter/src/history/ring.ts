@@ -107,15 +107,22 @@ export class LatencyRing {
 
   /** One probe result; `seconds` undefined means the probe failed (counted, not averaged). */
   add(at: number, seconds: number | undefined): void {
-    if (!Number.isFinite(at)) return;
     const ok = seconds !== undefined && Number.isFinite(seconds) && seconds >= 0;
+    if (ok) this.addSummed(at, 1, seconds, seconds, 0);
+    else this.addSummed(at, 0, 0, 0, 1);
+  }
+
+  /** Results already summed (a stored aggregate replayed at startup): `count` successes, `failures` failures. */
+  addSummed(at: number, count: number, sumSeconds: number, maxSeconds: number, failures: number): void {
+    if (!Number.isFinite(at)) return;
     const i = this.slot(this.bucketFor(at));
-    if (ok) {
-      this.counts[i] = Math.min(MAX_COUNT, this.counts[i]! + 1);
-      this.sums[i]! += seconds;
-      const us = Math.min(MAX_US, Math.round(seconds * US));
+    if (count > 0) {
+      this.counts[i] = Math.min(MAX_COUNT, this.counts[i]! + count);
+      this.sums[i]! += sumSeconds;
+      const us = Math.min(MAX_US, Math.round(maxSeconds * US));
       if (us > this.maxs[i]!) this.maxs[i] = us;
-    } else this.fails[i] = Math.min(MAX_COUNT, this.fails[i]! + 1);
+    }
+    if (failures > 0) this.fails[i] = Math.min(MAX_COUNT, this.fails[i]! + failures);
     this.expire(at);
   }
 

@@ -27,6 +27,11 @@ const MIGRATIONS: readonly string[] = [
     last_seen  INTEGER NOT NULL
   );
   `,
+  // Why a state was entered, for the day view of the uptime bars (issue 17).
+  `
+  ALTER TABLE state_changes ADD COLUMN reason TEXT;
+  ALTER TABLE state_changes ADD COLUMN root_causes TEXT;
+  `,
 ];
 
 export interface HistoryStoreOptions {
@@ -77,7 +82,7 @@ export class HistoryStore {
       this.runId = Number(this.db.prepare('INSERT INTO runs (started_at, last_seen) VALUES (?, ?)').run(now, now).lastInsertRowid);
       this.lastTouch = now;
       this.lastPrune = now;
-      this.insert = this.db.prepare('INSERT INTO state_changes (component, at, state) VALUES (?, ?, ?)');
+      this.insert = this.db.prepare('INSERT INTO state_changes (component, at, state, reason, root_causes) VALUES (?, ?, ?, ?, ?)');
       this.touch = this.db.prepare('UPDATE runs SET last_seen = ? WHERE id = ?');
       this.prune(now);
     } catch (err) {
@@ -98,20 +103,20 @@ export class HistoryStore {
 
   /** Writes every component whose own state differs from the last one stored; returns how many. */
   record(s: Snapshot): number {
-    const changed: { component: string; at: number; state: State }[] = [];
+    const changed: { component: string; at: number; state: State; reason: string | null; rootCauses: string | null }[] = [];
     for (const c of s.components) {
       if (!c.checked || !STATES.includes(c.state)) continue;
       const prev = this.last.get(c.name);
       if (prev && prev.state === c.state) continue;
       // The monitor knows when the state was entered; never before the previous record, never after the snapshot.
       const at = Math.min(s.at, Math.max(c.since, prev ? prev.at : -Infinity));
-      changed.push({ component: c.name, at, state: c.state });
+      changed.push({ component: c.name, at, state: c.state, reason: c.reason ?? null, rootCauses: c.rootCauses.length ? c.rootCauses.join(',') : null });
     }
     const now = this.opts.now();
     const touchDue = now - this.lastTouch >= this.touchEveryMs;
     if (changed.length || touchDue) {
       this.db.transaction(() => {
-        for (const r of changed) this.insert.run(r.component, r.at, r.state);
+        for (const r of changed) this.insert.run(r.component, r.at, r.state, r.reason, r.rootCauses);
         this.touch.run(now, this.runId);
       })();
       for (const r of changed) this.last.set(r.component, { at: r.at, state: r.state });
@@ -140,12 +145,33 @@ export class HistoryStore {
       if (!list) records.set(r.component, (list = []));
       list.push({ at: r.at, state: r.state });
     }
+    return { records, ...this.runs(from, now) };
+  }
+
+  /** One component's changes over [from, to) with their reasons, plus the one in force at `from`. */
+  changes(component: string, from: number, to: number): { records: StateRecord[]; spans: readonly Span[] } {
+    const rows = this.db.prepare(`
+      SELECT at, state, reason, root_causes FROM (
+        SELECT at, state, reason, root_causes, rowid AS seq FROM state_changes WHERE component = @component AND at < @from
+        ORDER BY at DESC, rowid DESC LIMIT 1)
+      UNION ALL
+      SELECT at, state, reason, root_causes FROM (
+        SELECT at, state, reason, root_causes, rowid AS seq FROM state_changes WHERE component = @component AND at >= @from AND at < @to ORDER BY at, rowid)
+    `).all({ component, from, to }) as { at: number; state: State; reason: string | null; root_causes: string | null }[];
+    const records = rows.map((r) => ({
+      at: r.at, state: r.state, ...(r.reason ? { reason: r.reason } : {}), rootCauses: r.root_causes ? r.root_causes.split(',') : [],
+    }));
+    return { records, spans: this.runs(from).spans };
+  }
+
+  /** The runs that reach into [from, now], the current one ending now, and the first run's start. */
+  runs(from: number, now = this.opts.now()): { spans: Span[]; firstStart: number | undefined } {
     // The current run is running now, whatever its last written end says.
     const spans = (this.db.prepare('SELECT id, started_at AS start, last_seen AS end FROM runs WHERE last_seen >= ? OR id = ?')
       .all(from, this.runId) as (Span & { id: number })[])
       .map((s) => ({ start: s.start, end: s.id === this.runId ? now : s.end }));
     const first = this.db.prepare('SELECT MIN(started_at) AS m FROM runs').get() as { m: number | null };
-    return { records, spans, firstStart: first.m ?? undefined };
+    return { spans, firstStart: first.m ?? undefined };
   }
 
   /** Drops history older than the retention, keeping each component's state in force at the cutoff. */

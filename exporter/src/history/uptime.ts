@@ -9,6 +9,10 @@ export interface StateRecord {
   /** Epoch ms at which the component entered `state`. */
   readonly at: number;
   readonly state: State;
+  /** Why (the first failing probe's reason, or the degradation); kept since issue 17. */
+  readonly reason?: string;
+  /** The unhealthy components furthest upstream that impacted it then. */
+  readonly rootCauses?: readonly string[];
 }
 
 export interface Span {

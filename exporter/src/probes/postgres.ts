@@ -107,6 +107,8 @@ export const postgresProbe: ProbeKind<PostgresOptions> = {
   configMeasurements: (cfg) => (cfg.max_replication_lag !== undefined
     ? [{ metric: 'postgres_replication_lag_threshold_seconds', value: cfg.max_replication_lag / 1_000 }]
     : []),
+  // Only when a probe of this kind is configured (~15 MB of RSS when none is), and before its deadline.
+  async load() { await import('pg'); },
   create(cfg, ctx) {
     const redact = makeRedactor(embeddedSecrets(cfg.dsn));
     let client: pg.Client | undefined;
@@ -119,7 +121,7 @@ export const postgresProbe: ProbeKind<PostgresOptions> = {
     };
 
     const connect = async (): Promise<pg.Client> => {
-      // The client library is loaded by the first probe of this kind (~15 MB of RSS when no probe needs it).
+      // Already loaded by load() before the first deadline; the import is the module cache here.
       const { default: { Client } } = await import('pg');
       const c = new Client({
         connectionString: cfg.dsn,

@@ -66,6 +66,8 @@ export const redisProbe: ProbeKind<RedisOptions> = {
     { name: 'redis_memory_used_bytes', help: 'Redis used_memory from INFO.', labelNames: [] },
     { name: 'redis_memory_max_bytes', help: 'Redis maxmemory from INFO (0: no limit).', labelNames: [] },
   ],
+  // Only when a probe of this kind is configured (~15 MB of RSS when none is), and before its deadline.
+  async load() { await import('ioredis'); },
   create(cfg) {
     const redact = makeRedactor(embeddedSecrets(cfg.url));
     let client: Redis | undefined;
@@ -80,7 +82,7 @@ export const redisProbe: ProbeKind<RedisOptions> = {
     };
 
     const connect = async (): Promise<Redis> => {
-      // The client library is loaded by the first probe of this kind (~15 MB of RSS when no probe needs it).
+      // Already loaded by load() before the first deadline; the import is the module cache here.
       const { Redis: Client } = await import('ioredis');
       const c = new Client(cfg.url, {
         lazyConnect: true,

@@ -72,5 +72,11 @@ export interface ProbeKind<Options = unknown> {
    * can compare a measurement with its threshold without repeating the config.
    */
   configMeasurements?(config: ProbeCommon & Options): readonly Measurement[];
+  /**
+   * Loads the kind's client library. Called once, when a probe of the kind is configured, and
+   * awaited before the first probe's deadline starts, so that the load is not timed as the
+   * target's answer. Absent for kinds with nothing to load.
+   */
+  load?(): Promise<void>;
   create(config: ProbeCommon & Options, ctx: ProbeContext): ProbeRunner;
 }

@@ -14,6 +14,7 @@ import { AUTH_REQUIRED, INVALID_TOKEN } from '../http/errors.js';
 import type { AuthConfig } from '../config/types.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { History } from '../history/index.js';
+import { DAY_MS } from '../history/uptime.js';
 import { readShell, staticAssets } from './assets.js';
 import { renderLogin, renderPage, type BootData } from './page.js';
 import { loginCookies, logoutCookies } from './session.js';
@@ -87,7 +88,8 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
 
   router.get('/api/v1/latency', deps.auth.read, compress, (_req, res) => {
     res.setHeader('Cache-Control', NO_STORE);
-    res.json(latencyView(deps.history.latency(), deps.now()));
+    const now = deps.now();
+    res.json(latencyView(deps.history.latency(), now, deps.history.gaps(now - DAY_MS, now)));
   });
 
   if (deps.demo) {

@@ -4,6 +4,7 @@
  */
 import type { ProbeLatency } from '../history/latency.js';
 import type { UptimeReport } from '../history/index.js';
+import type { Span } from '../history/uptime.js';
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 /** Latency in seconds with microsecond resolution; enough for a sparkline, smaller than float noise. */
@@ -24,9 +25,11 @@ export function uptimeView(r: UptimeReport) {
   };
 }
 
-export function latencyView(series: readonly ProbeLatency[], now: number) {
+export function latencyView(series: readonly ProbeLatency[], now: number, gaps: readonly Span[] = []) {
   return {
     at: new Date(now).toISOString(),
+    /** [start ms, end ms] of each time the exporter was not running within the window: no data, not "no failures". */
+    gaps: gaps.map((g) => [g.start, g.end]),
     /** Each bucket: [start epoch ms, mean seconds or null, max seconds or null, failures]. */
     columns: ['start', 'mean', 'max', 'failures'],
     probes: series.map((p) => ({

@@ -12,6 +12,7 @@ import {
   type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type SnapshotEvent, type State,
 } from './model.js';
 import { connectStream } from './stream.js';
+import { dayPanel, type DayView } from './day.js';
 
 interface Boot {
   canWrite: boolean;
@@ -29,6 +30,12 @@ let incidents: IncidentView[] = [];
 let uptime = new Map<string, DayRow[]>();
 let uptimeFrom = Date.now();
 const series = new Map<string, Series>();
+/** [start ms, end ms] of the times the exporter was not running in the last day (/api/v1/latency). */
+let downtime: [number, number][] = [];
+/** The uptime day opened below its bar, and what the API said about it. */
+let openDay: { component: string; day: string; view?: DayView; error?: string } | undefined;
+/** Per component, the day the keyboard is on in its bar (index into the 90 slots). */
+const dayFocus = new Map<string, number>();
 let lastSnapshotAt: number | undefined;
 type DemoEntry = { name: string; failed: boolean; slow?: boolean };
 /** Component -> what the demo did to it: broken, slowed down, or nothing. */
@@ -79,8 +86,9 @@ function probeKey(component: string, probe: string): string {
 function sparkSvg(buckets: readonly Bucket[]): SVGElement {
   const w = 120;
   const ht = 24;
-  const sp = sparkline(buckets, w, ht);
+  const sp = sparkline(buckets, w, ht, downtime);
   return s('svg', { class: 'spark', viewBox: `0 0 ${w} ${ht}`, width: w, height: ht, 'aria-hidden': 'true' },
+    ...sp.gaps.map(([x, gw]) => s('rect', { x, y: 0, width: gw, height: ht, class: 'gap' }, s('title', {}, 'exporter not running'))),
     ...sp.failures.map((x) => s('line', { x1: x, x2: x, y1: 0, y2: ht, class: 'fail' })),
     sp.path ? s('path', { d: sp.path }) : null);
 }
@@ -131,17 +139,62 @@ function budgetNote(c: ComponentView, days: readonly DayRow[]): Node[] {
   return [h('span', { class: `upbudget${left !== null && left < 0 ? ' over' : ''}`, title }, left === null ? ' · budget: no data' : ` · budget ${formatPercent(left)} left`)];
 }
 
+function openDayOf(component: string, day: string): void {
+  if (openDay?.component === component && openDay.day === day) {
+    openDay = undefined;
+    renderUptime();
+    return;
+  }
+  const want = { component, day };
+  openDay = want;
+  renderUptime();
+  getJson<DayView>(`api/v1/components/${encodeURIComponent(component)}/days/${day}`).then(
+    (view) => { if (openDay === want) { openDay = { ...want, view }; renderUptime(); } },
+    (err: Error) => { if (openDay === want) { openDay = { ...want, error: err.message }; renderUptime(); } });
+}
+
+/** Click a day, or focus the bar and choose one with the arrow keys and Enter. */
+function barsFor(name: string, slots: readonly { day: string; worst: State | null; availability: number | null }[]): SVGElement {
+  const w = 3;
+  const gap = 1;
+  const focus = dayFocus.get(name) ?? slots.length - 1;
+  const svg = s('svg', {
+    class: 'bars', viewBox: `0 0 ${UPTIME_DAYS * (w + gap)} 20`, preserveAspectRatio: 'none', role: 'group', tabindex: 0,
+    'aria-label': `${name} daily uptime; arrow keys choose a day (${slots[focus]?.day ?? ''}), Enter opens it`,
+  }, ...slots.map((d, i) => s('rect', {
+    x: i * (w + gap), y: 0, width: w, height: 20, 'data-day': d.day,
+    class: `${d.worst ? `s-${d.worst}` : 'nodata'}${i === focus && dayFocus.has(name) ? ' sel' : ''}`,
+  }, s('title', {}, `${d.day}: ${d.worst ? `${formatPercent(d.availability)} available, worst ${stateLabel(d.worst)}` : 'no data'}`))));
+  svg.addEventListener('click', (e) => {
+    const day = (e.target as Element).getAttribute('data-day');
+    if (day) openDayOf(name, day);
+  });
+  svg.addEventListener('keydown', (e) => {
+    const k = (e as KeyboardEvent).key;
+    if (k === 'ArrowLeft' || k === 'ArrowRight') {
+      dayFocus.set(name, Math.max(0, Math.min(slots.length - 1, focus + (k === 'ArrowLeft' ? -1 : 1))));
+      e.preventDefault();
+      renderUptime();
+      document.querySelector<SVGElement>(`#uptime .uprow[data-component="${CSS.escape(name)}"] .bars`)?.focus();
+    } else if (k === 'Enter' || k === ' ') {
+      e.preventDefault();
+      openDayOf(name, slots[focus]!.day);
+    }
+  });
+  return svg;
+}
+
 function renderUptime(): void {
-  const rows = components.map((c) => {
+  const rows = components.flatMap((c) => {
     const days = uptime.get(c.name) ?? [];
     const slots = daySlots(days, Date.now(), UPTIME_DAYS);
-    const w = 3;
-    const gap = 1;
-    const svg = s('svg', { class: 'bars', viewBox: `0 0 ${UPTIME_DAYS * (w + gap)} 20`, preserveAspectRatio: 'none', role: 'img', 'aria-label': `${c.name} daily uptime` },
-      ...slots.map((d, i) => s('rect', { x: i * (w + gap), y: 0, width: w, height: 20, class: d.worst ? `s-${d.worst}` : 'nodata' },
-        s('title', {}, `${d.day}: ${d.worst ? `${formatPercent(d.availability)} available, worst ${stateLabel(d.worst)}` : 'no data'}`))));
-    return h('div', { class: 'uprow', 'data-component': c.name },
-      h('span', { class: 'upname' }, c.name, ...budgetNote(c, days)), svg, h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
+    const row = h('div', { class: 'uprow', 'data-component': c.name },
+      h('span', { class: 'upname' }, c.name, ...budgetNote(c, days)), barsFor(c.name, slots), h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
+    if (openDay?.component !== c.name) return [row];
+    const close = () => { openDay = undefined; renderUptime(); };
+    const panel = openDay.view ? dayPanel(openDay.view, close)
+      : h('section', { class: 'daypanel card', 'data-component': c.name, 'data-day': openDay.day }, openDay.error ? h('p', { class: 'error' }, openDay.error) : h('p', { class: 'muted' }, `Loading ${openDay.day}…`));
+    return [row, panel];
   });
   replace(byId('uptime'), ...rows);
   const since = new Date(uptimeFrom);
@@ -153,7 +206,7 @@ function incidentEl(i: IncidentView): HTMLElement {
   const open = i.resolvedAt === null;
   const timeline = timelineNewestFirst(i.timeline ?? []);
   const writes = boot.canWrite && open ? incidentForms(i) : null;
-  return h('article', { class: `incident ${open ? 'open' : 'resolved'} sev-${i.severity}`, 'data-id': i.id, 'data-status': i.status },
+  return h('article', { class: `incident ${open ? 'open' : 'resolved'} sev-${i.severity}`, id: `incident-${i.id}`, 'data-id': i.id, 'data-status': i.status },
     h('header', {},
       h('span', { class: 'badge' }, open ? i.status : 'resolved'),
       h('h4', {}, `${i.id} · ${i.title}`)),
@@ -333,13 +386,14 @@ async function start(): Promise<void> {
     getJson<{ components: ComponentView[]; generatedAt: string }>('api/v1/components'),
     getJson<{ incidents: IncidentView[] }>('api/v1/incidents?limit=50').catch(() => ({ incidents: [] })),
     getJson<{ from: string; components: { name: string; days: DayRow[] }[] }>(`api/v1/uptime?days=${UPTIME_DAYS}`),
-    getJson<{ probes: { component: string; probe: string; widthMs: number; buckets: Bucket[] }[] }>('api/v1/latency'),
+    getJson<{ gaps?: [number, number][]; probes: { component: string; probe: string; widthMs: number; buckets: Bucket[] }[] }>('api/v1/latency'),
     boot.demo ? getJson<{ components: DemoEntry[] }>('api/v1/demo') : Promise.resolve({ components: [] }),
   ]);
   components = comps.components;
   incidents = incs.incidents;
   uptimeFrom = Date.parse(up.from);
   uptime = new Map(up.components.map((c) => [c.name, c.days]));
+  downtime = lat.gaps ?? [];
   for (const p of lat.probes) {
     const last = p.buckets[p.buckets.length - 1];
     series.set(probeKey(p.component, p.probe), { widthMs: p.widthMs, buckets: p.buckets, counts: new Map(), lastCheckedAt: last ? last[0] : 0 });

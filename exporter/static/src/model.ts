@@ -213,10 +213,13 @@ export interface Spark {
   readonly failures: readonly number[];
   readonly max: number;
   readonly last: number | null;
+  /** [x, width] of each time the exporter was not running, inside the sparkline's span. */
+  readonly gaps: readonly [number, number][];
 }
 
-export function sparkline(buckets: readonly Bucket[], width: number, height: number): Spark {
-  if (buckets.length === 0) return { path: '', failures: [], max: 0, last: null };
+/** `gaps`: [start ms, end ms] when the exporter was not running; the line does not cross them. */
+export function sparkline(buckets: readonly Bucket[], width: number, height: number, gaps: readonly (readonly [number, number])[] = []): Spark {
+  if (buckets.length === 0) return { path: '', failures: [], max: 0, last: null, gaps: [] };
   const t0 = buckets[0]![0];
   const t1 = buckets[buckets.length - 1]![0];
   const span = Math.max(1, t1 - t0);
@@ -226,16 +229,20 @@ export function sparkline(buckets: readonly Bucket[], width: number, height: num
   const y = (v: number) => (max > 0 ? height - 1 - (v / max) * (height - 2) : height - 1);
   let path = '';
   let pen = false;
+  let prev = -Infinity;
   for (const b of buckets) {
-    if (b[1] === null) {
-      pen = false;
-      continue;
-    }
+    if (b[1] === null || gaps.some((g) => g[1] > prev && g[0] < b[0])) pen = false;
+    prev = b[0];
+    if (b[1] === null) continue;
     path += `${pen ? 'L' : 'M'}${x(b[0]).toFixed(1)} ${y(b[1]).toFixed(1)}`;
     pen = true;
   }
   const lastVal = [...buckets].reverse().find((b) => b[1] !== null);
-  return { path, failures: buckets.filter((b) => b[3] > 0).map((b) => Number(x(b[0]).toFixed(1))), max, last: lastVal ? lastVal[1] : null };
+  const gapRects = gaps
+    .map((g): [number, number] => [x(Math.max(g[0], t0)), x(Math.min(g[1], t1)) - x(Math.max(g[0], t0))])
+    .filter((g) => g[1] > 0)
+    .map((g): [number, number] => [Number(g[0].toFixed(1)), Number(g[1].toFixed(1))]);
+  return { path, failures: buckets.filter((b) => b[3] > 0).map((b) => Number(x(b[0]).toFixed(1))), max, last: lastVal ? lastVal[1] : null, gaps: gapRects };
 }
 
 /** Seconds as the page shows a duration: "45s", "3m 12s", "5h 3m", "2d 4h". */

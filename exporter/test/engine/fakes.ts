@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock, TimerHandle } from '../../src/engine/clock.js';
+import { HISTORY_DEFAULTS } from '../../src/config/types.js';
 import type { ComponentConfig, Config } from '../../src/config/types.js';
 import type { ProbeCommon, ProbeKind, ProbeOutcome, ProbeRunner } from '../../src/probes/types.js';
 
@@ -137,6 +138,7 @@ export interface ComponentSpec {
   readonly dependsOn?: readonly string[];
   readonly failAfter?: number;
   readonly recoverAfter?: number;
+  readonly degradeAfter?: number;
   readonly timeoutMs?: number;
   readonly tier?: ComponentConfig['tier'];
 }
@@ -145,6 +147,8 @@ export function componentConfig(s: ComponentSpec): ComponentConfig {
   return {
     name: s.name, tier: s.tier ?? 'service', displayName: s.name, environment: 'production',
     dependsOn: s.dependsOn ?? [], failAfter: s.failAfter ?? 1, recoverAfter: s.recoverAfter ?? 1,
+    // The product's default (config/schema.ts), so the engine's tests see the rule users get.
+    degradeAfter: s.degradeAfter ?? 3,
     probes: [{ kind: 'fake', name: 'fake', timeoutMs: s.timeoutMs ?? 5_000 }],
   };
 }
@@ -152,7 +156,7 @@ export function componentConfig(s: ComponentSpec): ComponentConfig {
 export function engineConfig(components: readonly ComponentSpec[], over: Partial<Config> = {}): Config {
   return {
     file: '/dev/null', intervalMs: 10_000, timeoutMs: 5_000, listen: { host: '127.0.0.1', port: 0 },
-    dataDir: '/nonexistent', maxConcurrency: 100, reports: { timezone: 'UTC', daily: false, weekly: false },
+    dataDir: '/nonexistent', maxConcurrency: 100, reports: { timezone: 'UTC', daily: false, weekly: false }, history: HISTORY_DEFAULTS,
     components: components.map(componentConfig), secrets: [], ...over,
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../src/config/types.js';
 import { Monitor, type CarriedState } from '../../src/engine/monitor.js';
 import type { Snapshot, StateChange } from '../../src/engine/snapshot.js';
 import { HttpDispatchers } from '../../src/probes/http-dispatchers.js';
+import type { ProbeKind } from '../../src/probes/types.js';
 import { engineConfig, FakeClock, FakeWorld, recordingLogger, type ComponentSpec } from './fakes.js';
 
 const EPOCH = Date.UTC(2026, 0, 1);
@@ -18,9 +19,9 @@ class Rig {
 
   now = () => EPOCH + this.clock.now();
 
-  monitor(config: Config, carried?: CarriedState): Monitor {
+  monitor(config: Config, carried?: CarriedState, kinds: ReadonlyMap<string, ProbeKind<any>> = new Map([['fake', this.world.kind()]])): Monitor {
     const m = new Monitor({
-      config, kinds: new Map([['fake', this.world.kind()]]), logger: this.log.logger, now: this.now,
+      config, kinds, logger: this.log.logger, now: this.now,
       http: this.http, clock: this.clock, ...(carried ? { carried } : {}),
     });
     m.onSnapshot((snapshot, changes) => this.published.push({ snapshot, changes }));
@@ -111,5 +112,107 @@ describe('monitor on a fake clock', () => {
     expect(status(b, 'down')!.probes[0]!.baselineSeconds).toBeCloseTo(0.025, 6);
     expect(status(b, 'new')!.probes[0]!.baselineSeconds).toBeUndefined();
     expect(status(b, 'down')!.since).toBe(before.down.since);
+  });
+
+  it('shows one slow sample on a busy machine as nothing, and sustained slowness as degraded after degrade_after rounds', async () => {
+    rig = new Rig();
+    // Interval 10 s; each component's turn at 0 s (api) of every cycle.
+    const m = rig.monitor(engineConfig([{ name: 'api', degradeAfter: 3 }]));
+    m.start();
+    // Seven rounds at 10 ms learn the baseline (floored at 25 ms): over 50 ms is slow. Reading at
+    // half a second past each turn, when that turn's round has finished.
+    await rig.clock.advance(60_500);
+    rig.world.set('api', { latencyMs: 262 });
+    await rig.clock.advance(10_000);
+    rig.world.set('api', { latencyMs: 10 });
+    await rig.clock.advance(10_000);
+    // Two slow rounds in a row, one short of degrade_after: still nothing.
+    rig.world.set('api', { latencyMs: 262 });
+    await rig.clock.advance(20_000);
+    expect(status(m, 'api')).toMatchObject({ state: 'operational', stateChanges: 0 });
+    expect(rig.published.flatMap((p) => p.changes)).toEqual([]);
+    // The third in a row is sustained evidence.
+    await rig.clock.advance(10_000);
+    expect(status(m, 'api')).toMatchObject({ state: 'degraded', reason: 'latency 262ms over 2x baseline 25ms', stateChanges: 1 });
+    expect(rig.published.flatMap((p) => p.changes)).toMatchObject([{ component: 'api', from: 'operational', to: 'degraded' }]);
+  });
+
+  it('counts slow rounds in a row across a reload', async () => {
+    rig = new Rig();
+    const a = rig.monitor(engineConfig([{ name: 'api', degradeAfter: 3 }]));
+    a.start();
+    await rig.clock.advance(60_500);
+    rig.world.set('api', { latencyMs: 262 });
+    // Two slow rounds (70 s, 80 s) of the three.
+    await rig.clock.advance(20_000);
+    expect(status(a, 'api')!.state).toBe('operational');
+    const carried = a.carry();
+    await a.stop();
+    const b = rig.monitor(engineConfig([{ name: 'api', degradeAfter: 3 }]), carried);
+    b.start();
+    // The reloaded monitor's first round is the third slow one in a row.
+    await rig.clock.advance(1_000);
+    expect(status(b, 'api')).toMatchObject({ state: 'degraded', stateChanges: 1 });
+  });
+
+  it("loads a kind's client library before the probe's deadline starts, and only for kinds that are configured", async () => {
+    rig = new Rig();
+    const clock = rig.clock;
+    // A library whose load takes 8 s (a cold start on a busy machine), longer than the 5 s deadline.
+    let loaded: Promise<void> | undefined;
+    let loads = 0;
+    const load = () => (loaded ??= new Promise<void>((resolve) => { loads++; clock.setTimeout(resolve, 8_000); }));
+    const fake = rig.world.kind();
+    const slowLoading: ProbeKind<any> = {
+      ...fake,
+      load,
+      // Like the datastore probes, the runner imports the library itself too (the module cache once loaded).
+      create: (config, ctx) => {
+        const inner = fake.create(config, ctx);
+        return { run: async (signal) => { await load(); return inner.run(signal); }, close: () => inner.close() };
+      },
+    };
+    let unusedLoads = 0;
+    const unused: ProbeKind<any> = { ...fake, kind: 'unused', load: async () => { unusedLoads++; } };
+    const m = rig.monitor(engineConfig([{ name: 'db', timeoutMs: 5_000 }, { name: 'cache', timeoutMs: 5_000 }]), undefined, new Map([['fake', slowLoading], ['unused', unused]]));
+    m.start();
+    await rig.clock.advance(9_000);
+    // The load is not the target's answer: both first checks pass, none timed out.
+    expect(status(m, 'db')).toMatchObject({ state: 'operational', checked: true, stateChanges: 0 });
+    expect(status(m, 'cache')).toMatchObject({ state: 'operational', checked: true, stateChanges: 0 });
+    expect(status(m, 'db')!.probes[0]).toMatchObject({ success: true, durationSeconds: 0.01 });
+    expect(loads).toBe(1);
+    expect(unusedLoads).toBe(0);
+  });
+
+  it('logs a library that fails to load, and lets each probe fail with its own reason', async () => {
+    rig = new Rig();
+    const fake = rig.world.kind();
+    const broken: ProbeKind<any> = { ...fake, load: () => Promise.reject(new Error("Cannot find package 'pg'")) };
+    const m = rig.monitor(engineConfig([{ name: 'db' }]), undefined, new Map([['fake', broken]]));
+    rig.world.set('db', { up: false });
+    m.start();
+    await rig.clock.advance(2_000);
+    expect(rig.log.lines.filter((l) => l.msg === 'probe client library failed to load')).toMatchObject([{ kind: 'fake', err: "Error: Cannot find package 'pg'" }]);
+    expect(status(m, 'db')).toMatchObject({ state: 'major_outage', reason: 'refused' });
+  });
+
+  it("does not hold a concurrency slot while a kind's library loads: other kinds keep being probed", async () => {
+    rig = new Rig();
+    const clock = rig.clock;
+    let loaded: Promise<void> | undefined;
+    const load = () => (loaded ??= new Promise<void>((resolve) => { clock.setTimeout(resolve, 8_000); }));
+    const fake = rig.world.kind();
+    const slowLoading: ProbeKind<any> = { ...fake, kind: 'slow-loading', load };
+    const base = engineConfig([{ name: 'db' }, { name: 'api' }], { maxConcurrency: 1 });
+    const config = { ...base, components: base.components.map((c) => (c.name === 'db' ? { ...c, probes: c.probes.map((p) => ({ ...p, kind: 'slow-loading' })) } : c)) };
+    const m = rig.monitor(config, undefined, new Map([['fake', fake], ['slow-loading', slowLoading]]));
+    m.start();
+    // api's first turn (ramp offset 0.5 s) is not queued behind db's load, with one slot only.
+    await rig.clock.advance(1_000);
+    expect(status(m, 'api')).toMatchObject({ checked: true, state: 'operational' });
+    expect(status(m, 'db')!.checked).toBe(false);
+    await rig.clock.advance(8_000);
+    expect(status(m, 'db')).toMatchObject({ checked: true, state: 'operational' });
   });
 });

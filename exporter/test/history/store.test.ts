@@ -9,6 +9,7 @@ import { createHistory } from '../../src/history/index.js';
 import type { ComponentStatus, Snapshot } from '../../src/engine/snapshot.js';
 import type { State } from '@statusgraph/core';
 
+const POLICY = { retentionMs: 30 * 86_400_000, rawMs: 6 * 3_600_000, fiveMinuteMs: 48 * 3_600_000 };
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
 function dir(): string {
@@ -87,7 +88,7 @@ describe('createHistory', () => {
     const d = dir();
     const day = 86_400_000;
     let now = Date.UTC(2026, 10, 10, 12);
-    const h = createHistory({ dataDir: d, now: () => now, logger: pino({ level: 'silent' }) });
+    const h = createHistory({ dataDir: d, now: () => now, logger: pino({ level: 'silent' }), policy: POLICY, flushEveryMs: 5_000, timers: false });
     const probe = (at: number, success: boolean, durationSeconds: number) => ({
       name: 'http', kind: 'http', success, durationSeconds, inconclusive: false, maintenance: false, measurements: [], info: {}, checkedAt: at,
     });

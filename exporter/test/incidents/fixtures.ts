@@ -4,6 +4,7 @@ import { ZERO_COUNTS } from '../../src/engine/attribution.js';
  * root causes are what the scheduler would compute for the same states.
  */
 import pino from 'pino';
+import { HISTORY_DEFAULTS } from '../../src/config/types.js';
 import type { Config, ComponentConfig } from '../../src/config/types.js';
 import { computeImpact, transitiveDependents, isUnhealthy, type State } from '@statusgraph/core';
 import type { ComponentStatus, Snapshot, StateChange } from '../../src/engine/snapshot.js';
@@ -69,7 +70,7 @@ export function changesBetween(before: Snapshot | undefined, after: Snapshot): S
 export function config(topology: Topology, over: Partial<Config> = {}): Config {
   const components: ComponentConfig[] = Object.entries(topology).map(([name, deps]) => ({
     name, tier: 'service', displayName: name, environment: 'production', dependsOn: deps,
-    failAfter: 1, recoverAfter: 2, probes: [],
+    failAfter: 1, recoverAfter: 2, degradeAfter: 3, probes: [],
   }));
   return {
     file: '/tmp/statusgraph-test.yml',
@@ -78,7 +79,7 @@ export function config(topology: Topology, over: Partial<Config> = {}): Config {
     listen: { host: '127.0.0.1', port: 0 },
     dataDir: '/nonexistent',
     maxConcurrency: 8,
-    reports: { timezone: 'UTC', daily: false, weekly: false },
+    reports: { timezone: 'UTC', daily: false, weekly: false }, history: HISTORY_DEFAULTS,
     components,
     secrets: [],
     ...over,

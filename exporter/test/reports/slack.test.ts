@@ -80,11 +80,17 @@ describe('the Slack webhook stand-in enforces the published format', () => {
 
   const post = (body: string, type = 'application/json') => fetch(slack.url, { method: 'POST', headers: { 'content-type': type }, body });
 
-  it('answers 400 invalid_payload to bodies Slack would reject, and records nothing', async () => {
-    for (const [body, type] of [['not json', 'application/json'], ['{}', 'application/json'], ['{"text":"  "}', 'application/json'], ['{"blocks":[{}]}', 'application/json'], ['text=hi', 'application/x-www-form-urlencoded']] as const) {
+  it('answers 400 with Slack\'s reason to bodies Slack would reject, and records nothing', async () => {
+    for (const [body, type, reason] of [
+      ['not json', 'application/json', 'invalid_payload'],
+      ['{}', 'application/json', 'no_text'],
+      ['{"text":"  "}', 'application/json', 'no_text'],
+      ['{"blocks":[{}]}', 'application/json', 'invalid_blocks'],
+      ['text=hi', 'application/x-www-form-urlencoded', 'invalid_payload'],
+    ] as const) {
       const r = await post(body, type);
       expect(r.status, body).toBe(400);
-      expect(await r.text()).toBe('invalid_payload');
+      expect(await r.text(), body).toBe(reason);
     }
     expect(slack.messages).toHaveLength(0);
   });

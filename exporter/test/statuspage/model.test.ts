@@ -89,6 +89,14 @@ describe('page model', () => {
     expect(sparkline([], 30, 10).path).toBe('');
   });
 
+  it('does not draw the line across a time the exporter was not running, and shades it', () => {
+    const buckets: [number, number, number, number][] = [[0, 0.1, 0.1, 0], [1000, 0.2, 0.2, 0], [2000, 0.2, 0.2, 0], [3000, 0.1, 0.1, 0]];
+    const sp = sparkline(buckets, 30, 10, [[1500, 1900]]);
+    expect(sp.path.match(/M/g)).toHaveLength(2);
+    expect(sp.gaps).toEqual([[15, 4]]);
+    expect(sparkline(buckets, 30, 10).path.match(/M/g)).toHaveLength(1);
+  });
+
   it('shows the timeline newest first, numbered in time order (the newest of three is 3)', () => {
     const e = (at: string, text: string) => ({ at, kind: 'update' as const, author: 'ops', text });
     const shown = timelineNewestFirst([e('2026-11-21T09:00:00Z', 'opened'), e('2026-11-21T09:05:00Z', 'identified'), e('2026-11-21T09:20:00Z', 'resolved')]);

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuth, tokenDigest, tokenMatches } from '../src/http/auth.js';
-import { SessionStore } from '../src/http/sessions.js';
-import type { AuthConfig } from '../src/config/types.js';
+import { createAuth, tokenDigest, tokenMatches } from '../../src/http/auth.js';
+import { SessionStore } from '../../src/http/sessions.js';
+import type { AuthConfig } from '../../src/config/types.js';
 
 describe('tokenMatches', () => {
   it('matches exactly one of the configured tokens, whatever their lengths', () => {

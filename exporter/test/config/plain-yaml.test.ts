@@ -9,12 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as yamlParse, parseDocument } from 'yaml';
-import { parseConfig, parseWithPositions } from '../src/config/load.js';
-import { readPlainYaml } from '../src/config/plain-yaml.js';
-import { ConfigError } from '../src/config/errors.js';
-import { PROBE_KINDS } from '../src/probes/registry.js';
+import { parseConfig, parseWithPositions } from '../../src/config/load.js';
+import { readPlainYaml } from '../../src/config/plain-yaml.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { PROBE_KINDS } from '../../src/probes/registry.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Plain scalars whose resolution differs between YAML 1.1, js-yaml's defaults and YAML 1.2 core. */
 const SCALARS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selfCommand } from '../src/demo/command.js';
+import { selfCommand } from '../../src/demo/command.js';
 
 describe('the command the demo prints to break a component', () => {
   it('is node with the path of this CLI, relative below the current directory, never npx', () => {

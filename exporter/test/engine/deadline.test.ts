@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ABORT_GRACE_MS, runWithDeadline } from '../src/engine/deadline.js';
-import type { ProbeOutcome, ProbeRunner } from '../src/probes/types.js';
+import { ABORT_GRACE_MS, runWithDeadline } from '../../src/engine/deadline.js';
+import type { ProbeOutcome, ProbeRunner } from '../../src/probes/types.js';
 
 const runner = (run: (signal: AbortSignal) => Promise<ProbeOutcome>): ProbeRunner => ({ run, close: async () => undefined });
 

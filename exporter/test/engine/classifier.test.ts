@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis } from '../src/engine/classifier.js';
-import { LearnedBaseline } from '../src/engine/baseline.js';
+import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, type Hysteresis } from '../../src/engine/classifier.js';
+import { LearnedBaseline } from '../../src/engine/baseline.js';
 import type { State } from '@statusgraph/core';
 
 const ok = (name: string, d = 0.05, baselineSeconds?: number) => ({ name, outcome: { success: true, durationSeconds: d }, ...(baselineSeconds ? { baselineSeconds } : {}) });
@@ -15,6 +15,12 @@ describe('classifyRound', () => {
     expect(r.state).toBe('degraded');
     expect(r.reason).toBe('latency 250ms over 2x baseline 100ms');
     expect(classifyRound([ok('http', 0.2, 0.1)]).state).toBe('operational');
+  });
+  it('latency is degraded only after degrade_after slow rounds in a row; a threshold needs no streak', () => {
+    expect(classifyRound([{ ...ok('http', 0.25, 0.1), slowRounds: 2 }], 3)).toEqual({ state: 'operational', maintenance: false });
+    expect(classifyRound([{ ...ok('http', 0.25, 0.1), slowRounds: 3 }], 3)).toMatchObject({ state: 'degraded', reason: 'latency 250ms over 2x baseline 100ms' });
+    const lag = { name: 'pg', slowRounds: 0, outcome: { success: true, durationSeconds: 0.01, degradedReason: 'replication lag 12s (threshold: 2s)' } };
+    expect(classifyRound([lag], 3)).toMatchObject({ state: 'degraded', reason: 'replication lag 12s (threshold: 2s)' });
   });
   it('degraded when a measured value is over its threshold', () => {
     const r = classifyRound([{ name: 'pg', outcome: { success: true, durationSeconds: 0.01, degradedReason: 'replication lag 12s (threshold: 2s)' } }]);

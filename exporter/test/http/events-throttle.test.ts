@@ -1,10 +1,10 @@
-import { ZERO_COUNTS } from '../src/engine/attribution.js';
+import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEventHub, type EventHub } from '../src/http/events.js';
-import type { ComponentStatus, Snapshot } from '../src/engine/snapshot.js';
+import { createEventHub, type EventHub } from '../../src/http/events.js';
+import type { ComponentStatus, Snapshot } from '../../src/engine/snapshot.js';
 import type { State } from '@statusgraph/core';
 
 function snap(seq: number, state: State, latency: number): Snapshot {

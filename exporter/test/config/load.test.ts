@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
-import { ConfigError } from '../src/config/errors.js';
-import { PROBE_KINDS } from '../src/probes/registry.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { PROBE_KINDS } from '../../src/probes/registry.js';
 
 const parse = (text: string, env: Record<string, string> = {}) => parseConfig(text, 'sg.yml', { env, probeKinds: PROBE_KINDS });
 
@@ -87,6 +87,13 @@ ${component()}    depends_on: []
   it('keeps a literal ${ written as $${', () => {
     const c = parse(component().replace('/health', () => '/health?q=$${x}'));
     expect(c.components[0]!.probes[0]!.url).toBe('http://127.0.0.1:8080/health?q=${x}');
+  });
+
+  it('takes degrade_after globally (default 3) and per component', () => {
+    expect(parse(component()).components[0]!.degradeAfter).toBe(3);
+    expect(parse(`degrade_after: 1\n${component()}`).components[0]!.degradeAfter).toBe(1);
+    expect(parse(`degrade_after: 1\n${component('\n    degrade_after: 5')}`).components[0]!.degradeAfter).toBe(5);
+    expect(issuesOf(`degrade_after: 0\n${component()}`)[0]).toMatch(/^sg\.yml:1:16: degrade_after: /);
   });
 });
 

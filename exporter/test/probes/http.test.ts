@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpProbe } from '../src/probes/http.js';
-import { HttpDispatchers } from '../src/probes/http-dispatchers.js';
-import { runWithDeadline } from '../src/engine/deadline.js';
+import { httpProbe } from '../../src/probes/http.js';
+import { HttpDispatchers } from '../../src/probes/http-dispatchers.js';
+import { runWithDeadline } from '../../src/engine/deadline.js';
 
 // TLS verification and redirects, against a real HTTPS server with a throwaway self-signed
 // certificate and a real redirecting HTTP server.
