@@ -4,6 +4,7 @@ import {
   type CauseIndex, type ComponentEpisode, type LatencyComparison, type Window,
 } from './maths.js';
 import { collectSlo, type SloRow } from './slo.js';
+import { collectNoise, type NoiseData } from './noise.js';
 
 /**
  * The PromQL of the reports and the data they gather. Uptime and latency read the recording rules
@@ -52,6 +53,7 @@ export interface WeeklyData {
   readonly previousMttrMs?: number;
   /** Components with an objective, most budget burned first. */
   readonly slo: readonly SloRow[];
+  readonly noise: NoiseData;
 }
 
 function byComponent(samples: readonly { labels: Readonly<Record<string, string>>; value: number }[]): Map<string, number> {
@@ -152,6 +154,7 @@ export async function collectWeekly(client: PromClient, now: Date, stepSeconds =
   for (const s of stateSamples) if (s.labels.component !== undefined) tiers.set(s.labels.component, s.labels.tier ?? '');
   const current = incidents(outages);
   const previous = incidents(prevOutages);
+  const noise = await collectNoise(client, window, previousWindow, current);
   return {
     kind: 'weekly',
     window,
@@ -163,5 +166,6 @@ export async function collectWeekly(client: PromClient, now: Date, stepSeconds =
     mttrMs: meanTimeToRecovery(current),
     previousMttrMs: meanTimeToRecovery(previous),
     slo,
+    noise,
   };
 }

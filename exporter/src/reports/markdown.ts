@@ -2,6 +2,7 @@ import { STATES, STATE_LABELS, type State } from '@statusgraph/core';
 import type { DailyData, WeeklyData, ComponentRow } from './collect.js';
 import { change } from './maths.js';
 import { sloMarkdown } from './slo.js';
+import { noiseMarkdown } from './noise.js';
 import { cell, formatDate, formatDateTime, formatDuration, formatPercent, formatPointsChange, formatSeconds } from './format.js';
 
 /** Markdown of the daily and weekly reports, from gathered data only (pure). */
@@ -108,5 +109,6 @@ export function weeklyMarkdown(w: WeeklyData, timezone: string): string {
       lines.push(`| ${cell(e.component)} | ${stateName(e.worst)} | ${formatDateTime(e.startMs, timezone)} | ${formatDuration(e.durationMs)}${e.ongoing ? ' (ongoing)' : ''} |`);
     }
   }
+  lines.push('', ...noiseMarkdown(w.noise));
   return `${lines.join('\n')}\n`;
 }

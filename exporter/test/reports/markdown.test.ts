@@ -71,6 +71,12 @@ describe('weekly markdown', () => {
       ]),
       sloRow('redis-cache', 0.9995, 30 * 1440 * MIN, 100_000, 100_000, []),
     ],
+    noise: {
+      channels: { '#engineering': 3, '#on-call': 5 },
+      previousChannels: { '#engineering': 6, '#on-call': 4 },
+      components: [{ component: 'orders', engineering: 2, onCall: 1, incidents: 1 }],
+      flapping: [{ component: 'orders', changes: 12 }, { component: 'redis-cache', changes: 1 }],
+    },
   };
 
   it('has uptime per component with the change, incidents and MTTR against the previous week', () => {
@@ -92,6 +98,9 @@ describe('weekly markdown', () => {
     expect(md).toContain('- checkout burned 38.00 % of its 30-day budget: 31.00 % caused by postgresql-primary, 7.00 % own');
     expect(md).not.toContain('- redis-cache burned');
     const none = weeklyMarkdown({ ...data, slo: [] }, 'UTC');
+    expect(md).toContain('Alert firings that reached Slack: #engineering 3 (previous week: 6), #on-call 5 (previous week: 4).');
+    expect(md).toContain('| orders | 2 | 1 | 1 |');
+    expect(md).toContain('Most flapping: orders (12 state changes), redis-cache (1 state change).');
     expect(none).toContain('No objectives');
   });
 
