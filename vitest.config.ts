@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // One test command for the whole repo. Projects split by environment: the shared core and the
-// exporter tests in Node, the panel in jsdom, and the cross-part tests that start real servers,
+// exporter tests in Node, the panel in jsdom (twice: React 18 and React 19), and the cross-part tests that start real servers,
 // which run one file at a time because they own processes and ports on a 2-core machine.
 export default defineConfig({
   test: {
@@ -24,6 +24,7 @@ export default defineConfig({
         },
       },
       'grafana-panel/vitest.config.ts',
+      'grafana-panel/vitest.react19.config.ts',
       {
         test: {
           name: 'integration',

@@ -39,7 +39,7 @@ const cpuMs = async (f: () => Promise<unknown>): Promise<number> => {
   return (d.user + d.system) / 1000;
 };
 
-const renderer = new MetricsRenderer(PROBE_KINDS.values(), { incidentsOpen: () => 0, reloadSuccessful: () => true, reloadTimestampSeconds: () => 0, intervalSeconds: () => 30 });
+const renderer = new MetricsRenderer(PROBE_KINDS.values(), { incidentsOpen: () => 0, openIncidents: () => [], reloadSuccessful: () => true, reloadTimestampSeconds: () => 0, intervalSeconds: () => 30 });
 const times = { fresh: [] as number[], refresh: [] as number[], cached: [] as number[] };
 let seq = 0;
 let bytes = 0;

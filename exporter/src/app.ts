@@ -25,6 +25,8 @@ import { slackRoutes } from './http/routes/slack.js';
 import { historyRoutes } from './http/routes/history.js';
 import { createIncidents } from './incidents/index.js';
 import { buildSinks } from './sinks/registry.js';
+import { formatId } from './incidents/ids.js';
+import { createSlackApi } from './slack-api/client.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
@@ -116,6 +118,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
     incidentsOpen: () => incidents.openCount(),
+    openIncidents: () => incidents.store.openIncidents().map((i) => ({ incident: formatId(i.id), components: i.components, severity: i.severity })),
     reloadSuccessful: () => reloadOk,
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,
@@ -157,6 +160,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     try { await reloading; } finally { reloading = undefined; }
   };
 
+  // The interactivity route's own client (views.open, response_url), read at start like the sinks.
+  const slackApi = config.slack?.botToken ? createSlackApi({ token: config.slack.botToken, ...(config.slack.apiUrl ? { baseUrl: config.slack.apiUrl } : {}) }) : undefined;
   const app = createHttpApp({
     logger,
     auth,
@@ -172,7 +177,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       }),
       incidentRoutes(incidents.service, auth, now),
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
-      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, now, logger: logger.child({ subsystem: 'incidents' }) }),
+      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}), now, logger: logger.child({ subsystem: 'incidents' }) }),
       eventsRouter,
     ],
   });
@@ -188,6 +193,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await stopMonitor(monitor, pools);
     events.close();
     await incidents.close();
+    await slackApi?.close();
     history.close();
     throw err;
   }
@@ -225,6 +231,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await incidents.close();
+      await slackApi?.close();
       history.close();
     },
   };

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import YAML from 'yaml';
 import { runTool } from './tools.js';
 
-// The committed rules, config and promtool unit tests, checked with Debian's promtool (2.42).
+// The committed rules, config and promtool unit tests, checked with Debian's promtool (2.42; no
+// Prometheus 3 promtool is packaged in Debian 12 or on npm).
 const dir = path.resolve(import.meta.dirname, '../../provisioning/prometheus');
 const ruleFiles = fs.readdirSync(path.join(dir, 'rules')).filter((f) => f.endsWith('.yml')).map((f) => `rules/${f}`);
 const testFiles = fs.readdirSync(path.join(dir, 'tests')).filter((f) => f.endsWith('.test.yml')).map((f) => `tests/${f}`);
@@ -36,6 +38,22 @@ describe('Prometheus rules and config', () => {
       const cases = [...tests.matchAll(new RegExp(`alertname: ${a}\\n\\s*exp_alerts:(\\s*\\[\\])?`, 'g'))];
       expect(cases.some((c) => c[1] !== undefined), `${a} has a "does not fire" case`).toBe(true);
       expect(cases.some((c) => c[1] === undefined), `${a} has a "fires" case`).toBe(true);
+    }
+  });
+
+  it('every alert says what it means (description) and where to look (runbook_url)', () => {
+    const groups = (YAML.parse(fs.readFileSync(path.join(dir, 'rules/alerts.yml'), 'utf8')) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] }).groups;
+    const alerts = groups.flatMap((g) => g.rules).filter((r) => r.alert);
+    expect(alerts.length).toBeGreaterThanOrEqual(9);
+    for (const a of alerts) {
+      expect(a.annotations?.description?.length ?? 0, `${a.alert} description`).toBeGreaterThan(40);
+      expect(a.annotations?.runbook_url, `${a.alert} runbook_url`).toBeTruthy();
+      // A runbook in this repository exists, with the section the link names.
+      const local = /^(docs\/[\w.-]+\.md)#([\w-]+)$/.exec(a.annotations!.runbook_url!);
+      if (local) {
+        const headings = [...fs.readFileSync(path.resolve(dir, '../..', local[1]!), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => m[1]!.toLowerCase().replace(/[^\w -]/g, '').replace(/ /g, '-'));
+        expect(headings, `${a.alert} runbook section`).toContain(local[2]);
+      }
     }
   });
 

@@ -39,6 +39,23 @@ describe('reload and /metrics', () => {
     expect(r.status).toBe(0);
   });
 
+  it('passes promtool check metrics on the whole /metrics, runtime defaults included', async () => {
+    // The body as a user's `curl /metrics | promtool check metrics` sees it, nothing filtered.
+    const text = await exp.metrics();
+    // The runtime metrics users expect are still there, as per-type gauges...
+    expect(text).toContain('# TYPE nodejs_active_handles gauge');
+    expect(text).toMatch(/^nodejs_active_handles\{type="[A-Za-z]+"\} \d+$/m);
+    expect(text).toContain('# TYPE nodejs_active_requests gauge');
+    expect(text).toContain('# TYPE process_cpu_seconds_total counter');
+    expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+    // ...but not the gauges named like counters.
+    expect(text).not.toMatch(/^# TYPE nodejs_active_\w+_total /m);
+    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
+  });
+
   it('rejects a bad config on /-/reload, keeps the running one, and says so in the metric', async () => {
     exp.writeConfig(config([a, b]).replace('tier: service', 'tier: nonsense'));
     const res = await fetch(`${exp.url}/-/reload`, { method: 'POST' });

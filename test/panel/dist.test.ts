@@ -42,6 +42,30 @@ describe('built plugin in grafana-panel/dist', () => {
     expect(JSON.stringify(pj)).not.toMatch(/%[A-Z]+%/);
   });
 
+  it('ships LICENSE, CHANGELOG and README, and each image once (the plugin validator\'s archive checks)', () => {
+    const license = read('LICENSE');
+    expect(license).toContain('Apache License');
+    expect(license).toBe(fs.readFileSync(path.join(PANEL_DIST, '../../LICENSE'), 'utf8'));
+    expect(read('CHANGELOG.md')).toMatch(/^# /);
+    // Every image the README shows is in the archive, under the path it names.
+    const readme = read('README.md');
+    const shown = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const img of shown) expect(fs.existsSync(path.join(PANEL_DIST, img)), img).toBe(true);
+    // No file twice under two names.
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) (e.isDirectory() ? walk : (f: string) => files.push(f))(path.join(dir, e.name));
+    };
+    walk(PANEL_DIST);
+    const byContent = new Map<string, string[]>();
+    for (const f of files) {
+      const key = fs.readFileSync(f).toString('base64');
+      byContent.set(key, [...(byContent.get(key) ?? []), path.relative(PANEL_DIST, f)]);
+    }
+    expect([...byContent.values()].filter((names) => names.length > 1)).toEqual([]);
+  });
+
   it('ships module.js as an AMD module importing only what Grafana provides', () => {
     const js = read('module.js');
     const m = /define\((\[[^\]]*\])\s*,/.exec(js);

@@ -20,6 +20,9 @@ export interface PageData {
   readonly width: number;
   readonly height: number;
   readonly now: number;
+  /** Start of the dashboard range (epoch ms) and how the time picker says it; the last hour by default. */
+  readonly from?: number;
+  readonly rawFrom?: string;
 }
 
 /**

@@ -103,9 +103,12 @@ beforeAll(() => {
 afterAll(() => root.remove());
 
 describe('exporter/Dockerfile', () => {
-  it('builds on node:20-bookworm-slim in stages and runs as a non-root user with data on a volume', () => {
+  it('builds on one pinned Node LTS release in stages and runs as a non-root user with data on a volume', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const s of stages) expect(s.from).toBe('node:20-bookworm-slim');
+    // Issue 16: Node 22 or 24 (20 reached end of life in April 2026), an exact release, the same
+    // in every stage (the native module built in one runs in the other).
+    for (const s of stages) expect(s.from).toMatch(/^node:(22|24)\.\d+\.\d+-bookworm-slim$/);
+    expect(new Set(stages.map((s) => s.from)).size).toBe(1);
     const user = instructions(runtime, 'USER').at(-1)?.args;
     expect(user).toBeDefined();
     expect(user!.split(':')[0]).not.toMatch(/^(root|0)$/);

@@ -10,10 +10,11 @@ import YAML from 'yaml';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
 import { until } from '../support/ports.js';
 import { backfillOpenMetrics, backfillRules, prometheusConfigFromRepo, repoRuleFiles, startPrometheus, type Prometheus } from '../support/prometheus.js';
+import { startGrafanaStandIn } from '../support/grafana.js';
 import { HttpTarget } from '../support/targets.js';
 import { tempDir } from '../support/tmp.js';
-import { allPanels, loadDashboard, repeatOf, variableQuery, type Panel, type Target } from './lib/dashboard.js';
-import { exposedMetricNames, metricNames, multiValue, parseLabelValues, substitute } from './lib/promql.js';
+import { allPanels, loadDashboard, repeatOf, variableQuery, type Panel, type Target, type Variable } from './lib/dashboard.js';
+import { exposedMetricNames, grafanaAnnotationTags, metricNames, multiValue, parseLabelValues, parseQueryResult, queryResultText, substitute } from './lib/promql.js';
 import { DASHBOARD_FILE } from './lib/paths.js';
 
 const SCRAPE_SECONDS = 1;
@@ -22,6 +23,8 @@ const MAX_DATA_POINTS = 1000;
 // Series Prometheus itself writes for every target and alert, which rules may use.
 const PROMETHEUS_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added', 'ALERTS', 'ALERTS_FOR_STATE'];
 const dashboard = loadDashboard(DASHBOARD_FILE);
+// The variables Prometheus answers, in order (the $datasource variable lists data sources, not values).
+const queryVariables = dashboard.templating.list.filter((v) => v.type === 'query');
 
 interface RuleFile { groups: { name: string; interval?: string; rules: { record?: string; alert?: string; expr: string; annotations?: Record<string, string> }[] }[] }
 const ruleFiles = repoRuleFiles().map((f) => ({ file: f, rules: YAML.parse(fs.readFileSync(f, 'utf8')) as RuleFile }));
@@ -163,8 +166,17 @@ async function backfillRecordingRules(p: Prometheus, dataDir: string): Promise<v
   }
 }
 
-/** Values of a label_values() variable, given the variables before it. */
-async function variableValues(query: string, vars: Record<string, string>): Promise<string[]> {
+/** The values a query variable offers, given the variables before it: label_values(), or query_result() through its regex. */
+async function variableValues(v: Variable, vars: Record<string, string>): Promise<string[]> {
+  const query = variableQuery(v);
+  const inner = parseQueryResult(query);
+  if (inner !== undefined) {
+    // $1 belongs to label_replace: Grafana leaves a name it does not know as it is.
+    const expr = substitute(inner, { ...vars, 1: '$1' });
+    const regex = new RegExp(/^\/(.*)\/$/.exec(v.regex ?? '')?.[1] ?? '(.*)');
+    const rows = await prom.query(expr);
+    return [...new Set(rows.map((r) => regex.exec(queryResultText(r.metric, r.value[1], r.value[0]))?.[1]).filter((x): x is string => !!x))].sort();
+  }
   const { selector, label } = parseLabelValues(query);
   const q = new URLSearchParams({ 'match[]': substitute(selector, vars) });
   const r = await fetch(`${prom.url}/api/v1/series?${q}`);
@@ -206,8 +218,8 @@ describe('the dashboard against a real Prometheus scraping a real exporter', () 
   it('every variable has values, and every query of every panel (each repeat too) returns data', async () => {
     const values: Record<string, string[]> = {};
     const vars: Record<string, string> = {};
-    for (const v of dashboard.templating.list) {
-      values[v.name] = await variableValues(variableQuery(v), vars);
+    for (const v of queryVariables) {
+      values[v.name] = await variableValues(v, vars);
       expect(values[v.name]!.length, `variable ${v.name}`).toBeGreaterThan(0);
       vars[v.name] = multiValue(values[v.name]!);
     }
@@ -265,6 +277,30 @@ describe('the dashboard against a real Prometheus scraping a real exporter', () 
     for (const [ts, v] of byComponent.get('api') ?? []) if (ts - day >= start.getTime() / 1000) expect(Number(v)).toBe(1);
   });
 
+  it('the incident filter of the selected components returns the incidents of every selected component', async () => {
+    // Two of the five components selected, everything else at All.
+    const all = '.+';
+    const tags = await variableValues(queryVariables.find((v) => v.name === 'component_tag')!, { environment: all, tier: all, component: multiValue(['api', 'db']) });
+    expect(tags).toEqual(['component:api', 'component:db']);
+    const filter = dashboard.annotations.list.find((a) => a.name === 'Incidents of the selected components')!;
+    const grafana = await startGrafanaStandIn();
+    try {
+      const post = (components: string[]) => fetch(`${grafana.url}/api/annotations`, {
+        method: 'POST', headers: { authorization: `Bearer ${grafana.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ time: Date.now() - 60_000, tags: ['incident', ...components.map((c) => `component:${c}`)], text: components.join(',') }),
+      });
+      for (const c of [['api'], ['db'], ['vendor'], ['frontend', 'db']]) expect((await post(c)).status).toBe(200);
+      // The request Grafana makes for the annotation query, its tags expanded as Grafana expands them.
+      const q = new URLSearchParams({ type: 'annotation', limit: String(filter.target.limit), matchAny: String(filter.target.matchAny) });
+      for (const t of grafanaAnnotationTags(filter.target.tags, { component_tag: tags })) q.append('tags', t);
+      const r = await fetch(`${grafana.url}/api/annotations?${q}`, { headers: { authorization: `Bearer ${grafana.token}` } });
+      expect(((await r.json()) as { text: string }[]).map((a) => a.text).sort()).toEqual(['api', 'db', 'frontend,db']);
+      expect(grafana.violations()).toEqual([]);
+    } finally {
+      await grafana.close();
+    }
+  });
+
   it('an expression that does not parse is refused by this Prometheus (the parse check is real)', async () => {
     await expect(prom.query('sum by (component (statusgraph_component_status)')).rejects.toThrow(/parse error/);
   });
@@ -286,8 +322,9 @@ describe('metric names in the dashboard and the rules', () => {
     for (const p of allPanels(dashboard)) {
       for (const t of p.targets ?? []) for (const name of metricNames(t.expr)) used.push({ name, where: `dashboard panel ${p.id} ${t.refId}` });
     }
-    for (const v of dashboard.templating.list) {
-      for (const name of metricNames(parseLabelValues(variableQuery(v)).selector)) used.push({ name, where: `dashboard variable ${v.name}` });
+    for (const v of queryVariables) {
+      const q = variableQuery(v);
+      for (const name of metricNames(parseQueryResult(q) ?? parseLabelValues(q).selector)) used.push({ name, where: `dashboard variable ${v.name}` });
     }
     for (const r of rules) {
       for (const name of metricNames(r.expr)) used.push({ name, where: r.where });

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { allPanels, loadDashboard, repeatOf, variableQuery } from './lib/dashboard.js';
 import { bindMounts, composeVariables, envFileNames, loadCompose } from './lib/compose.js';
-import { metricNames, multiValue, parseLabelValues, substitute, variablesIn } from './lib/promql.js';
+import { grafanaAnnotationTags, metricNames, multiValue, parseLabelValues, parseQueryResult, substitute, variablesIn } from './lib/promql.js';
 import {
   COMPOSE_EXPORTER_CONFIG, COMPOSE_FILE, DASHBOARD_DIR, DASHBOARD_FILE, DATASOURCES_FILE, ENV_EXAMPLE, PROVIDER_FILE, REPO, repoPath,
 } from './lib/paths.js';
@@ -84,18 +84,36 @@ describe('grafana provisioning', () => {
       ...panels.flatMap((p) => [p.datasource, ...(p.targets ?? []).map((t) => t.datasource)]),
       ...dashboard.templating.list.map((v) => v.datasource),
     ].filter((d): d is { type: string; uid: string } => d !== undefined);
-    for (const ds of used) expect(uids, `datasource ${ds.uid}`).toContain(ds.uid);
+    // Issue 16: Prometheus queries go through the $datasource variable, whose default is the
+    // provisioned Prometheus; any other ref names a provisioned uid.
+    const dsVar = dashboard.templating.list.find((v) => v.type === 'datasource' && v.name === 'datasource') as
+      { query: string; current: { value: string } } | undefined;
+    expect(dsVar, 'a datasource variable').toBeDefined();
+    expect(dsVar!.query).toBe('prometheus');
+    expect(datasources.find((d) => d.uid === dsVar!.current.value)?.type).toBe('prometheus');
+    const resolve = (uid: string) => (uid === '${datasource}' || uid === '$datasource' ? dsVar!.current.value : uid);
+    for (const ds of used) {
+      expect(uids, `datasource ${ds.uid}`).toContain(resolve(ds.uid));
+      if (ds.uid.includes('datasource')) expect(ds.type, `the $datasource variable is a ${dsVar!.query} one`).toBe(dsVar!.query);
+    }
+    expect(used.filter((d) => d.type === 'prometheus').every((d) => d.uid === '${datasource}'), 'every Prometheus query follows $datasource').toBe(true);
   });
 
   it('uses only defined variables, and the three variables come from statusgraph_component_info', () => {
     const names = dashboard.templating.list.map((v) => v.name);
     expect(names).toEqual(expect.arrayContaining(['tier', 'environment', 'component']));
-    for (const v of dashboard.templating.list) {
+    for (const v of dashboard.templating.list.filter((x) => ['tier', 'environment', 'component'].includes(x.name))) {
       const { selector, label } = parseLabelValues(variableQuery(v));
       expect(metricNames(selector)).toEqual(['statusgraph_component_info']);
       expect(label).toBe(v.name);
       for (const used of variablesIn(selector)) expect(names.slice(0, names.indexOf(v.name)), `${v.name} uses $${used} defined before it`).toContain(used);
     }
+    // Issue 16: the selected components as annotation tags, built by Prometheus from the same series.
+    const tagVar = dashboard.templating.list.find((v) => v.name === 'component_tag')!;
+    const inner = parseQueryResult(variableQuery(tagVar));
+    expect(metricNames(inner!)).toEqual(['statusgraph_component_info']);
+    // $1 is label_replace's capture group, not a Grafana variable (Grafana leaves unknown names as they are).
+    for (const used of variablesIn(inner!).filter((n) => !/^\d+$/.test(n))) expect(names.slice(0, names.indexOf('component_tag'))).toContain(used);
     for (const p of panels) {
       for (const t of p.targets ?? []) {
         for (const used of variablesIn(t.expr)) {
@@ -121,7 +139,7 @@ describe('grafana provisioning', () => {
     // The queries the panel's README asks for, as instant queries, each a plain selector of its
     // metric (the panel tells series apart by __name__ and refId).
     const byRef = new Map((graph?.targets ?? []).map((t) => [t.refId, t]));
-    for (const [ref, metric] of Object.entries({ status: 'statusgraph_component_status', info: 'statusgraph_component_info', dependencies: 'statusgraph_dependency_info', impacted: 'statusgraph_component_impacted', duration: 'statusgraph_probe_duration_seconds' })) {
+    for (const [ref, metric] of Object.entries({ status: 'statusgraph_component_status', info: 'statusgraph_component_info', dependencies: 'statusgraph_dependency_info', impacted: 'statusgraph_component_impacted', duration: 'statusgraph_probe_duration_seconds', incidents: 'statusgraph_incident_open' })) {
       expect(byRef.get(ref), `panel query ${ref}`).toMatchObject({ instant: true });
       expect(metricNames(byRef.get(ref)!.expr)[0]).toBe(metric);
     }
@@ -135,6 +153,15 @@ describe('grafana provisioning', () => {
     expect(list?.options).toMatchObject({ tags: ['incident'], onlyFromThisDashboard: false });
     const regions = dashboard.annotations.list.find((a) => a.enable && a.target?.type === 'tags');
     expect(regions).toMatchObject({ datasource: { type: 'grafana' }, target: { tags: ['incident'] } });
+  });
+
+  it('filters incident annotations by every selected component, not only the first (issue 16)', () => {
+    const filter = dashboard.annotations.list.find((a) => a.name === 'Incidents of the selected components');
+    expect(filter).toMatchObject({ datasource: { type: 'grafana' }, target: { type: 'tags', matchAny: true } });
+    // Values of $component_tag are whole tags, so Grafana's expansion keeps each one whole.
+    expect(grafanaAnnotationTags(filter.target.tags, { component_tag: ['component:api', 'component:db'] })).toEqual(['component:api', 'component:db']);
+    // What the hand-written `component:$component` became: the second component lost its prefix.
+    expect(grafanaAnnotationTags(['component:$component'], { component: ['api', 'db'] })).toEqual(['component:api', 'db']);
   });
 
   it('loads the dashboards from where the provider looks', () => {
@@ -242,6 +269,28 @@ describe('docker-compose.yml', () => {
     expect(num(image!)).toBeGreaterThanOrEqual(num(wanted!));
     const home = g.environment.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH as string;
     expect(home.endsWith('/json/statusgraph-overview.json')).toBe(true);
+  });
+
+  it('pins every image to a release, runs Node 22 or 24, and starts services once what they need is healthy (issue 16)', () => {
+    for (const [name, svc] of Object.entries(compose.services) as [string, { image?: string }][]) {
+      if (!svc.image || svc.image === 'statusgraph:local') continue;
+      // A version with at least major.minor (the example datastores follow their minor line; the
+      // stack's own parts name a patch release).
+      expect(svc.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+[\w.-]*$/);
+      if (/^(node|prom\/|grafana\/)/.test(svc.image)) expect(svc.image, `${name}: exact release`).toMatch(/:v?\d+\.\d+\.\d+(-[\w.]+)?$/);
+      if (svc.image.startsWith('node:')) expect(svc.image, name).toMatch(/^node:(22|24)\./);
+    }
+    const healthy = (svc: { depends_on?: Record<string, { condition: string }> | string[] }, on: string) =>
+      !Array.isArray(svc.depends_on) && svc.depends_on?.[on]?.condition === 'service_healthy';
+    for (const name of ['prometheus', 'alertmanager', 'grafana']) {
+      const test = compose.services[name].healthcheck?.test as string[] | undefined;
+      expect(test?.[0], `${name} healthcheck`).toBe('CMD');
+      expect(test!.join(' '), `${name} healthcheck probes its own readiness endpoint`).toMatch(/http:\/\/127\.0\.0\.1:\d+\/(-\/ready|api\/health)$/);
+    }
+    expect(healthy(compose.services.prometheus, 'alertmanager')).toBe(true);
+    expect(healthy(compose.services.prometheus, 'exporter')).toBe(true);
+    expect(healthy(compose.services.grafana, 'prometheus')).toBe(true);
+    expect(healthy(compose.services['grafana-init'], 'grafana')).toBe(true);
   });
 
   it('runs the example topology: a streaming replica, Redis, RabbitMQ and the example services', () => {

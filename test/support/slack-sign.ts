@@ -46,3 +46,8 @@ export function signedHeaders(secret: string, body: string, timestampSec = Math.
     'x-slack-signature': slackSignature(secret, ts, body),
   };
 }
+
+/** The urlencoded body of an interaction (a button click, a modal submission): one `payload` field of JSON. */
+export function interactionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

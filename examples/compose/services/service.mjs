@@ -1,5 +1,5 @@
 // A small stand-in for one of the reference topology's services, so that `docker compose up`
-// shows a live graph without any application code. No dependencies: it runs on plain node:20-alpine.
+// shows a live graph without any application code. No dependencies: it runs on the plain node:24 Alpine image.
 //
 //   node service.mjs                 serve (ROLE=service | vendor | slack, PORT, SERVICE_NAME)
 //   node service.mjs mode VALUE      change the running server's behaviour, from inside the container:

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate, type Env } from './interpolate.js';
 import { fileSchema, probeSchema, type FileConfig } from './schema.js';
-import { embeddedSecrets, findCycle, isSecretKey } from '@statusgraph/core';
+import { embeddedSecrets, findCycle, isSecretKey, type Dependency } from '@statusgraph/core';
 import { loadPlain } from './plain-yaml.js';
 import { scanYaml, tooLong } from './scan.js';
 import { formatBytes, MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, MAX_STRING_LENGTH, readBounded, ReadError } from './limits.js';
@@ -90,11 +90,20 @@ function getAt(root: unknown, p: readonly PathKey[]): unknown {
 type Failed = ReadonlySet<string>;
 const pathKey = (p: readonly PathKey[]) => p.join('\u0000');
 
-function zodIssues(file: string, locate: Where, err: z.ZodError, input: unknown, failed: Failed, prefix: readonly PathKey[] = []): ConfigIssue[] {
+function zodIssues(file: string, locate: Where, err: { readonly issues: readonly z.core.$ZodIssue[] }, input: unknown, failed: Failed, prefix: readonly PathKey[] = []): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const i of err.issues) {
     const p = [...prefix, ...(i.path as PathKey[])];
     if (failed.size && p.some((_k, n) => failed.has(pathKey(p.slice(0, n + 1))))) continue;
+    // A union with a mapping alternative (`depends_on: [name | {name, carries, strength}]`) given a
+    // mapping: report that alternative's errors at their own keys, not the union's one message.
+    const value = i.code === 'invalid_union' ? getAt(input, i.path as PathKey[]) : undefined;
+    const mapping = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const matched = mapping && i.code === 'invalid_union' ? i.errors.filter((e) => !e.some((x) => x.code === 'invalid_type' && x.path.length === 0)) : [];
+    if (matched.length === 1) {
+      out.push(...zodIssues(file, locate, { issues: matched[0]! }, getAt(input, i.path as PathKey[]), failed, p));
+      continue;
+    }
     if (i.code === 'unrecognized_keys') {
       for (const key of i.keys) {
         out.push({ file, ...locate(p, key), message: `unknown key "${key}"${p.length ? ` in ${p.join('.')}` : ''}` });
@@ -387,7 +396,7 @@ interface CrossView {
 function crossViewOf(input: Record<string, unknown>, fc: FileConfig | undefined): CrossView {
   const timeoutWritten = input.timeout !== undefined;
   if (fc) {
-    return { intervalMs: fc.interval, timeoutMs: fc.timeout, timeoutWritten, components: fc.components.map((c, index) => ({ index, name: c.name, dependsOn: c.depends_on.map((d, j) => [j, d] as const) })) };
+    return { intervalMs: fc.interval, timeoutMs: fc.timeout, timeoutWritten, components: fc.components.map((c, index) => ({ index, name: c.name, dependsOn: c.depends_on.map((d, j) => [j, typeof d === 'string' ? d : d.name] as const) })) };
   }
   // The schema failed somewhere: check what can be checked of the parts that are sound.
   const interval = fileSchema.shape.interval.safeParse(input.interval);
@@ -398,9 +407,16 @@ function crossViewOf(input: Record<string, unknown>, fc: FileConfig | undefined)
     const c = rc as { name?: unknown; depends_on?: unknown } | null;
     if (!c || typeof c !== 'object' || typeof c.name !== 'string') return;
     const deps = Array.isArray(c.depends_on) ? c.depends_on : [];
-    components.push({ index, name: c.name, dependsOn: deps.flatMap((d, j) => (typeof d === 'string' ? [[j, d] as const] : [])) });
+    components.push({ index, name: c.name, dependsOn: deps.flatMap((d, j) => { const n = depName(d); return n === undefined ? [] : [[j, n] as const]; }) });
   });
   return { ...(interval.success ? { intervalMs: interval.data } : {}), ...(timeout.success ? { timeoutMs: timeout.data } : {}), timeoutWritten, components };
+}
+
+/** The name of a raw depends_on entry, in either form, when it has one. */
+function depName(d: unknown): string | undefined {
+  if (typeof d === 'string') return d;
+  const n = d !== null && typeof d === 'object' ? (d as { name?: unknown }).name : undefined;
+  return typeof n === 'string' ? n : undefined;
 }
 
 /** Timeouts against the interval, names, dependencies and cycles: the checks across keys. */
@@ -419,7 +435,11 @@ function crossChecks(b: BuildInput, view: CrossView, probes: readonly LocatedPro
     } else names.set(c.name, c.index);
   }
   for (const c of view.components) {
+    const listed = new Set<string>();
     for (const [j, d] of c.dependsOn) {
+      // Two edges to one dependency could say two different things about it.
+      if (listed.has(d)) issues.push({ file, ...where(['components', c.index, 'depends_on', j]), message: `components.${c.index}.depends_on: "${d}" is listed twice` });
+      listed.add(d);
       if (!names.has(d)) issues.push({ file, ...where(['components', c.index, 'depends_on', j]), message: `components.${c.index}.depends_on: unknown component "${d}"` });
       else if (d === c.name) issues.push({ file, ...where(['components', c.index, 'depends_on', j]), message: `components.${c.index}.depends_on: "${d}" depends on itself` });
     }
@@ -466,7 +486,11 @@ function build(b: BuildInput): Config {
       displayName: c.display_name ?? c.name,
       environment: c.environment,
       ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
-      dependsOn: c.depends_on,
+      dependsOn: c.depends_on.map((d) => (typeof d === 'string' ? d : d.name)),
+      dependencies: c.depends_on.map((d): Dependency => (typeof d === 'string'
+        ? { name: d, strength: 'hard' }
+        : { name: d.name, strength: d.strength, ...(d.carries !== undefined ? { carries: d.carries } : {}) })),
+      incidentsOpenAt: c.incidents?.open_at ?? fc.incidents.open_at,
       failAfter: c.fail_after ?? fc.fail_after,
       recoverAfter: c.recover_after ?? fc.recover_after,
       degradeAfter: c.degrade_after ?? fc.degrade_after,
@@ -492,6 +516,9 @@ function build(b: BuildInput): Config {
     ...(fc.slack ? { slack: {
       ...(fc.slack.webhook_url ? { webhookUrl: fc.slack.webhook_url } : {}),
       ...(fc.slack.signing_secret ? { signingSecret: fc.slack.signing_secret } : {}),
+      ...(fc.slack.bot_token && fc.slack.incident_channel ? { botToken: fc.slack.bot_token, incidentChannel: fc.slack.incident_channel } : {}),
+      ...(fc.slack.api_url ? { apiUrl: fc.slack.api_url.replace(/\/+$/, '') } : {}),
+      ...(fc.slack.page_url ? { pageUrl: fc.slack.page_url.replace(/\/+$/, '') } : {}),
     } } : {}),
     ...(fc.grafana ? { grafana: { url: fc.grafana.url, token: fc.grafana.token } } : {}),
     ...(fc.webhooks?.length ? { webhooks: fc.webhooks.map((w) => ({ name: w.name, url: w.url, ...(w.token ? { token: w.token } : {}) })) } : {}),

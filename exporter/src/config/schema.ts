@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import net from 'node:net';
 import { duration } from './duration.js';
-import { TIERS } from '@statusgraph/core';
+import { EDGE_STRENGTHS, STATES, TIERS } from '@statusgraph/core';
 import { HISTORY_DEFAULTS, type ProbeKindSchema } from './types.js';
 
 /*
@@ -28,6 +28,27 @@ export function validCidr(s: string): boolean {
   const bits = s.slice(slash + 1);
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
+
+/**
+ * One dependency: a name (today's form, a hard edge) or an edge with meaning. `carries` is shown
+ * in messages as "affects: <carries> in <dependent>", so it is kept to one short line (80 chars:
+ * a Slack message line, with the dependent's name around it).
+ */
+const dependency = z.union([
+  name,
+  z.strictObject({
+    name,
+    carries: z.string().trim().min(1, 'must not be empty').max(80, 'at most 80 characters').regex(/^[^\r\n]*$/, 'must be one line').optional(),
+    strength: z.enum(EDGE_STRENGTHS).default('hard'),
+  }),
+], { error: 'a dependency is a component name or {name, carries, strength}' });
+
+/**
+ * From which own state on a component opens an automatic incident (incidents.open_at): that state
+ * or worse. A threshold rather than a list, so that a replica set to `degraded` keeps its incident
+ * when it goes on to fail.
+ */
+const openAt = z.enum(STATES.filter((s) => s !== 'operational') as ['degraded', 'partial_outage', 'major_outage']);
 
 const cidr = z.string().refine(validCidr, 'must be an IP address or CIDR range, e.g. 10.0.0.0/8 or ::1');
 
@@ -101,6 +122,19 @@ export const fileSchema = z.strictObject({
   slack: z.strictObject({
     webhook_url: url.optional(),
     signing_secret: z.string().min(1).optional(),
+    // Incident threads (sinks/slack.ts): a bot token (xoxb-...) and the channel's id. An id, not
+    // a #name: conversations.history, which finds a message whose answer was lost, takes ids only.
+    // Both empty is off, so that a compose file can pass unset variables through.
+    bot_token: z.string().optional(),
+    incident_channel: z.string().regex(/^([CG][A-Z0-9]{2,})?$/, 'must be a channel id such as C0123ABCD (channel details, bottom)').optional(),
+    // Where the Web API is; only a test or an egress proxy changes it.
+    api_url: url.optional(),
+    // The status page's address as people reach it, for the link in each incident message.
+    page_url: url.optional(),
+  }).superRefine((s, ctx) => {
+    if (!s.bot_token !== !s.incident_channel) {
+      ctx.addIssue({ code: 'custom', path: [s.bot_token ? 'incident_channel' : 'bot_token'], message: 'slack.bot_token and slack.incident_channel go together (incident threads need both)' });
+    }
   }).optional(),
   grafana: z.strictObject({ url, token: z.string().min(1) }).optional(),
   // Incident webhooks (sinks/webhook.ts): each change of each incident is POSTed as JSON.
@@ -125,13 +159,16 @@ export const fileSchema = z.strictObject({
     five_minute: HISTORY_AGE.default(HISTORY_DEFAULTS.fiveMinuteMs),
     flush_interval: HISTORY_FLUSH.default(HISTORY_DEFAULTS.flushIntervalMs),
   }).prefault({}),
+  incidents: z.strictObject({ open_at: openAt.default('major_outage') }).prefault({}),
   components: z.array(z.strictObject({
     name,
     tier: z.enum(TIERS),
     display_name: z.string().min(1).optional(),
     environment: z.string().regex(/^[a-z0-9_-]+$/, 'must match [a-z0-9_-]+').default('production'),
     runbook: url.optional(),
-    depends_on: z.array(name).default([]),
+    depends_on: z.array(dependency).default([]),
+    // Overrides incidents.open_at for this component (e.g. a replica whose lag matters: degraded).
+    incidents: z.strictObject({ open_at: openAt }).optional(),
     fail_after: positiveInt.optional(),
     recover_after: positiveInt.optional(),
     slo: sloSchema.optional(),

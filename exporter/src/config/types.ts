@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Tier } from '@statusgraph/core';
+import type { Dependency, State, Tier } from '@statusgraph/core';
 
 /**
  * What the config needs of a probe kind: its name and the schema of its own keys. The loader
@@ -37,7 +37,12 @@ export interface ComponentConfig {
   readonly displayName: string;
   readonly environment: string;
   readonly runbook?: string;
+  /** The dependencies' names, in config order (the graph without meaning). */
   readonly dependsOn: readonly string[];
+  /** The same edges with their meaning: strength (default hard) and what they carry. */
+  readonly dependencies: readonly Dependency[];
+  /** From this own state on (this or worse), the component opens an automatic incident. */
+  readonly incidentsOpenAt: Exclude<State, 'operational'>;
   readonly failAfter: number;
   readonly recoverAfter: number;
   /** Consecutive rounds over 2x baseline before latency alone makes a probe degraded. */
@@ -62,6 +67,13 @@ export interface AuthConfig {
 export interface SlackConfig {
   readonly webhookUrl?: string;
   readonly signingSecret?: string;
+  /** Incident threads (sinks/slack.ts): both or neither. */
+  readonly botToken?: string;
+  readonly incidentChannel?: string;
+  /** Web API base; slack-api/client.ts's SLACK_API_URL when absent (a test or a proxy sets it). */
+  readonly apiUrl?: string;
+  /** The status page's public address, for links in Slack messages. */
+  readonly pageUrl?: string;
 }
 
 export interface GrafanaConfig {

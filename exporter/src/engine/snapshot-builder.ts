@@ -1,7 +1,7 @@
 import type { ComponentConfig } from '../config/types.js';
 import type { ComponentState } from './round.js';
 import type { ComponentStatus, ProbeStatus, Snapshot } from './snapshot.js';
-import { computeImpact, dependentsOf, isUnhealthy, transitiveDependents, type State } from '@statusgraph/core';
+import { computeEffects, dependentsOf, transitiveDependents, type DependencyGraph, type State } from '@statusgraph/core';
 
 /** A component as the builder reads it: its config and its current state, read at build time. */
 export interface BuildSource {
@@ -29,12 +29,13 @@ function present(probes: readonly (ProbeStatus | undefined)[]): readonly ProbeSt
  */
 export class SnapshotBuilder {
   private readonly edges: ReadonlyMap<string, readonly string[]>;
+  private readonly graph: DependencyGraph;
   private readonly dependents: ReadonlyMap<string, readonly string[]>;
   private readonly upstream: ReadonlyMap<string, readonly string[]>;
   private readonly built: (Built | undefined)[];
   /** Bumped whenever a component's own state changes: impact is recomputed only then. */
   private stateEpoch = 0;
-  private impact?: { epoch: number; byName: ReturnType<typeof computeImpact> };
+  private impact?: { epoch: number; byName: ReturnType<typeof computeEffects> };
   private seq: number;
 
   constructor(
@@ -44,6 +45,7 @@ export class SnapshotBuilder {
     private readonly now: () => number,
   ) {
     this.edges = new Map(components.map((c) => [c.name, c.dependsOn]));
+    this.graph = new Map(components.map((c) => [c.name, c.dependencies]));
     this.dependents = transitiveDependents(this.edges);
     // Following the reversed edges backwards walks the dependencies: the upstream closure.
     this.upstream = transitiveDependents(dependentsOf(this.edges));
@@ -80,12 +82,13 @@ export class SnapshotBuilder {
   build(sources: readonly BuildSource[], cycle: { readonly lastCycleSeconds: number; readonly cyclesCompleted: number }): Snapshot {
     if (this.impact?.epoch !== this.stateEpoch) {
       const state = new Map<string, State>(sources.map((s) => [s.config.name, s.state.hysteresis.state]));
-      this.impact = { epoch: this.stateEpoch, byName: computeImpact(this.edges, (n) => isUnhealthy(state.get(n) ?? 'operational')) };
+      this.impact = { epoch: this.stateEpoch, byName: computeEffects(this.graph, (n) => state.get(n)) };
     }
     const impact = this.impact.byName;
     const components: ComponentStatus[] = sources.map((s, i) => {
       const imp = impact.get(s.config.name)!;
-      const impactKey = imp.rootCauses.join(',');
+      // What is rendered of impact: roots of both kinds (carries follow from the fixed config).
+      const impactKey = `${imp.rootCauses.join(',')}|${imp.affectedBy.map((a) => a.rootCause).join(',')}`;
       const prev = this.built[i];
       if (prev && prev.state === s.state && prev.impactKey === impactKey) return prev.status;
       const c = s.config;
@@ -97,6 +100,8 @@ export class SnapshotBuilder {
         environment: c.environment,
         ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
         dependsOn: c.dependsOn,
+        dependencies: c.dependencies,
+        incidentsOpenAt: c.incidentsOpenAt,
         ...(c.slo ? { slo: c.slo } : {}),
         state: st.hysteresis.state,
         since: st.since,
@@ -104,6 +109,9 @@ export class SnapshotBuilder {
         maintenance: st.maintenance,
         impacted: imp.impacted,
         rootCauses: imp.rootCauses,
+        impactedBy: imp.impactedBy,
+        affected: imp.affected,
+        affectedBy: imp.affectedBy,
         dependents: this.dependents.get(c.name) ?? [],
         probes: present(st.probes),
         checked: st.checked,

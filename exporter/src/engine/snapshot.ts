@@ -1,5 +1,5 @@
 import type { Measurement, ProbeOutcome } from '../probes/types.js';
-import type { State, Tier } from '@statusgraph/core';
+import type { Cause, Dependency, State, Tier } from '@statusgraph/core';
 import type { RoundCounts } from './attribution.js';
 
 export interface ProbeStatus {
@@ -26,6 +26,10 @@ export interface ComponentStatus {
   readonly environment: string;
   readonly runbook?: string;
   readonly dependsOn: readonly string[];
+  /** The same edges with their meaning (strength, carries). */
+  readonly dependencies: readonly Dependency[];
+  /** From this own state on, the component opens an automatic incident (config incidents.open_at). */
+  readonly incidentsOpenAt: Exclude<State, 'operational'>;
   /** Objective in percent and window, from the config; undefined: none. */
   readonly slo?: { readonly objective: number; readonly windowMs: number };
   /** Own state, from its own probes, after hysteresis. */
@@ -39,6 +43,12 @@ export interface ComponentStatus {
   readonly impacted: boolean;
   /** The unhealthy components furthest upstream on the paths that impact it; empty when not impacted. */
   readonly rootCauses: readonly string[];
+  /** `rootCauses` with the texts of this component's edges they come through. */
+  readonly impactedBy: readonly Cause[];
+  /** A degradation, or an outage through a soft edge, reaches it (core's computeEffects); weaker than impacted. */
+  readonly affected: boolean;
+  /** The roots that only affect it, with the texts of its edges; none is in `rootCauses`. */
+  readonly affectedBy: readonly Cause[];
   /** Every component downstream of this one (transitive dependents), from the graph. */
   readonly dependents: readonly string[];
   readonly probes: readonly ProbeStatus[];

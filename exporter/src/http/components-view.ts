@@ -17,7 +17,11 @@ export function componentView(c: ComponentStatus) {
     checked: c.checked,
     impacted: c.impacted,
     rootCauses: c.rootCauses,
+    impactedBy: c.impactedBy,
+    affected: c.affected,
+    affectedBy: c.affectedBy,
     dependsOn: c.dependsOn,
+    dependencies: c.dependencies.map((d) => ({ name: d.name, strength: d.strength, carries: d.carries ?? null })),
     dependents: c.dependents,
     slo: c.slo ? { objective: c.slo.objective, windowDays: c.slo.windowMs / 86_400_000 } : null,
     probes: c.probes.map((p) => ({

@@ -24,7 +24,7 @@ export interface EventHubOptions {
 /** What a viewer must see at once when it changes: states, impact, maintenance. */
 function visibleKey(s: Snapshot): string {
   let key = '';
-  for (const c of s.components) key += `${c.state}|${c.rootCauses.join(',')}|${c.maintenance ? 1 : 0};`;
+  for (const c of s.components) key += `${c.state}|${c.rootCauses.join(',')}|${c.affectedBy.map((a) => a.rootCause).join(',')}|${c.maintenance ? 1 : 0};`;
   return key;
 }
 

@@ -3,8 +3,8 @@
  * actions out. No clock, no store, so every rule is testable with synthetic snapshots.
  */
 import type { ComponentStatus, Snapshot, StateChange } from '../engine/snapshot.js';
-import { isUnhealthy, STATE_LABELS, type State } from '@statusgraph/core';
-import { formatDuration, listOrNone } from './format.js';
+import { STATE_LABELS, stateValue, type State } from '@statusgraph/core';
+import { affectsLine, formatDuration, listOrNone } from './format.js';
 import { SYSTEM_AUTHOR, type Action, type Incident, type IncidentRef, type Severity } from './types.js';
 
 export interface DecideInput {
@@ -34,8 +34,53 @@ interface Working {
 
 function severityFor(root: ComponentStatus | undefined): Severity {
   // The root itself down is the worst case; a root in partial outage that takes a dependent down
-  // is serious but not total.
-  return root?.state === 'major_outage' ? 'critical' : 'major';
+  // is serious but not total; a degradation (opened by policy, incidents.open_at) is minor.
+  if (root?.state === 'major_outage') return 'critical';
+  return root?.state === 'degraded' ? 'minor' : 'major';
+}
+
+/**
+ * The root causes an incident of `c` belongs to: what impacts it; for a degradation, also what
+ * affects it (core's rule: a degradation reached by anything is explained by it); else itself.
+ */
+function rootsOf(c: ComponentStatus): readonly string[] {
+  if (c.rootCauses.length) return c.rootCauses;
+  if (c.state === 'degraded' && c.affectedBy.length) return c.affectedBy.map((a) => a.rootCause);
+  return [c.name];
+}
+
+/** 0 for a component that is its own root cause, else how many roots it has: roots sort first. */
+function rootRank(c: ComponentStatus): number {
+  const roots = rootsOf(c);
+  return roots.length === 1 && roots[0] === c.name ? 0 : roots.length;
+}
+
+/** "in major outage", "degraded": the words after "<component> is". */
+function inState(state: State): string {
+  return state === 'degraded' || state === 'operational' ? state : `in ${STATE_LABELS[state].toLowerCase()}`;
+}
+
+/** Whether `state` is at or past a component's incident threshold (config incidents.open_at). */
+function opens(c: ComponentStatus, state: State | undefined): boolean {
+  return state !== undefined && stateValue(state) >= stateValue(c.incidentsOpenAt);
+}
+
+/**
+ * The impacted and the affected components of a root cause, apart, and the "affects: ..." line
+ * from the edges' texts ("read-heavy queries in orders"), for the incident's opening entry.
+ */
+function reach(snapshot: Snapshot, root: string): string {
+  const impacted: string[] = [];
+  const affected: string[] = [];
+  const carried: { component: string; carries: readonly string[] }[] = [];
+  for (const c of snapshot.components) {
+    const hit = c.impactedBy.find((x) => x.rootCause === root) ?? c.affectedBy.find((x) => x.rootCause === root);
+    if (!hit) continue;
+    (c.rootCauses.includes(root) ? impacted : affected).push(c.name);
+    if (hit.carries.length) carried.push({ component: c.name, carries: hit.carries });
+  }
+  const line = affectsLine(carried);
+  return `impacted: ${listOrNone(impacted.sort())}; affected: ${listOrNone(affected.sort())}${line ? `; ${line}` : ''}`;
 }
 
 function changeText(c: StateChange, firstSight: boolean): string {
@@ -46,11 +91,14 @@ function changeText(c: StateChange, firstSight: boolean): string {
   return `${c.component}: ${STATE_LABELS[c.from]} → ${STATE_LABELS[c.to]}${reason}`;
 }
 
-/** A component counts as recovered once it is out of partial and major outage (after its own hysteresis). */
+/**
+ * A component counts as recovered once it is out of partial and major outage (after its own
+ * hysteresis), or, when its threshold is degraded, back to operational.
+ */
 function recovered(s: ComponentStatus | undefined): boolean {
   // A component removed from the config can no longer hold an incident open.
   if (s === undefined) return true;
-  return s.checked && !isUnhealthy(s.state);
+  return s.checked && stateValue(s.state) < Math.min(stateValue(s.incidentsOpenAt), stateValue('partial_outage'));
 }
 
 /** Epoch ms of a component's last completed probe round (its oldest probe result), if any. */
@@ -98,7 +146,7 @@ function decidable(snapshot: Snapshot): (c: ComponentStatus) => boolean {
   };
   return (c) => {
     if (!settled(c.name)) return false;
-    if (c.state !== 'major_outage') return true;
+    if (c.state !== 'major_outage' && !opens(c, c.state)) return true;
     return upstream(snapshot, c.name).every((d) => (lastRound(d) ?? -Infinity) >= c.since);
   };
 }
@@ -118,19 +166,20 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
   const byRoot = new Map<string, Working>();
   for (const w of working) if (w.source === 'auto' && w.rootCause !== null) byRoot.set(w.rootCause, w);
 
-  // Components entering major outage, derived from the snapshot rather than from `changes` alone:
+  // Components reaching the state that opens an incident for them (major outage unless
+  // incidents.open_at says otherwise), derived from the snapshot rather than from `changes` alone:
   // after a restart `previous` is empty, so whatever is down re-attaches to its stored incident.
   const ready = decidable(snapshot);
   const entered = snapshot.components
     // The cheap tests first: `ready` walks the graph, and most snapshots have nothing entering.
-    .filter((c) => c.state === 'major_outage' && previous.get(c.name) !== 'major_outage' && ready(c))
+    .filter((c) => opens(c, c.state) && !opens(c, previous.get(c.name)) && ready(c))
     // Roots first, so a dependent going down in the same cycle joins its root's new incident.
-    .sort((a, b) => a.rootCauses.length - b.rootCauses.length);
+    .sort((a, b) => rootRank(a) - rootRank(b));
 
   for (const c of entered) {
-    const roots = c.rootCauses.length ? c.rootCauses : [c.name];
+    const roots = rootsOf(c);
     const existing = roots.map((r) => byRoot.get(r)).find((w) => w !== undefined);
-    const reportedByChange = changes.some((ch) => ch.component === c.name && ch.to === 'major_outage');
+    const reportedByChange = changes.some((ch) => ch.component === c.name && ch.to === c.state);
     if (existing) {
       const root = existing.rootCause ?? c.name;
       const blast = snapshot.byName.get(root)?.dependents ?? [];
@@ -143,7 +192,7 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
           // The state-change entry below already records it; otherwise (seen after a restart) say so.
           entry: reportedByChange ? undefined : {
             at, kind: 'joined', author: SYSTEM_AUTHOR, component: c.name, to: c.state,
-            text: `${c.name} is in major outage (root cause: ${root})`,
+            text: `${c.name} is ${inState(c.state)} (root cause: ${root})`,
           },
         });
         existing.tookDown.add(c.name);
@@ -164,7 +213,7 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
     const severity = severityFor(root);
     const blastRadius = [...(root?.dependents ?? [])].sort();
     const tookDown = new Set([c.name]);
-    if (root?.state === 'major_outage') tookDown.add(rootName);
+    if (root && (root.state === 'major_outage' || opens(root, root.state))) tookDown.add(rootName);
     const rootLabel = root ? STATE_LABELS[root.state] : STATE_LABELS.major_outage;
     const title = c.name === rootName ? `${rootName}: ${rootLabel}` : `${rootName}: ${rootLabel}, ${c.name} down`;
     const w: Working = {
@@ -187,7 +236,7 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
       at,
       entry: {
         at, kind: 'opened', author: SYSTEM_AUTHOR, component: c.name, to: c.state, status: 'investigating',
-        text: `Opened: ${c.name} is in major outage; root cause ${rootName}; blast radius: ${listOrNone(blastRadius)}`,
+        text: `Opened: ${c.name} is ${inState(c.state)}${c.reason ? ` (${c.reason})` : ''}; root cause ${rootName}; blast radius: ${listOrNone(blastRadius)}; ${reach(snapshot, rootName)}`,
       },
     });
     working.push(w);

@@ -9,6 +9,11 @@ export interface SeriesFamily {
   readonly type: 'gauge' | 'counter';
   /** The samples one component contributes to this family, as exposition lines. */
   readonly samples: (c: ComponentStatus) => string;
+  /**
+   * HELP and TYPE only while the family has samples: the families added with edge meaning, so
+   * that today's configs in today's situations expose byte-for-byte what they did before.
+   */
+  readonly headerWhenEmpty: boolean;
 }
 
 type Labels = readonly (readonly [string, string])[];
@@ -17,9 +22,9 @@ type Emit = (labels: Labels, value: number) => string;
 /** The per-component families of the contract (DESIGN.md, "Metrics"), plus each probe kind's. */
 export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily[] {
   const families: SeriesFamily[] = [];
-  const add = (name: string, help: string, type: 'gauge' | 'counter', build: (c: ComponentStatus, emit: Emit) => string) => {
+  const add = (name: string, help: string, type: 'gauge' | 'counter', build: (c: ComponentStatus, emit: Emit) => string, headerWhenEmpty = true) => {
     const emit: Emit = (labels, value) => sample(name, labels, value);
-    families.push({ name, help, type, samples: (c) => build(c, emit) });
+    families.push({ name, help, type, samples: (c) => build(c, emit), headerWhenEmpty });
   };
   const perProbe = (f: (p: ProbeStatus) => number | undefined) => (c: ComponentStatus, emit: Emit) => {
     let out = '';
@@ -34,10 +39,18 @@ export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily
     (c, emit) => emit([['component', c.name], ['tier', c.tier]], stateValue(c.state)));
   add(METRICS.componentImpacted, 'Present with value 1 while a dependency of the component (direct or transitive) is in partial or major outage, one series per root cause.', 'gauge',
     (c, emit) => c.rootCauses.map((r) => emit([['component', c.name], ['tier', c.tier], ['root_cause', r]], 1)).join(''));
+  add(METRICS.componentAffected, 'Present with value 1 while a degradation, or an outage through a soft edge, reaches the component and no impact does from that root cause; carries lists the texts of its edges it comes through.', 'gauge',
+    (c, emit) => c.affectedBy.map((a) => emit([['component', c.name], ['tier', c.tier], ['root_cause', a.rootCause], ['carries', a.carries.join('; ')]], 1)).join(''), false);
   add(METRICS.componentInfo, 'Static facts about the component; always 1.', 'gauge',
     (c, emit) => emit([['component', c.name], ['tier', c.tier], ['display_name', c.displayName], ['environment', c.environment], ['runbook', c.runbook ?? '']], 1));
   add(METRICS.dependencyInfo, 'One series per edge of the dependency graph (component depends on depends_on); always 1.', 'gauge',
     (c, emit) => c.dependsOn.map((d) => emit([['component', c.name], ['depends_on', d]], 1)).join(''));
+  // Apart from dependency_info, whose label set stays as it was: one series per edge that says more
+  // than "depends on" (a strength other than hard, or what it carries).
+  add(METRICS.dependencyEdgeInfo, 'The meaning of an edge that has one: strength (hard, soft, none) and what it carries; always 1. Plain hard edges have no series.', 'gauge',
+    (c, emit) => c.dependencies
+      .filter((d) => d.strength !== 'hard' || d.carries !== undefined)
+      .map((d) => emit([['component', c.name], ['depends_on', d.name], ['strength', d.strength], ['carries', d.carries ?? '']], 1)).join(''), false);
   add(METRICS.componentMaintenance, 'Whether the component (a vendor) reports planned maintenance (1) or not (0).', 'gauge',
     (c, emit) => emit([['component', c.name]], c.maintenance ? 1 : 0));
   add(METRICS.probeSuccess, 'Whether the last run of the probe succeeded (1) or failed (0).', 'gauge', perProbe((p) => (p.success ? 1 : 0)));

@@ -1,11 +1,22 @@
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { METRICS } from '@statusgraph/core';
 import type { ProbeKind } from '../probes/types.js';
 import type { ComponentStatus, Snapshot } from '../engine/snapshot.js';
 import { componentFamilies, type SeriesFamily } from './families.js';
 import { header } from './exposition.js';
+import { registerRuntimeMetrics } from './runtime.js';
+
+/** One open incident as /metrics names it: the public id (`INC-12`), its components, its severity. */
+export interface OpenIncidentSeries {
+  readonly incident: string;
+  readonly components: readonly string[];
+  readonly severity: string;
+}
 
 export interface ExporterGauges {
   incidentsOpen(): number;
+  /** Every open incident, unpaged: /metrics shows each of them, however long ago it opened. */
+  openIncidents(): readonly OpenIncidentSeries[];
   reloadSuccessful(): boolean;
   reloadTimestampSeconds(): number;
   intervalSeconds(): number;
@@ -39,10 +50,22 @@ export class MetricsRenderer {
   constructor(kinds: Iterable<ProbeKind<any>>, gauges: ExporterGauges) {
     this.families = componentFamilies(kinds);
     this.headers = this.families.map((f) => Buffer.from(header(f.name, f.help, f.type), 'utf8'));
-    // Standard process_* and nodejs_* names, as every Node.js exporter has them.
-    collectDefaultMetrics({ register: this.registry });
+    registerRuntimeMetrics(this.registry);
     const r = this.registry;
     new Gauge({ name: 'statusgraph_incidents_open', help: 'Open incidents.', registers: [r], collect() { this.set(gauges.incidentsOpen()); } });
+    // Range-independent: Grafana returns an annotation only when it overlaps the dashboard range,
+    // so an incident opened before the range start (8 h ago on a 6 h dashboard) has no annotation
+    // there; this series says it is open at any range, and is gone once it is resolved.
+    new Gauge({
+      name: METRICS.incidentOpen,
+      help: 'Present with value 1 while the incident is open, one series per affected component.',
+      labelNames: ['incident', 'component', 'severity'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const i of gauges.openIncidents()) for (const component of i.components) this.set({ incident: i.incident, component, severity: i.severity }, 1);
+      },
+    });
     new Gauge({ name: 'statusgraph_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful (1) or not (0).', registers: [r], collect() { this.set(gauges.reloadSuccessful() ? 1 : 0); } });
     new Gauge({ name: 'statusgraph_config_last_reload_success_timestamp_seconds', help: 'Time of the last successful configuration load.', registers: [r], collect() { this.set(gauges.reloadTimestampSeconds()); } });
     new Gauge({ name: 'statusgraph_probe_interval_seconds', help: 'Configured probe cycle interval.', registers: [r], collect() { this.set(gauges.intervalSeconds()); } });
@@ -72,7 +95,8 @@ export class MetricsRenderer {
     for (let start = 0, b = 0; start < s.components.length; start += BLOCK, b++) blocks.push(this.block(s.components, start, this.blocks[b]));
     this.blocks = blocks;
     const parts: Buffer[] = [];
-    this.families.forEach((_, i) => {
+    this.families.forEach((f, i) => {
+      if (!f.headerWhenEmpty && blocks.every((b) => b.chunks[i]!.length === 0)) return;
       parts.push(this.headers[i]!);
       for (const b of blocks) parts.push(b.chunks[i]!);
     });

@@ -5,12 +5,14 @@
 import type { Config } from '../config/types.js';
 import type { IncidentSink } from '../incidents/sink.js';
 import { grafanaSinks } from './grafana.js';
+import { slackSinks } from './slack.js';
 import type { SinkDeps, SinkKind } from './types.js';
 import { webhookSinks } from './webhook.js';
 
 export const SINK_KINDS: readonly SinkKind[] = [
   grafanaSinks,
   webhookSinks,
+  slackSinks,
 ];
 
 /** The sinks the config enables; names are unique (they key the outbox). */

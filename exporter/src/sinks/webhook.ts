@@ -11,18 +11,11 @@ import { Agent, request } from 'undici';
 import type { WebhookConfig } from '../config/types.js';
 import { formatId } from '../incidents/ids.js';
 import { entryJson, incidentJson } from '../incidents/serialize.js';
+import { retryAfterMs } from '../incidents/retry-after.js';
 import type { DeliveryResult, IncidentSink } from '../incidents/sink.js';
 import type { SinkKind } from './types.js';
 
-/** A Retry-After beyond this is treated as this: one hour of silence is already an outage of its own. */
-const MAX_RETRY_AFTER_MS = 60 * 60_000;
-
-/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`. */
-export function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const ms = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - now;
-  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : undefined;
-}
+export { retryAfterMs };
 
 export function statusResult(status: number, text: string, retryAfter: string | undefined, now: number): DeliveryResult {
   if (status >= 200 && status <= 299) return { outcome: 'delivered' };

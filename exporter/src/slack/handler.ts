@@ -9,21 +9,22 @@ import type { IncidentService } from '../incidents/service.js';
 import type { Incident } from '../incidents/types.js';
 import { createIncidentBody, parseBody, updateIncidentBody } from '../incidents/validation.js';
 import { HELP_TEXT, parseSlackCommand } from './command.js';
+import { escapeSlack, section } from '../slack-api/mrkdwn.js';
 
 export interface SlackReply {
   readonly response_type: 'ephemeral' | 'in_channel';
+  /** The notification and fallback text; `blocks` hold the same as Block Kit. */
   readonly text: string;
+  readonly blocks: readonly Record<string, unknown>[];
 }
 
-/** Slack's mrkdwn control characters (https://api.slack.com/reference/surfaces/formatting#escaping). */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeSlack };
 
 const LIST_LIMIT = 20;
 
-const ephemeral = (text: string): SlackReply => ({ response_type: 'ephemeral', text });
-const inChannel = (text: string): SlackReply => ({ response_type: 'in_channel', text });
+const reply = (response_type: SlackReply['response_type'], text: string): SlackReply => ({ response_type, text, blocks: [section(text)] });
+const ephemeral = (text: string): SlackReply => reply('ephemeral', text);
+const inChannel = (text: string): SlackReply => reply('in_channel', text);
 
 function listLine(i: Incident): string {
   return `• *${formatId(i.id)}* [${i.severity}] ${escapeSlack(i.title)} (${i.status} since ${new Date(i.startedAt).toISOString()}; ${escapeSlack(i.components.join(', ') || 'no components')})`;

@@ -5,14 +5,16 @@
  */
 import { layoutGraph, type GraphLayout } from '@statusgraph/core';
 import { s } from './dom.js';
-import type { ComponentView } from './model.js';
+import { edgeStyle, type ComponentView } from './model.js';
 
 export interface GraphView {
   update(components: readonly ComponentView[]): void;
 }
 
 function shapeKey(components: readonly ComponentView[], direction: string): string {
-  return direction + '|' + components.map((c) => `${c.name}:${c.tier}:${[...c.dependsOn].sort().join(',')}`).sort().join(';');
+  return direction + '|' + components.map((c) => `${c.name}:${c.tier}:${[...c.dependsOn].sort().join(',')}`).sort().join(';')
+    // Edge meaning changes only with the config, but a reload may change it alone.
+    + '|' + components.map((c) => (c.dependencies ?? []).map((d) => `${d.name}/${d.strength}/${d.carries ?? ''}`).join(',')).join(';');
 }
 
 function pathOf(points: readonly { x: number; y: number }[]): string {
@@ -46,7 +48,7 @@ export function createGraph(container: HTMLElement): GraphView {
         s('text', { x: b.x + 8, y: b.y + 15 }, b.tier)));
     }
     for (const e of layout.edges) {
-      const el = s('path', { d: pathOf(e.points), class: 'edge', 'marker-end': 'url(#arrow)', 'data-source': e.source, 'data-target': e.target });
+      const el = s('path', { d: pathOf(e.points), class: 'edge', 'marker-end': 'url(#arrow)', 'data-source': e.source, 'data-target': e.target }, s('title', {}, ''));
       edges.push({ el, source: e.source, target: e.target });
       svg.append(el);
     }
@@ -84,9 +86,12 @@ export function createGraph(container: HTMLElement): GraphView {
         if (title) title.textContent = `${c.displayName}: ${c.state.replace('_', ' ')}${c.impacted ? ` (impacted by ${c.rootCauses.join(', ')})` : ''}`;
       }
       for (const e of edges) {
-        const t = byName.get(e.target);
-        const hot = t !== undefined && (t.state === 'partial_outage' || t.state === 'major_outage' || t.impacted);
-        e.el.setAttribute('class', hot ? 'edge hot' : 'edge');
+        const source = byName.get(e.source);
+        if (!source) continue;
+        const style = edgeStyle(source, byName.get(e.target))(e.target);
+        e.el.setAttribute('class', style.className);
+        const title = e.el.querySelector('title');
+        if (title) title.textContent = style.title;
       }
     },
   };

@@ -7,7 +7,7 @@ import { getJson, postJson } from './api.js';
 import { byId, h, replace, s } from './dom.js';
 import { createGraph } from './graph.js';
 import {
-  STATE_LABELS, TIER_LABELS, addSample, addToDay, availabilityOf, budgetLeft, byTier, daySlots, formatDuration, formatPercent, headline,
+  STATE_LABELS, TIER_LABELS, addSample, addToDay, affectedLine, availabilityOf, budgetLeft, byTier, daySlots, formatDuration, formatPercent, headline,
   mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type SnapshotEvent, type State,
 } from './model.js';
@@ -101,6 +101,7 @@ function card(c: ComponentView): HTMLElement {
       h('h4', {}, c.displayName),
       h('span', { class: 'state' }, stateLabel(c.state))),
     c.impacted ? h('p', { class: 'impact' }, `Impacted by ${c.rootCauses.join(', ')}`) : null,
+    affectedLine(c) ? h('p', { class: 'affect' }, affectedLine(c)!) : null,
     c.reason && c.state !== 'operational' ? h('p', { class: 'reason' }, c.reason) : null,
     h('ul', { class: 'probes' }, ...probes.map((p) => {
       const ser = series.get(probeKey(c.name, p.name));

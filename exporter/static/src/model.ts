@@ -3,7 +3,7 @@
  * uptime slots and sparkline geometry. No DOM here, so it is tested in Node.
  */
 import {
-  compareTiers, DURATION_STYLES, formatDuration as formatDurationIn, isUnhealthy, STATES, STATE_LABELS, stateValue, TIER_LABELS, worst,
+  affectsText, compareTiers, DURATION_STYLES, edgeEffect, formatDuration as formatDurationIn, isUnhealthy, STATES, STATE_LABELS, stateValue, TIER_LABELS, worst,
   type ComponentView as ApiComponent, type IncidentView as ApiIncident, type ProbeView as ApiProbe, type State, type Tier,
 } from '@statusgraph/core';
 
@@ -20,7 +20,28 @@ export type ProbeView = Pick<ApiProbe, 'name' | 'kind' | 'success' | 'durationSe
  */
 export type ComponentView = Pick<ApiComponent,
   'name' | 'displayName' | 'tier' | 'state' | 'since' | 'reason' | 'maintenance' | 'impacted' | 'rootCauses' | 'dependsOn'>
-  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'slo'>> & { readonly probes?: readonly ProbeView[] };
+  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'affected' | 'affectedBy' | 'dependencies' | 'slo'>> & { readonly probes?: readonly ProbeView[] };
+
+/**
+ * How one drawn edge looks: its strength (soft dashed, none dotted), what flows along it by core's
+ * per-edge rule (edgeEffect, the rule computeImpact walks with), and its tooltip with what it carries.
+ */
+export function edgeStyle(source: ComponentView, target: ComponentView | undefined): (dependency: string) => { className: string; title: string } {
+  return (dependency) => {
+    const d = source.dependencies?.find((x) => x.name === dependency);
+    const strength = d?.strength ?? 'hard';
+    const effect = edgeEffect(strength, target);
+    const className = `edge${strength === 'hard' ? '' : ` ${strength}`}${effect === 'impacted' ? ' hot' : effect === 'affected' ? ' affected' : ''}`;
+    const title = `${source.name} → ${dependency}${d?.carries ? `: ${d.carries}` : ''} (${strength})`;
+    return { className, title };
+  };
+}
+
+/** "Affected by postgresql-replica (read-heavy queries)": the affected line of a card; null when not affected. */
+export function affectedLine(c: ComponentView): string | null {
+  if (!c.affected || !c.affectedBy?.length) return null;
+  return `Affected by ${c.affectedBy.map((a) => (a.carries.length ? `${a.rootCause} (${affectsText(c.name, a.carries)})` : a.rootCause)).join(', ')}`;
+}
 
 /** A `snapshot` event: the /api/v1/components view (generatedAt), or a compact one (at). */
 export interface SnapshotEvent {

@@ -32,6 +32,9 @@ export const LAYERS: Readonly<Record<string, number>> = {
   // SLO rule generation (`statusgraph rules`): reads the config only.
   'exporter/src/slo': 4,
   // Mirrors of incidents (Grafana annotations, Slack): they read incidents, never the reverse.
+  // Slack's Web API client and message formats: used by the Slack sink and the Slack routes alike,
+  // so below both (the sinks may not import slack/, the command side: incidents/layers.test.ts).
+  'exporter/src/slack-api': 4.5,
   'exporter/src/grafana': 5,
   'exporter/src/slack': 5,
   // Incident sinks (one file per destination, one registry line): they use the mirrors' clients.

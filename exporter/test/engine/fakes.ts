@@ -146,7 +146,8 @@ export interface ComponentSpec {
 export function componentConfig(s: ComponentSpec): ComponentConfig {
   return {
     name: s.name, tier: s.tier ?? 'service', displayName: s.name, environment: 'production',
-    dependsOn: s.dependsOn ?? [], failAfter: s.failAfter ?? 1, recoverAfter: s.recoverAfter ?? 1,
+    dependsOn: s.dependsOn ?? [], dependencies: (s.dependsOn ?? []).map((name) => ({ name, strength: 'hard' })),
+    incidentsOpenAt: 'major_outage', failAfter: s.failAfter ?? 1, recoverAfter: s.recoverAfter ?? 1,
     // The product's default (config/schema.ts), so the engine's tests see the rule users get.
     degradeAfter: s.degradeAfter ?? 3,
     probes: [{ kind: 'fake', name: 'fake', timeoutMs: s.timeoutMs ?? 5_000 }],

@@ -7,8 +7,8 @@ const probe = (name: string, checkedAt: number, over: Partial<ProbeStatus> = {})
   name, kind: 'http', success: true, durationSeconds: 0.02, inconclusive: false, maintenance: false, measurements: [], info: {}, checkedAt, ...over,
 });
 const comp = (name: string, probes: ProbeStatus[], checked = true): ComponentStatus => ({
-  name, tier: 'service', displayName: name, environment: 'production', dependsOn: [], state: 'operational', since: 0,
-  maintenance: false, impacted: false, rootCauses: [], dependents: [], probes, checked, stateChanges: 0, counts: ZERO_COUNTS,
+  name, tier: 'service', displayName: name, environment: 'production', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state: 'operational', since: 0,
+  maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], probes, checked, stateChanges: 0, counts: ZERO_COUNTS,
 });
 const snap = (components: ComponentStatus[]): Snapshot => ({
   seq: 1, at: 0, components, byName: new Map(components.map((c) => [c.name, c])), cycleDurationSeconds: 0, cyclesCompleted: 1,

@@ -20,8 +20,8 @@ function dir(): string {
 
 function comp(name: string, state: State, since: number, extra: Partial<ComponentStatus> = {}): ComponentStatus {
   return {
-    name, tier: 'service', displayName: name, environment: 'production', dependsOn: [], state, since,
-    maintenance: false, impacted: false, rootCauses: [], dependents: [], probes: [], checked: true, stateChanges: 0, counts: ZERO_COUNTS, ...extra,
+    name, tier: 'service', displayName: name, environment: 'production', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state, since,
+    maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], probes: [], checked: true, stateChanges: 0, counts: ZERO_COUNTS, ...extra,
   };
 }
 function snap(at: number, components: ComponentStatus[], seq = 1): Snapshot {

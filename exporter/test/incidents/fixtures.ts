@@ -6,10 +6,14 @@ import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 import pino from 'pino';
 import { HISTORY_DEFAULTS } from '../../src/config/types.js';
 import type { Config, ComponentConfig } from '../../src/config/types.js';
-import { computeImpact, transitiveDependents, isUnhealthy, type State } from '@statusgraph/core';
+import { computeEffects, transitiveDependents, isUnhealthy, type Dependency, type State } from '@statusgraph/core';
 import type { ComponentStatus, Snapshot, StateChange } from '../../src/engine/snapshot.js';
 
-export type Topology = Record<string, string[]>;
+/** component -> its dependencies: names (hard edges) or edges with meaning. */
+export type Topology = Record<string, (string | Dependency)[]>;
+
+const edgesOf = (deps: readonly (string | Dependency)[]): Dependency[] => deps.map((d) => (typeof d === 'string' ? { name: d, strength: 'hard' } : d));
+const namesOf = (deps: readonly (string | Dependency)[]): string[] => deps.map((d) => (typeof d === 'string' ? d : d.name));
 
 /** db <- api <- web, plus an unrelated `mail`. */
 export const CHAIN: Topology = { db: [], api: ['db'], web: ['api'], mail: [] };
@@ -21,23 +25,29 @@ export const CHAIN: Topology = { db: [], api: ['db'], web: ['api'], mail: [] };
 export function snapshot(
   topology: Topology,
   states: Record<string, State>,
-  opts: { seq?: number; at: number; unchecked?: string[]; probedAt?: Record<string, number>; since?: Record<string, number> },
+  opts: { seq?: number; at: number; unchecked?: string[]; probedAt?: Record<string, number>; since?: Record<string, number>; openAt?: Record<string, 'degraded' | 'partial_outage'>; reasons?: Record<string, string> },
 ): Snapshot {
-  const edges = new Map(Object.entries(topology));
+  const edges = new Map(Object.entries(topology).map(([n, deps]) => [n, namesOf(deps)]));
   const stateOf = (n: string): State => states[n] ?? 'operational';
-  const impact = computeImpact(edges, (n) => isUnhealthy(stateOf(n)));
+  const impact = computeEffects(new Map(Object.entries(topology).map(([n, deps]) => [n, edgesOf(deps)])), stateOf);
   const downstream = transitiveDependents(edges);
   const components: ComponentStatus[] = Object.keys(topology).map((name) => ({
     name,
     tier: 'service',
     displayName: name,
     environment: 'production',
-    dependsOn: topology[name]!,
+    dependsOn: namesOf(topology[name]!),
+    dependencies: edgesOf(topology[name]!),
+    incidentsOpenAt: opts.openAt?.[name] ?? 'major_outage',
     state: stateOf(name),
+    ...(opts.reasons?.[name] ? { reason: opts.reasons[name] } : {}),
     since: opts.since?.[name] ?? opts.at,
     maintenance: false,
     impacted: impact.get(name)!.impacted,
     rootCauses: impact.get(name)!.rootCauses,
+    impactedBy: impact.get(name)!.impactedBy,
+    affected: impact.get(name)!.affected,
+    affectedBy: impact.get(name)!.affectedBy,
     dependents: downstream.get(name)!,
     probes: (opts.unchecked ?? []).includes(name) ? [] : [{
       name: 'http', kind: 'http', success: !isUnhealthy(stateOf(name)), durationSeconds: 0.01, inconclusive: false, maintenance: false,
@@ -69,8 +79,8 @@ export function changesBetween(before: Snapshot | undefined, after: Snapshot): S
 
 export function config(topology: Topology, over: Partial<Config> = {}): Config {
   const components: ComponentConfig[] = Object.entries(topology).map(([name, deps]) => ({
-    name, tier: 'service', displayName: name, environment: 'production', dependsOn: deps,
-    failAfter: 1, recoverAfter: 2, degradeAfter: 3, probes: [],
+    name, tier: 'service', displayName: name, environment: 'production', dependsOn: namesOf(deps), dependencies: edgesOf(deps),
+    incidentsOpenAt: 'major_outage', failAfter: 1, recoverAfter: 2, degradeAfter: 3, probes: [],
   }));
   return {
     file: '/tmp/statusgraph-test.yml',

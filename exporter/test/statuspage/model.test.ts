@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { computeEffects, edgeEffect, STATES } from '@statusgraph/core';
 import {
   budgetLeft,
-  addSample, addToDay, availabilityOf, byTier, daySlots, headline, mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
+  addSample, addToDay, affectedLine, edgeStyle, availabilityOf, byTier, daySlots, headline, mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type ComponentView, type DayRow, type IncidentView, type Series,
 } from '../../static/src/model.js';
 
@@ -112,5 +113,29 @@ describe('page model', () => {
     expect(budgetLeft(rows, 99.9, 30, end)).toBeCloseTo(1 - 1296 / 2592, 9);
     expect(budgetLeft(rows, 99.99, 30, end)).toBeLessThan(0);
     expect(budgetLeft([], 99.9, 30, end)).toBeNull();
+  });
+});
+
+describe('page: edges with meaning (core\'s rule, issue 18)', () => {
+  it('draws each edge with core\'s edgeEffect: hard hot on an outage, soft and degraded amber, none never', () => {
+    for (const strength of ['hard', 'soft', 'none'] as const) {
+      for (const state of STATES) {
+        const orders = comp('orders', { dependsOn: ['db'], dependencies: [{ name: 'db', strength, carries: 'reads' }] });
+        const { className, title } = edgeStyle(orders, comp('db', { state }))('db');
+        const effect = edgeEffect(strength, { state });
+        expect(className.includes(' hot'), `${strength} ${state}`).toBe(effect === 'impacted');
+        expect(className.includes(' affected'), `${strength} ${state}`).toBe(effect === 'affected');
+        expect(className.includes(' soft')).toBe(strength === 'soft');
+        expect(title).toBe(`orders → db: reads (${strength})`);
+      }
+    }
+    // What flows downstream of an impacted (not itself failing) component counts too.
+    expect(edgeStyle(comp('web', { dependsOn: ['orders'] }), comp('orders', { impacted: true, rootCauses: ['db'] }))('orders').className).toBe('edge hot');
+  });
+
+  it('says what a component is affected by, with what its edges carry, from the API\'s computeEffects answer', () => {
+    const e = computeEffects(new Map([['orders', [{ name: 'replica', strength: 'hard' as const, carries: 'read-heavy queries' }]], ['replica', []]]), (n) => (n === 'replica' ? 'degraded' : 'operational')).get('orders')!;
+    expect(affectedLine(comp('orders', { affected: e.affected, affectedBy: e.affectedBy }))).toBe('Affected by replica (read-heavy queries in orders)');
+    expect(affectedLine(comp('orders'))).toBeNull();
   });
 });

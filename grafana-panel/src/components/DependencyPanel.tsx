@@ -23,8 +23,9 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
   const [hover, setHover] = useState<{ view: NodeView; x: number; y: number } | undefined>();
 
   const model = useMemo(() => buildGraphModel(data.series), [data.series]);
-  const rangeEnd = timeRange?.to?.valueOf?.() ?? Date.now();
-  const incidents = useMemo(() => openIncidentsByComponent(data.annotations, rangeEnd), [data.annotations, rangeEnd]);
+  // The range's end, never the clock: render stays pure (react-hooks/purity), and the same props draw the same picture.
+  const rangeEnd = timeRange.to.valueOf();
+  const incidents = useMemo(() => openIncidentsByComponent(data.annotations, rangeEnd, data.series), [data.annotations, rangeEnd, data.series]);
   const visible = useMemo(() => filterModel(model, incidents, options.hideOperational), [model, incidents, options.hideOperational]);
   const layout = useMemo<GraphLayout | Error>(() => {
     try {

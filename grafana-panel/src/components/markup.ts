@@ -72,7 +72,7 @@ export function graphMarkup(m: MarkupInput): string {
         'data-edge': e.key,
         'data-emphasis': e.emphasis,
         'data-reversed': e.reversed ? 'true' : undefined,
-      })}>${e.reversed ? `<title>${esc(`${e.source} → ${e.target} closes a dependency cycle`)}</title>` : ''}</path>`,
+      })}>${e.reversed ? `<title>${esc(`${e.source} → ${e.target} closes a dependency cycle`)}</title>` : e.label ? `<title>${esc(e.label)}</title>` : ''}</path>`,
     );
   }
   parts.push('</g><g data-layer="nodes">');

@@ -1,4 +1,4 @@
-import { type Direction, type GraphLayout, type Point, formatSeconds, isUnhealthy, STATE_LABELS, type State } from '@statusgraph/core';
+import { type Direction, type GraphLayout, type Point, edgeEffect, formatSeconds, isUnhealthy, STATE_LABELS, type State } from '@statusgraph/core';
 import type { OpenIncident } from '../model/incidents.js';
 import type { ComponentNode, GraphModel } from '../model/types.js';
 
@@ -33,7 +33,7 @@ export interface NodeView {
   readonly incidents: readonly OpenIncident[];
 }
 
-export type EdgeEmphasis = 'unhealthy' | 'impacted' | 'none';
+export type EdgeEmphasis = 'unhealthy' | 'impacted' | 'affected' | 'none';
 
 export interface EdgeView {
   readonly key: string;
@@ -45,6 +45,8 @@ export interface EdgeView {
   readonly dash?: string;
   readonly emphasis: EdgeEmphasis;
   readonly reversed: boolean;
+  /** "orders → replica: read-heavy queries (soft)" when the edge has a meaning; shown as its tooltip. */
+  readonly label?: string;
 }
 
 /**
@@ -73,6 +75,7 @@ export function buildView(
   showLatency: boolean,
 ): { nodes: NodeView[]; edges: EdgeView[] } {
   const byId = new Map(model.nodes.map((n) => [n.id, n]));
+  const edgeMeaning = new Map(model.edges.filter((e) => e.strength !== undefined).map((e) => [`${e.source}\u0000${e.target}`, e]));
   const colorOf = (n: ComponentNode | undefined) => (n?.state ? palette.state[n.state] : palette.unknown);
   const nodes: NodeView[] = layout.nodes.map((p) => {
     const n = byId.get(p.id) as ComponentNode;
@@ -102,21 +105,27 @@ export function buildView(
   });
   const edges: EdgeView[] = layout.edges.map((e) => {
     const dep = byId.get(e.target);
-    const emphasis: EdgeEmphasis = isUnhealthy(dep?.state) ? 'unhealthy' : (dep?.rootCauses.length ?? 0) > 0 ? 'impacted' : 'none';
+    const meaning = edgeMeaning.get(`${e.source}\u0000${e.target}`);
+    const strength = meaning?.strength ?? 'hard';
+    // Core's per-edge rule, the one computeEffects walks with: soft weakens, none stops.
+    const effect = edgeEffect(strength, dep && { state: dep.state, impacted: dep.rootCauses.length > 0, affected: (dep.affectedBy?.length ?? 0) > 0 });
+    const emphasis: EdgeEmphasis = effect === 'impacted' ? (isUnhealthy(dep?.state) ? 'unhealthy' : 'impacted') : effect ?? 'none';
     return {
       key: `${e.source}->${e.target}`,
       source: e.source,
       target: e.target,
       path: pathThrough(e.points, layout.direction),
-      stroke: emphasis === 'unhealthy' ? colorOf(dep) : emphasis === 'impacted' ? colorOf(byId.get(dep?.rootCauses[0] ?? '')) : palette.edge,
-      width: emphasis === 'unhealthy' ? 3 : emphasis === 'impacted' ? 2 : 1.25,
-      dash: e.reversed ? '3 3' : emphasis === 'impacted' ? '6 4' : undefined,
+      stroke: emphasis === 'unhealthy' ? colorOf(dep) : emphasis === 'impacted' ? colorOf(byId.get(dep?.rootCauses[0] ?? '')) : emphasis === 'affected' ? palette.state.degraded : palette.edge,
+      width: emphasis === 'unhealthy' ? 3 : emphasis === 'impacted' || emphasis === 'affected' ? 2 : 1.25,
+      // Soft edges drawn apart (short dashes), none edges dotted: the shape says the strength.
+      dash: e.reversed ? '3 3' : strength === 'soft' ? '2 3' : strength === 'none' ? '1 4' : emphasis === 'impacted' ? '6 4' : undefined,
       emphasis,
       reversed: e.reversed,
+      ...(meaning ? { label: `${e.source} → ${e.target}${meaning.carries ? `: ${meaning.carries}` : ''} (${strength})` } : {}),
     };
   });
   // Highlighted edges last, so they are drawn over the plain ones.
-  const rank: Record<EdgeEmphasis, number> = { none: 0, impacted: 1, unhealthy: 2 };
+  const rank: Record<EdgeEmphasis, number> = { none: 0, affected: 1, impacted: 2, unhealthy: 3 };
   edges.sort((a, b) => rank[a.emphasis] - rank[b.emphasis] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { nodes, edges };
 }

@@ -1,5 +1,7 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 import { describe, expect, it } from 'vitest';
+import { plainTableFrame } from '../test/reference.js';
+import { buildGraphModel } from './join.js';
 import { openIncidentsByComponent } from './incidents.js';
 
 const NOW = 1_763_700_600_000;
@@ -45,6 +47,51 @@ describe('openIncidentsByComponent', () => {
       ],
     });
     expect(openIncidentsByComponent([frame], NOW).get('x')![0]!.title).toBe('X is down');
+  });
+
+  it('knows an incident is open from statusgraph_incident_open when its annotation is outside the range', () => {
+    // Grafana returned no annotation: the incident began before the range start.
+    const open = createDataFrame(plainTableFrame('incidents', [
+      { metric: 'statusgraph_incident_open', labels: { incident: 'INC-4', component: 'db', severity: 'critical' }, value: 1 },
+      { metric: 'statusgraph_incident_open', labels: { incident: 'INC-4', component: 'api', severity: 'critical' }, value: 1 },
+    ], true) as never);
+    const m = openIncidentsByComponent([], NOW, [open]);
+    expect([...m.keys()].sort()).toEqual(['api', 'db']);
+    expect(m.get('db')).toEqual([{ key: 'INC-4', title: 'INC-4', severity: 'critical' }]);
+  });
+
+  it('recognises the series by its labels in an aggregated query, and ignores other series', () => {
+    const open = createDataFrame(plainTableFrame('A', [
+      { metric: 'statusgraph_incident_open', labels: { incident: 'INC-9', component: 'db', severity: 'minor' }, value: 1 },
+    ], false) as never);
+    const status = createDataFrame(plainTableFrame('status', [
+      { metric: 'statusgraph_component_status', labels: { component: 'api', tier: 'service' }, value: 3 },
+    ], true) as never);
+    const m = openIncidentsByComponent(undefined, NOW, [open, status]);
+    expect([...m.keys()]).toEqual(['db']);
+    // The graph does not count the incident series as unknown.
+    expect(buildGraphModel([open, status]).warnings).toEqual([]);
+  });
+
+  it('lists an incident known from both sources once, with the annotation title', () => {
+    const open = createDataFrame(plainTableFrame('incidents', [
+      { metric: 'statusgraph_incident_open', labels: { incident: 'INC-7', component: 'db', severity: 'major' }, value: 1 },
+    ], true) as never);
+    const m = openIncidentsByComponent([annotations([
+      { id: 31, time: NOW - 60_000, tags: ['incident', 'incident:INC-7', 'component:db', 'severity:major'], text: 'DB slow' },
+    ])], NOW, [open]);
+    expect(m.get('db')).toEqual([{ key: 'INC-7', title: 'DB slow', severity: 'major', startedAt: NOW - 60_000 }]);
+  });
+
+  it('takes the title from an annotation whose end hides it, when the series says the incident is open', () => {
+    // A resolved-looking annotation (end before the range end) and the series at the range end disagree:
+    // the series is the state at the range end.
+    const open = createDataFrame(plainTableFrame('incidents', [
+      { metric: 'statusgraph_incident_open', labels: { incident: 'INC-8', component: 'db', severity: 'major' }, value: 1 },
+    ], true) as never);
+    const ann = annotations([{ id: 2, time: NOW - 600_000, timeEnd: NOW - 300_000, tags: ['incident', 'incident:INC-8', 'component:db'], text: 'Disk full' }]);
+    expect(openIncidentsByComponent([ann], NOW).size).toBe(0);
+    expect(openIncidentsByComponent([ann], NOW, [open]).get('db')).toEqual([{ key: 'INC-8', title: 'Disk full', severity: 'major' }]);
   });
 
   it('handles no annotations', () => {

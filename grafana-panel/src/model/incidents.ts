@@ -1,5 +1,6 @@
 import type { DataFrame, Field } from '@grafana/data';
-import { valueAt } from './frames.js';
+import { frameSamples, valueAt } from './frames.js';
+import { metricOf } from './metrics.js';
 
 export interface OpenIncident {
   readonly key: string;
@@ -8,14 +9,54 @@ export interface OpenIncident {
   readonly startedAt?: number;
 }
 
+type ByComponent = Map<string, OpenIncident[]>;
+
 /**
- * Open incidents per component, from the dashboard's annotations. statusgraph mirrors each
- * incident as an annotation tagged `incident`, `component:<name>` and `severity:<s>`
- * (DESIGN.md, "Incidents"). Open means: no end yet (no timeEnd, or timeEnd not after time), or an
- * end at or after the end of the panel's time range; an annotation tagged `resolved` is closed.
+ * Open incidents per component, from two sources that complement each other:
+ *
+ * - `statusgraph_incident_open{incident, component, severity}` (an instant query of the panel):
+ *   present while the incident is open, whatever the dashboard range. Grafana returns an
+ *   annotation only when it overlaps the range, so an incident opened 8 h ago on a 6 h dashboard
+ *   is known from this series alone.
+ * - The dashboard's annotations: statusgraph mirrors each incident as an annotation tagged
+ *   `incident`, `incident:<id>`, `component:<name>` and `severity:<s>` (DESIGN.md, "Incidents").
+ *   Open means: no end yet (no timeEnd, or timeEnd not after time), or an end at or after the end
+ *   of the panel's time range; an annotation tagged `resolved` is closed. They give the title.
+ *
+ * An incident in both is listed once, with the annotation's title.
  */
-export function openIncidentsByComponent(annotations: readonly DataFrame[] | undefined, rangeEnd: number): Map<string, OpenIncident[]> {
-  const out = new Map<string, OpenIncident[]>();
+export function openIncidentsByComponent(annotations: readonly DataFrame[] | undefined, rangeEnd: number, series: readonly DataFrame[] = []): ByComponent {
+  const out: ByComponent = new Map();
+  const titles = new Map<string, string>();
+  for (const a of annotationIncidents(annotations)) {
+    titles.set(a.incident.key, a.incident.title);
+    if (a.open(rangeEnd)) for (const c of a.components) add(out, c, a.incident);
+  }
+  for (const frame of series) {
+    for (const s of frameSamples(frame)) {
+      const { incident, component, severity } = s.labels;
+      if (metricOf(s) !== 'incidentOpen' || !incident || !component || s.value === 0 || s.value === null) continue;
+      add(out, component, { key: incident, title: titles.get(incident) ?? incident, severity });
+    }
+  }
+  return out;
+}
+
+function add(out: ByComponent, component: string, incident: OpenIncident): void {
+  const list = out.get(component) ?? [];
+  if (!list.some((i) => i.key === incident.key)) list.push(incident);
+  out.set(component, list);
+}
+
+interface AnnotatedIncident {
+  readonly incident: OpenIncident;
+  readonly components: readonly string[];
+  open(rangeEnd: number): boolean;
+}
+
+/** Every incident annotation (tagged `incident`), open or not; keyed by its `incident:<id>` tag when it has one. */
+function annotationIncidents(annotations: readonly DataFrame[] | undefined): AnnotatedIncident[] {
+  const out: AnnotatedIncident[] = [];
   for (const frame of annotations ?? []) {
     const f = (name: string) => frame.fields.find((x) => x.name === name);
     const tagsField = f('tags');
@@ -27,24 +68,21 @@ export function openIncidentsByComponent(annotations: readonly DataFrame[] | und
     const id = f('id');
     for (let row = 0; row < frame.length; row++) {
       const tags = tagsOf(tagsField, row);
-      if (!tags.includes('incident') || tags.includes('resolved')) continue;
+      if (!tags.includes('incident')) continue;
       const start = num(time, row);
       const end = num(timeEnd, row);
-      const open = end === undefined || end === 0 || (start !== undefined && end <= start) || end >= rangeEnd;
-      if (!open) continue;
-      const incident: OpenIncident = {
-        key: String(num(id, row) ?? `${start ?? ''}-${row}`),
-        title: firstLine(str(title, row) ?? str(text, row) ?? 'Incident'),
-        severity: tags.find((t) => t.startsWith('severity:'))?.slice('severity:'.length),
-        startedAt: start,
-      };
-      for (const t of tags) {
-        if (!t.startsWith('component:')) continue;
-        const c = t.slice('component:'.length);
-        const list = out.get(c) ?? [];
-        if (!list.some((i) => i.key === incident.key)) list.push(incident);
-        out.set(c, list);
-      }
+      const resolved = tags.includes('resolved');
+      const tagged = tags.find((t) => t.startsWith('incident:'))?.slice('incident:'.length);
+      out.push({
+        incident: {
+          key: tagged ?? String(num(id, row) ?? `${start ?? ''}-${row}`),
+          title: firstLine(str(title, row) ?? str(text, row) ?? 'Incident'),
+          severity: tags.find((t) => t.startsWith('severity:'))?.slice('severity:'.length),
+          startedAt: start,
+        },
+        components: tags.filter((t) => t.startsWith('component:')).map((t) => t.slice('component:'.length)),
+        open: (rangeEnd) => !resolved && (end === undefined || end === 0 || (start !== undefined && end <= start) || end >= rangeEnd),
+      });
     }
   }
   return out;

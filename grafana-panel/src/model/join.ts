@@ -1,6 +1,6 @@
 import type { DataFrame, Field } from '@grafana/data';
-import { computeRootCauses } from '../layout/impact.js';
-import { parseState, type State } from '@statusgraph/core';
+import { computeImpactOf } from '../layout/impact.js';
+import { EDGE_STRENGTHS, parseState, type Dependency, type EdgeStrength, type State } from '@statusgraph/core';
 import { frameSamples, type Sample } from './frames.js';
 import { metricOf } from './metrics.js';
 import { isNodeGraphFrame, readEdges, readNodes } from './nodeGraph.js';
@@ -14,6 +14,7 @@ interface Draft {
   runbook?: string;
   state?: State;
   rootCauses: Set<string>;
+  affectedBy: Set<string>;
   probes: Map<string, { durationSeconds?: number; baselineSeconds?: number; success?: boolean }>;
   latencySeconds?: number;
   errors: string[];
@@ -30,14 +31,19 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
   const draft = (id: string): Draft => {
     let d = drafts.get(id);
     if (!d) {
-      d = { id, rootCauses: new Set(), probes: new Map(), errors: [] };
+      d = { id, rootCauses: new Set(), affectedBy: new Set(), probes: new Map(), errors: [] };
       drafts.set(id, d);
     }
     return d;
   };
   const edges = new Map<string, GraphEdge>();
-  const addEdge = (source: string, target: string) => {
-    if (source !== target) edges.set(`${source}\u0000${target}`, { source, target });
+  // Edge meaning (statusgraph_dependency_edge_info) may come before or after the edge itself.
+  const meaning = new Map<string, { strength: EdgeStrength; carries?: string }>();
+  const addEdge = (source: string, target: string, m?: { strength: EdgeStrength; carries?: string }) => {
+    if (source === target) return;
+    const key = `${source}\u0000${target}`;
+    if (m) meaning.set(key, m);
+    edges.set(key, { source, target, ...meaning.get(key) });
   };
   let hasImpactData = false;
   let noComponent = 0;
@@ -86,7 +92,7 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
         noComponent++;
         continue;
       }
-      if (kind === 'impacted') hasImpactData = true;
+      if (kind === 'impacted' || kind === 'affected') hasImpactData = true;
       if (!applySample(kind, component, s, draft, addEdge)) badValue++;
     }
   }
@@ -94,9 +100,15 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
   // Without impact series (Node Graph input) derive impact the way the exporter does.
   if (!hasImpactData) {
     const states = new Map([...drafts.values()].map((d) => [d.id, d.state]));
-    const deps = new Map<string, string[]>();
-    for (const e of edges.values()) deps.set(e.source, [...(deps.get(e.source) ?? []), e.target]);
-    for (const [id, roots] of computeRootCauses(states, deps)) roots.forEach((r) => draft(id).rootCauses.add(r));
+    const deps = new Map<string, Dependency[]>();
+    for (const e of edges.values()) {
+      const dep: Dependency = { name: e.target, strength: e.strength ?? 'hard', ...(e.carries ? { carries: e.carries } : {}) };
+      deps.set(e.source, [...(deps.get(e.source) ?? []), dep]);
+    }
+    for (const [id, e] of computeImpactOf(states, deps)) {
+      e.rootCauses.forEach((r) => draft(id).rootCauses.add(r));
+      e.affectedBy.forEach((r) => draft(id).affectedBy.add(r));
+    }
   }
 
   const nodes: ComponentNode[] = [...drafts.values()]
@@ -117,7 +129,7 @@ function applySample(
   component: string,
   s: Sample,
   draft: (id: string) => Draft,
-  addEdge: (source: string, target: string) => void,
+  addEdge: (source: string, target: string, meaning?: { strength: EdgeStrength; carries?: string }) => void,
 ): boolean {
   const l = s.labels;
   switch (kind) {
@@ -130,12 +142,21 @@ function applySample(
       d.linkSource = { field: s.field, rowIndex: s.rowIndex };
       return true;
     }
-    case 'impacted': {
+    case 'impacted':
+    case 'affected': {
       // One series per root cause; a value of 0 would mean "not impacted", should it ever appear.
       if (!l.root_cause || s.value === 0) return !!l.root_cause;
       const d = draft(component);
-      d.rootCauses.add(l.root_cause);
+      (kind === 'impacted' ? d.rootCauses : d.affectedBy).add(l.root_cause);
       d.tier ??= l.tier;
+      return true;
+    }
+    case 'edge': {
+      const strength = EDGE_STRENGTHS.find((x) => x === l.strength);
+      if (!l.depends_on || !strength) return false;
+      draft(component);
+      draft(l.depends_on);
+      addEdge(component, l.depends_on, { strength, ...(l.carries ? { carries: l.carries } : {}) });
       return true;
     }
     case 'dependency': {
@@ -153,6 +174,9 @@ function applySample(
       d.runbook = l.runbook || d.runbook;
       return true;
     }
+    case 'incidentOpen':
+      // Open incidents are read by model/incidents.ts, next to the annotations.
+      return true;
     case 'duration':
     case 'baseline':
     case 'success': {
@@ -183,6 +207,7 @@ function finish(d: Draft): ComponentNode {
     runbook: d.runbook,
     state: d.state,
     rootCauses: [...d.rootCauses].filter((r) => r !== d.id).sort(),
+    affectedBy: [...d.affectedBy].filter((r) => r !== d.id && !d.rootCauses.has(r)).sort(),
     probes,
     latencySeconds: durations.length > 0 ? Math.max(...durations) : d.latencySeconds,
     errors: [...failing, ...d.errors],

@@ -6,11 +6,14 @@ import type { Sample } from './frames.js';
 export const METRICS = {
   status: CONTRACT.componentStatus,
   impacted: CONTRACT.componentImpacted,
+  affected: CONTRACT.componentAffected,
+  edge: CONTRACT.dependencyEdgeInfo,
   dependency: CONTRACT.dependencyInfo,
   duration: CONTRACT.probeDurationSeconds,
   baseline: CONTRACT.probeBaselineSeconds,
   success: CONTRACT.probeSuccess,
   info: CONTRACT.componentInfo,
+  incidentOpen: CONTRACT.incidentOpen,
 } as const;
 
 export type MetricKind = keyof typeof METRICS;
@@ -22,7 +25,7 @@ const NAME_PATTERN = /statusgraph_[a-z_]+/g;
  * Which metric a sample belongs to. Prometheus keeps `__name__` only for plain selectors, so an
  * aggregated query (`max by (component, tier) (...)`) is recognised by the metric name in its
  * query's refId (the provisioned dashboard names them status, info, dependencies, impacted,
- * duration, baseline, success), the metric named in its expression or frame, and failing that by
+ * duration, baseline, success, incidents), the metric named in its expression or frame, and failing that by
  * its label set, which differs per metric.
  */
 export function metricOf(sample: Sample): MetricKind | undefined {
@@ -33,6 +36,8 @@ export function metricOf(sample: Sample): MetricKind | undefined {
   const fromQuery = metricNamedIn(sample.frame, sample.field.config?.displayNameFromDS, sample.field.name);
   if (fromQuery) return fromQuery;
   const l = sample.labels;
+  if ('incident' in l) return 'incidentOpen';
+  if ('strength' in l) return 'edge';
   if ('depends_on' in l) return 'dependency';
   if ('root_cause' in l) return 'impacted';
   if ('display_name' in l || 'runbook' in l || 'environment' in l) return 'info';
@@ -42,8 +47,9 @@ export function metricOf(sample: Sample): MetricKind | undefined {
 }
 
 const REF_IDS: Readonly<Record<string, MetricKind>> = {
-  status: 'status', impacted: 'impacted', impact: 'impacted', dependencies: 'dependency', dependency: 'dependency',
+  status: 'status', impacted: 'impacted', impact: 'impacted', affected: 'affected', edge_info: 'edge', edges_info: 'edge', dependencies: 'dependency', dependency: 'dependency',
   edges: 'dependency', duration: 'duration', latency: 'duration', baseline: 'baseline', success: 'success', info: 'info',
+  incidents: 'incidentOpen',
 };
 
 function refIdKind(refId: string | undefined): MetricKind | undefined {

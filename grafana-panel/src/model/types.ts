@@ -1,5 +1,5 @@
 import type { Field } from '@grafana/data';
-import type { State } from '@statusgraph/core';
+import type { EdgeStrength, State } from '@statusgraph/core';
 
 export interface ProbeInfo {
   readonly name: string;
@@ -20,6 +20,8 @@ export interface ComponentNode {
   readonly state?: State;
   /** Root causes it is impacted by, sorted; empty when not impacted. */
   readonly rootCauses: readonly string[];
+  /** Root causes that only affect it (a degradation, or an outage through a soft edge), sorted; absent: none. */
+  readonly affectedBy?: readonly string[];
   readonly probes: readonly ProbeInfo[];
   /** The slowest probe's last latency. */
   readonly latencySeconds?: number;
@@ -34,6 +36,9 @@ export interface GraphEdge {
   readonly source: string;
   /** What it depends on. */
   readonly target: string;
+  /** The edge's meaning (statusgraph_dependency_edge_info); hard when no series says otherwise. */
+  readonly strength?: EdgeStrength;
+  readonly carries?: string;
 }
 
 export interface GraphModel {

@@ -5,6 +5,20 @@
  */
 import type { State } from './states.js';
 import type { Tier } from './tiers.js';
+import type { EdgeStrength } from './edges.js';
+
+/** A root cause as one component sees it, with the texts of the component's edges it comes through. */
+export interface CauseView {
+  readonly rootCause: string;
+  readonly carries: readonly string[];
+}
+
+/** One dependency of a component with its edge's meaning. */
+export interface DependencyView {
+  readonly name: string;
+  readonly strength: EdgeStrength;
+  readonly carries: string | null;
+}
 
 /** One value a probe measured, for one of its kind's extra metric families. */
 export interface Measurement {
@@ -51,7 +65,14 @@ export interface ComponentView {
   readonly checked: boolean;
   readonly impacted: boolean;
   readonly rootCauses: readonly string[];
+  /** `rootCauses` with what the edges carry. */
+  readonly impactedBy: readonly CauseView[];
+  /** A degradation, or an outage through a soft edge, reaches it: weaker than impacted, reported apart. */
+  readonly affected: boolean;
+  readonly affectedBy: readonly CauseView[];
   readonly dependsOn: readonly string[];
+  /** `dependsOn` with each edge's strength and what it carries. */
+  readonly dependencies: readonly DependencyView[];
   readonly dependents: readonly string[];
   readonly probes: readonly ProbeView[];
   /** The component's service level objective (config `slo` or its tier's default); null: none. */

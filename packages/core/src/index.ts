@@ -6,6 +6,7 @@
 export * from './states.js';
 export * from './tiers.js';
 export * from './graph.js';
+export * from './edges.js';
 export * from './impact.js';
 export * from './duration.js';
 export * from './latency.js';

@@ -1,5 +1,5 @@
 /** Keys whose values are secrets wherever they appear in the config (compared case-insensitively). */
-const SECRET_KEYS = new Set(['token', 'tokens', 'signing_secret', 'webhook_url', 'password', 'secret', 'dsn', 'authorization']);
+const SECRET_KEYS = new Set(['token', 'tokens', 'signing_secret', 'webhook_url', 'bot_token', 'password', 'secret', 'dsn', 'authorization']);
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(key.toLowerCase());

@@ -22,7 +22,9 @@
         el.style.border = '1px solid ' + theme.colors.border.weak;
         el.style.borderRadius = '6px';
         var now = page.now;
-        var timeRange = { from: { valueOf: function () { return now - 3600000; } }, to: { valueOf: function () { return now; } }, raw: { from: 'now-1h', to: 'now' } };
+        // The dashboard range: the last hour unless the test names another (page.from, page.rawFrom).
+        var from = typeof page.from === 'number' ? page.from : now - 3600000;
+        var timeRange = { from: { valueOf: function () { return from; } }, to: { valueOf: function () { return now; } }, raw: { from: page.rawFrom || 'now-1h', to: 'now' } };
         var props = {
           id: 1,
           data: { state: 'Done', series: page.series, annotations: page.annotations, timeRange: timeRange },

@@ -8,7 +8,7 @@ export interface Panel {
   targets?: Target[]; panels?: Panel[]; repeat?: string; collapsed?: boolean;
   timeFrom?: string; interval?: string; options?: Record<string, any>; fieldConfig?: any;
 }
-export interface Variable { name: string; type: string; query: { query: string } | string; definition?: string; datasource?: { type: string; uid: string }; multi?: boolean; includeAll?: boolean }
+export interface Variable { name: string; type: string; query: { query: string } | string; definition?: string; regex?: string; datasource?: { type: string; uid: string }; multi?: boolean; includeAll?: boolean }
 export interface Dashboard {
   uid: string; title: string; panels: Panel[];
   templating: { list: Variable[] };

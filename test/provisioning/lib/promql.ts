@@ -88,3 +88,32 @@ export function exposedMetricNames(text: string): Set<string> {
   }
   return names;
 }
+
+/** `query_result(expr)` of a Grafana Prometheus variable query, or undefined for another kind. */
+export function parseQueryResult(query: string): string | undefined {
+  return /^\s*query_result\(\s*(.+)\s*\)\s*$/s.exec(query)?.[1];
+}
+
+/**
+ * A query_result() sample as Grafana's Prometheus variable support renders it before applying the
+ * variable's regex: `name{label="value", ...} value timestamp_ms`.
+ */
+export function queryResultText(metric: Readonly<Record<string, string>>, value: string, timeSeconds: number): string {
+  const { __name__: name = '', ...labels } = metric;
+  return `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ')}} ${value} ${Math.round(timeSeconds * 1000)}`;
+}
+
+/**
+ * How Grafana's built-in annotation query expands variables in its tags
+ * (public/app/plugins/datasource/grafana/datasource.ts): a multi-value variable is joined with a
+ * delimiter inside the tag text and the result split on it, so only the first value keeps
+ * whatever surrounds the variable (`component:$component` -> `component:a`, `b`).
+ */
+export function grafanaAnnotationTags(tags: readonly string[], values: Readonly<Record<string, string | readonly string[]>>): string[] {
+  const delimiter = '__delimiter__';
+  return tags.flatMap((tag) => tag.replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a: string | undefined, b: string | undefined) => {
+    const v = values[(a ?? b)!];
+    if (v === undefined) return whole;
+    return typeof v === 'string' ? v : v.join(delimiter);
+  }).split(delimiter));
+}

@@ -1,9 +1,13 @@
-// Builds the plugin the way Grafana loads it (the @grafana/create-plugin conventions): one AMD
-// module.js exporting `plugin`, plus plugin.json and the images, in dist/.
+// Builds the plugin the way Grafana loads it (the @grafana/create-plugin conventions, and its
+// .config/webpack/ place): one AMD module.js exporting `plugin`, plus plugin.json, the images, the
+// README, CHANGELOG and LICENSE, in dist/.
 const path = require('node:path');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const { EsbuildPlugin } = require('esbuild-loader');
-const pkg = require('./package.json');
+
+/** The plugin's own folder (grafana-panel/), two levels above this file. */
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = require(path.join(ROOT, 'package.json'));
 
 // Everything Grafana provides to plugins at runtime (create-plugin's list). Bundling any of these
 // would ship a second copy that does not share state (theme, React) with Grafana.
@@ -22,12 +26,12 @@ module.exports = (_env, argv) => {
   const production = argv.mode !== 'development';
   return {
     mode: production ? 'production' : 'development',
-    context: path.join(__dirname, 'src'),
+    context: path.join(ROOT, 'src'),
     entry: { module: './module.ts' },
     devtool: production ? 'source-map' : 'eval-source-map',
     target: 'web',
     output: {
-      path: path.join(__dirname, 'dist'),
+      path: path.join(ROOT, 'dist'),
       filename: '[name].js',
       library: { type: 'amd' },
       publicPath: '/',
@@ -64,11 +68,13 @@ module.exports = (_env, argv) => {
             transform: (content) => content.toString().replace('%VERSION%', pkg.version).replace('%TODAY%', today()),
           },
           { from: 'img/**/*', to: '.' },
-          { from: '../docs/screenshot.png', to: 'img/screenshot.png', noErrorOnMissing: true },
-          // README.md shows docs/*.png; Grafana renders it on the plugin's page.
-          { from: '../README.md', to: '.', noErrorOnMissing: true },
-          { from: '../docs/*.png', to: 'docs/[name][ext]', noErrorOnMissing: true },
-          { from: '../CHANGELOG.md', to: '.', noErrorOnMissing: true },
+          // Each screenshot once, under img/ (plugin.json names img/screenshot.png); the README,
+          // which Grafana renders on the plugin's page, points there instead of docs/.
+          { from: '../docs/*.png', to: 'img/[name][ext]' },
+          { from: '../README.md', to: '.', transform: (content) => content.toString().replace(/\]\(docs\/([\w-]+\.png)\)/g, '](img/$1)') },
+          { from: '../CHANGELOG.md', to: '.' },
+          // The plugin validator requires a LICENSE in the archive; the repository's own applies.
+          { from: path.join(ROOT, '..', 'LICENSE'), to: 'LICENSE', toType: 'file' },
         ],
       }),
     ],
