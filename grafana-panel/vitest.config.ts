@@ -11,11 +11,11 @@ export function panelProject(name: string, react: '18' | '19', extra: Pick<UserW
     ...(extra.resolve ? { resolve: extra.resolve } : {}),
     test: {
       name,
-      include: ['src/**/*.test.{ts,tsx}'],
+      include: ['test/**/*.test.{ts,tsx}'],
       environment: 'jsdom',
-      setupFiles: ['src/test/setup.ts'],
+      setupFiles: ['test/support/setup.ts'],
       server: { deps: { inline: [/@grafana\//, ...(extra.inline ?? [])] } },
-      // The React line this run must use; src/test/react-version.test.ts checks it is the one loaded.
+      // The React line this run must use; test/react-version.test.tsx checks it is the one loaded.
       env: { PANEL_TEST_REACT: react },
       testTimeout: 30_000,
     },

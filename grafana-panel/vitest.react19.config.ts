@@ -6,7 +6,7 @@ import { panelProject } from './vitest.config.js';
  * React 18, which Grafana 12 ships). React 19 lives in test/react19/node_modules (its own workspace:
  * react-dom 19 cannot sit beside the workspace's React 18). The packages that render through React
  * (@grafana/*, the testing library, emotion) go through vitest (inline), so the alias reaches
- * their own `react` imports too; src/test/react-version.test.ts checks the React that renders.
+ * their own `react` imports too; test/react-version.test.tsx checks the React that renders.
  */
 const react19 = fileURLToPath(new URL('../test/react19/node_modules/', import.meta.url));
 // The testing library's ESM build: its CommonJS one would `require('react')` past the alias.

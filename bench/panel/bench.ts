@@ -13,7 +13,7 @@ import zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { computeRootCauses } from '../../grafana-panel/src/layout/impact.js';
 import { layoutGraph, STATES } from '@statusgraph/core';
-import type { RawSeries } from '../../grafana-panel/src/test/reference.js';
+import type { RawSeries } from '../../grafana-panel/test/support/reference.js';
 import { launchChromium, PANEL_DIST, startHarness } from '../../test/panel/harness.js';
 import { NOW, tableFramesFor } from '../../test/panel/page-data.js';
 

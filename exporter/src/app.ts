@@ -30,6 +30,9 @@ import { createSlackApi } from './slack-api/client.js';
 import { createHistory } from './history/index.js';
 import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
+import { createPages } from './pages/index.js';
+import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
+import { publicIncidentRoutes } from './http/routes/public-incidents.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -48,6 +51,8 @@ export interface ServiceOptions {
 
 export interface Service {
   readonly url: string;
+  /** Where each audience page is served, by page id. */
+  readonly pageUrls: ReadonlyMap<string, string>;
   config(): Config;
   snapshot(): Snapshot;
   reload(): Promise<void>;
@@ -108,6 +113,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);
   });
+  // Audience pages follow every snapshot too; their public incidents live in the incident store.
+  const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger }));
+  listeners.push((s) => pages.onSnapshot(s));
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
   // History settings are read once: a changed retention takes effect at the next start.
   const history = await startupStep(dataStep, () => createHistory({
@@ -150,6 +158,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       pools = freshPools;
       config = next;
       incidents.setConfig(next);
+      pages.setConfig(next);
       redaction.set(next.secrets);
       reloadOk = true;
       reloadAt = now() / 1_000;
@@ -160,6 +169,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     try { await reloading; } finally { reloading = undefined; }
   };
 
+  // Answers may be reused for half an interval (at most a minute): the state changes once per cycle at most.
+  const pageDeps = { pages, logger, maxAgeSeconds: () => Math.max(1, Math.min(60, Math.floor(config.intervalMs / 2_000))) };
+  const pageUrls = new Map<string, string>();
+  let url = '';
   // The interactivity route's own client (views.open, response_url), read at start like the sinks.
   const slackApi = config.slack?.botToken ? createSlackApi({ token: config.slack.botToken, ...(config.slack.apiUrl ? { baseUrl: config.slack.apiUrl } : {}) }) : undefined;
   const app = createHttpApp({
@@ -176,12 +189,23 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
       incidentRoutes(incidents.service, auth, now),
+      publicIncidentRoutes({ incidents: incidents.service, pages, auth, pageUrl: (id) => pageUrls.get(id) }),
+      mountedPages(pageDeps, config.pages ?? [], () => url),
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
       slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}), now, logger: logger.child({ subsystem: 'incidents' }) }),
       eventsRouter,
     ],
   });
   const server = http.createServer(app);
+  // What was opened before the listeners must not keep the process alive when one cannot start.
+  const closeOpened = async () => {
+    await stopMonitor(monitor, pools);
+    events.close();
+    await incidents.close();
+    await slackApi?.close();
+    history.close();
+    pages.close();
+  };
   server.keepAliveTimeout = 65_000;
   try {
     await startupStep(`listen address ${config.listen.host}:${config.listen.port}`, () => new Promise<void>((resolve, reject) => {
@@ -189,17 +213,23 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       server.listen(config.listen.port, config.listen.host, () => { server.off('error', reject); resolve(); });
     }));
   } catch (err) {
-    // What was opened before the listener must not keep the process alive.
-    await stopMonitor(monitor, pools);
-    events.close();
-    await incidents.close();
-    await slackApi?.close();
-    history.close();
+    await closeOpened();
     throw err;
   }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
+  url = `http://${host}:${addr.port}`;
+  let publicSide: Awaited<ReturnType<typeof startPublicListeners>>;
+  try {
+    publicSide = await startupStep('public page listeners', () => startPublicListeners(pageDeps, config.pages ?? []));
+  } catch (err) {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await closeOpened();
+    throw err;
+  }
+  for (const p of config.pages ?? []) pageUrls.set(p.id, publicSide.urls.get(p.id) ?? p.url ?? `${url}${p.path}`);
+  for (const [id, u] of pageUrls) logger.info({ event: 'page', page: id, url: u }, `audience page ${id} at ${u}`);
   logger.info({ event: 'start', url, components: config.components.length, interval_ms: config.intervalMs }, `statusgraph listening on ${url}`);
   monitor.start();
 
@@ -221,6 +251,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   return {
     url,
+    pageUrls,
     config: () => config,
     snapshot: () => monitor.snapshot(),
     reload,
@@ -230,9 +261,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await publicSide.close();
       await incidents.close();
       await slackApi?.close();
       history.close();
+      pages.close();
     },
   };
 }

@@ -34,6 +34,11 @@ export class ConflictError extends StatusgraphError {
   constructor(message: string) { super(message, 409); }
 }
 
+/** A method the resource does not take (the read-only public pages). */
+export class MethodNotAllowedError extends StatusgraphError {
+  constructor(message: string) { super(message, 405); }
+}
+
 export class PayloadTooLargeError extends StatusgraphError {
   constructor(message: string) { super(message, 413); }
 }

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { openIncidentStore } from '../../exporter/src/incidents/store.js';
-import { plainTableFrame, type RawSeries } from '../../grafana-panel/src/test/reference.js';
+import { plainTableFrame, type RawSeries } from '../../grafana-panel/test/support/reference.js';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
 import { startGrafanaStandIn, type GrafanaStandIn } from '../support/grafana.js';
 import { until } from '../support/ports.js';

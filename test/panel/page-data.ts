@@ -3,7 +3,7 @@ import {
   outageSeries,
   plainTableFrame,
   type RawSeries,
-} from '../../grafana-panel/src/test/reference.js';
+} from '../../grafana-panel/test/support/reference.js';
 import type { PageData } from './harness.js';
 
 export const NOW = Date.parse('2026-11-21T08:00:00Z');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OUTAGE_IMPACTED, OUTAGE_INCIDENT, REFERENCE, ROOT_CAUSE } from '../../grafana-panel/src/test/reference.js';
+import { OUTAGE_IMPACTED, OUTAGE_INCIDENT, REFERENCE, ROOT_CAUSE } from '../../grafana-panel/test/support/reference.js';
 import { grafanaTheme, launchChromium, startHarness } from './harness.js';
 import { outagePage } from './page-data.js';
 

@@ -3,7 +3,8 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate, type Env } from './interpolate.js';
-import { fileSchema, probeSchema, type FileConfig } from './schema.js';
+import { fileSchema, parseListen, probeSchema, type FileConfig } from './schema.js';
+import { buildPages, checkPages, soundPages } from './pages.js';
 import { embeddedSecrets, findCycle, isSecretKey, type Dependency } from '@statusgraph/core';
 import { loadPlain } from './plain-yaml.js';
 import { scanYaml, tooLong } from './scan.js';
@@ -189,13 +190,6 @@ function interpolatePlain(root: unknown, env: Env, secrets: string[]): boolean {
   };
   walk({ root }, 'root', undefined);
   return ok;
-}
-
-function parseListen(s: string): { host: string; port: number } {
-  const i = s.lastIndexOf(':');
-  let host = s.slice(0, i);
-  if (host.startsWith('[')) host = host.slice(1, -1);
-  return { host: host === '' ? '0.0.0.0' : host, port: Number(s.slice(i + 1)) };
 }
 
 export interface LoadOptions {
@@ -462,6 +456,16 @@ function crossChecks(b: BuildInput, view: CrossView, probes: readonly LocatedPro
   }
 }
 
+/** The checks of `pages:` across keys, on whatever parsed of it when the rest has errors. */
+function pageChecks(b: BuildInput, input: Record<string, unknown>, view: CrossView, fc: FileConfig | undefined): void {
+  const list = fc ? fc.pages.map((p, i) => [i, p] as const) : soundPages(input.pages);
+  checkPages(list, {
+    file: b.file, where: b.where, issues: b.issues,
+    components: new Set(view.components.map((c) => c.name)),
+    internalListen: typeof input.listen === 'string' ? input.listen : '127.0.0.1:9470',
+  });
+}
+
 /**
  * Validates parsed, interpolated data into the frozen Config; throws ConfigError with every issue.
  * Every check runs even when others failed, so that one run of check-config lists everything.
@@ -474,7 +478,9 @@ function build(b: BuildInput): Config {
   const parsed = fileSchema.safeParse(input);
   if (!parsed.success) issues.push(...zodIssues(file, where, parsed.error, input, failed));
   const probesByComponent = checkProbes(b);
-  crossChecks(b, crossViewOf(input as Record<string, unknown>, parsed.success ? parsed.data : undefined), probesByComponent);
+  const view = crossViewOf(input as Record<string, unknown>, parsed.success ? parsed.data : undefined);
+  crossChecks(b, view, probesByComponent);
+  pageChecks(b, input as Record<string, unknown>, view, parsed.success ? parsed.data : undefined);
   if (!parsed.success || issues.length) throw new ConfigError(sortIssues(issues));
   const fc: FileConfig = parsed.data;
 
@@ -526,6 +532,7 @@ function build(b: BuildInput): Config {
     reports: { timezone: fc.reports.timezone, daily: fc.reports.daily, weekly: fc.reports.weekly },
     history: { retentionMs: fc.history.retention, fullResolutionMs: fc.history.full_resolution, fiveMinuteMs: fc.history.five_minute, flushIntervalMs: fc.history.flush_interval },
     components,
+    pages: buildPages(fc.pages),
     secrets: [...new Set(secrets.filter((s) => s.length > 0))],
   };
   return deepFreeze(config);

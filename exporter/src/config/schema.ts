@@ -2,6 +2,10 @@ import { z } from 'zod';
 import net from 'node:net';
 import { duration } from './duration.js';
 import { EDGE_STRENGTHS, STATES, TIERS } from '@statusgraph/core';
+import { listenProblem } from './listen.js';
+import { pagesSchema } from './pages.js';
+
+export { listenProblem, parseListen } from './listen.js';
 import { HISTORY_DEFAULTS, type ProbeKindSchema } from './types.js';
 
 /*
@@ -51,24 +55,6 @@ const dependency = z.union([
 const openAt = z.enum(STATES.filter((s) => s !== 'operational') as ['degraded', 'partial_outage', 'major_outage']);
 
 const cidr = z.string().refine(validCidr, 'must be an IP address or CIDR range, e.g. 10.0.0.0/8 or ::1');
-
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-
-/**
- * Why `HOST:PORT` cannot be listened on, or undefined when it can: a port 0-65535 (0: any free
- * port), and a host that is empty (all interfaces), an IPv4 address, a bracketed IPv6 address or a
- * host name. `127.0.0.1:99999` passed the old pattern and died at start with ERR_SOCKET_BAD_PORT.
- */
-export function listenProblem(s: string): string | undefined {
-  const i = s.lastIndexOf(':');
-  if (i === -1) return 'must be HOST:PORT, e.g. 127.0.0.1:9470';
-  const host = s.slice(0, i);
-  const port = s.slice(i + 1);
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65_535) return 'the port must be a number from 0 to 65535';
-  if (host === '' || net.isIPv4(host) || HOSTNAME.test(host)) return undefined;
-  if (host.startsWith('[') && host.endsWith(']') && net.isIPv6(host.slice(1, -1))) return undefined;
-  return 'the host must be empty, an IPv4 address, [an IPv6 address] or a host name';
-}
 
 /** Limits of the durations, stated in README's config table. */
 export const INTERVAL = duration(500, 86_400_000);
@@ -151,6 +137,8 @@ export const fileSchema = z.strictObject({
     daily: z.boolean().default(true),
     weekly: z.boolean().default(true),
   }).prefault({}),
+  // Audience pages (config/pages.ts); their checks across keys run in load.ts.
+  pages: pagesSchema,
   // Probe results in data_dir/results.db (issue 17): every result for full_resolution, then
   // 5-minute buckets for five_minute, then hourly ones until retention. Sizing: docs/architecture.md.
   history: z.strictObject({

@@ -100,6 +100,35 @@ export interface ReportsConfig {
   readonly weekly: boolean;
 }
 
+/** One public component of an audience page: plain words, standing for internal components. */
+export interface PublicComponentConfig {
+  /** Stable id in the public API (config `id`, or a slug of the name). */
+  readonly id: string;
+  readonly name: string;
+  readonly group?: string;
+  /** `group-<slug>`: groups are components of their own in the Statuspage format. */
+  readonly groupId?: string;
+  readonly description?: string;
+  /** Internal component names, unique; never shown on the page. */
+  readonly internal: readonly string[];
+  /** Rollup: a state shows when at least this many internal components are that bad (1 = worst of). */
+  readonly atLeast: number;
+}
+
+/** An audience page (`pages:`): derived from the internal graph, public by design. */
+export interface PageConfig {
+  readonly id: string;
+  readonly title: string;
+  /** Its own listener; absent when mounted at `path` on the internal listener. */
+  readonly listen?: { readonly host: string; readonly port: number };
+  /** Where it is served: `/` on its own listener by default. No trailing slash (except `/`). */
+  readonly path: string;
+  /** The address customers use, for links in feeds; no trailing slash. */
+  readonly url?: string;
+  readonly thirdPartyNote: boolean;
+  readonly autoPublish: boolean;
+  readonly components: readonly PublicComponentConfig[];
+}
 /** Probe-result store (history/results-store.ts); all durations in ms. */
 export interface HistoryConfig {
   /** Nothing older is kept. */
@@ -136,6 +165,8 @@ export interface Config {
   readonly reports: ReportsConfig;
   readonly history: HistoryConfig;
   readonly components: readonly ComponentConfig[];
+  /** Audience pages; the loader always sets it (empty when none); hand-built configs may leave it out. */
+  readonly pages?: readonly PageConfig[];
   /** Every interpolated secret value, so that logs and outputs can redact them. */
   readonly secrets: readonly string[];
 }

@@ -69,6 +69,7 @@ export function addDemoCommand(program: Command, listenArg: (v: string) => strin
         '',
         `statusgraph demo: ${DEMO_TOPOLOGY.length} simulated components, probed every ${o.interval} ms`,
         `  status page:  ${demo.url}/`,
+        `  public page:  ${demo.publicUrl}/   (what customers see: plain words, no internal names, no auth)`,
         `  write token:  ${demo.token}   (sign in on the page for the break/heal buttons and incident forms)`,
         `  break one:    ${self} demo fail postgresql-primary${dirFlag}   (also: demo slow <component>, demo heal <component>)`,
         `  data dir:     ${o.dataDir}`,

@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startService, type Service } from '../app.js';
@@ -38,10 +39,29 @@ export interface DemoState {
 
 export interface RunningDemo {
   readonly url: string;
+  /** The public page of the reference topology, on its own listener. */
+  readonly publicUrl: string;
   readonly token: string;
   readonly service: Service;
   readonly stateFile: string;
   stop(): Promise<void>;
+}
+
+/**
+ * The public page listens next to the demo: the next port when it is free (9471 beside the default
+ * 9470, easy to remember), any free port otherwise or when the demo itself takes any.
+ */
+export async function publicListenFor(listen: string): Promise<string> {
+  const i = listen.lastIndexOf(':');
+  const host = listen.slice(0, i);
+  const port = Number(listen.slice(i + 1));
+  if (port === 0 || port >= 65_535) return `${host}:0`;
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port + 1, host.replace(/^\[|\]$/g, '') || undefined, () => probe.close(() => resolve(true)));
+  });
+  return `${host}:${free ? port + 1 : 0}`;
 }
 
 export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
@@ -73,6 +93,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     // Simulated services answer in milliseconds; a short deadline keeps the cycle quick.
     timeoutMs: Math.min(1_000, Math.floor(o.intervalMs / 2)),
     listen: o.listen,
+    publicListen: await publicListenFor(o.listen),
     dataDir: o.dataDir,
   }), { mode: 0o600 });
   let service: Service;
@@ -87,6 +108,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
   fs.writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
   return {
     url: service.url,
+    publicUrl: service.pageUrls.get('public')!,
     token,
     service,
     stateFile,

@@ -77,6 +77,22 @@ export interface HistoryDeps {
 /** Roll-ups move 5-minute edges: once a minute is often enough to stay within one bucket of the plan. */
 const MAINTAIN_EVERY_MS = 60_000;
 
+/** Daily uptime of `names` over the last `days` UTC days, from a state-change store. */
+export function storeUptime(store: HistoryStore, names: readonly string[], days: number, to: number): UptimeReport {
+  const windowStart = Math.floor(to / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
+  const q = store.query(windowStart);
+  const from = Math.max(windowStart, q.firstStart ?? to);
+  return {
+    from,
+    to,
+    days,
+    components: names.map((name) => {
+      const list = dailyUptime(q.records.get(name) ?? [], q.spans, from, to);
+      return { name, availability: availability(list), days: list };
+    }),
+  };
+}
+
 export function createHistory(deps: HistoryDeps): History {
   const store = new HistoryStore({ dataDir: deps.dataDir, now: deps.now, touchEveryMs: deps.flushEveryMs });
   const results = new ResultStore(deps.dataDir, deps.policy);
@@ -127,21 +143,7 @@ export function createHistory(deps: HistoryDeps): History {
       queue.onSnapshot(s);
       guard('state history', () => store.record(s));
     },
-    uptime(names, days = UPTIME_DAYS) {
-      const to = deps.now();
-      const windowStart = Math.floor(to / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
-      const q = store.query(windowStart);
-      const from = Math.max(windowStart, q.firstStart ?? to);
-      return {
-        from,
-        to,
-        days,
-        components: names.map((name) => {
-          const list = dailyUptime(q.records.get(name) ?? [], q.spans, from, to);
-          return { name, availability: availability(list), days: list };
-        }),
-      };
-    },
+    uptime: (names, days = UPTIME_DAYS) => storeUptime(store, names, days, deps.now()),
     latency: () => rings.series(deps.now()),
     gaps(from, to) {
       const q = store.runs(from);

@@ -12,6 +12,7 @@
  * incident methods become async for a networked backend.
  */
 import type { IncidentChange, RemoteState } from './sink.js';
+import type { PublicIncidentStore } from './public.js';
 import type { Action, Incident, IncidentWithTimeline, Severity, UpdateStatus } from './types.js';
 
 export interface ManualIncidentInput {
@@ -74,7 +75,7 @@ export interface SinkOutbox {
   changes(incidentId: number): Promise<IncidentChange[]>;
 }
 
-export interface IncidentStore extends SinkOutbox {
+export interface IncidentStore extends SinkOutbox, PublicIncidentStore {
   /** Where the data lives, for messages. */
   readonly location: string;
   /** Sinks that get a row for every change (the enabled ones, fixed when the store is opened). */

@@ -14,11 +14,11 @@ import ts from 'typescript';
 /** Unit (a folder or a file, relative to the repository root) -> rank. Lower is further down. */
 export const LAYERS: Readonly<Record<string, number>> = {
   'packages/core/src': 0,
-  // Config is parsed once at the edge; the probe kinds' schemas are handed to it (LoadOptions).
   // The one error base class every domain error extends (config errors included).
   'exporter/src/errors.ts': 0,
   // Opening data files with private modes, for every store.
   'exporter/src/data-files.ts': 1,
+  // Config is parsed once at the edge; the probe kinds' schemas are handed to it (LoadOptions).
   'exporter/src/config': 1,
   'exporter/src/log.ts': 1,
   'exporter/src/v8-tuning.ts': 1,
@@ -31,16 +31,20 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/metrics': 4,
   // SLO rule generation (`statusgraph rules`): reads the config only.
   'exporter/src/slo': 4,
-  // Mirrors of incidents (Grafana annotations, Slack): they read incidents, never the reverse.
   // Slack's Web API client and message formats: used by the Slack sink and the Slack routes alike,
   // so below both (the sinks may not import slack/, the command side: incidents/layers.test.ts).
   'exporter/src/slack-api': 4.5,
+  // Mirrors of incidents (Grafana annotations, Slack): they read incidents, never the reverse.
   'exporter/src/grafana': 5,
   'exporter/src/slack': 5,
+  // Audience pages: derived from snapshots, with the public incidents of the incident store.
+  'exporter/src/pages': 5,
   // Incident sinks (one file per destination, one registry line): they use the mirrors' clients.
   'exporter/src/sinks': 6,
   'exporter/src/http': 7,
   'exporter/src/statuspage': 8,
+  // Audience pages over HTTP: their own listeners, or mounted on the internal one.
+  'exporter/src/publicpage': 8,
   'exporter/src/app.ts': 9,
   'exporter/src/demo': 10,
   'exporter/src/index.ts': 10,

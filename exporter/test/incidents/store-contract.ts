@@ -4,7 +4,7 @@
  * methods return values or promises.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IncidentStore } from '../../src/incidents/store.js';
+import { IncidentStateError, type IncidentStore } from '../../src/incidents/store.js';
 import type { Action } from '../../src/incidents/types.js';
 
 export interface StoreUnderTest {
@@ -198,6 +198,31 @@ export function describeIncidentStoreContract(name: string, factory: StoreFactor
       const y = await manual(store, 'after restart', T0 + 4);
       expect(y).toBeGreaterThan(2);
       expect((await store.changes(y))[0]!.seq).toBeGreaterThan(Math.max(...before.map((r) => r.seq)));
+    });
+
+    it('keeps public incidents with their updates in order, by page and internal incident, across a restart', async () => {
+      const s = await fresh(['a']);
+      const x = await manual(s.store);
+      const upd = (id: string, status: 'investigating' | 'identified' | 'monitoring' | 'resolved', at: number) => ({ id, status, body: `${status} body`, at });
+      await s.store.publish({ id: 'pub1', page: 'public', incidentId: x, title: 'Checkout errors', impact: 'major', components: ['checkout'], update: upd('u1', 'investigating', T0 + 1) });
+      await s.store.publish({ id: 'pub2', page: 'partners', incidentId: x, title: 'API errors', impact: 'minor', components: ['api'], update: upd('u2', 'investigating', T0 + 2) });
+      await s.store.publish({ id: 'auto1', page: 'public', incidentId: null, title: 'Search: outage', impact: 'critical', components: ['find'], update: upd('u3', 'investigating', T0 + 3) });
+      // Published once per page: a second publication of the same incident to the same page is refused.
+      await expect(async () => s.store.publish({ id: 'pub3', page: 'public', incidentId: x, title: 'again', impact: 'minor', components: [], update: upd('u4', 'investigating', T0 + 4) })).rejects.toThrow();
+      expect(await s.store.getPublic('pub3')).toBeUndefined();
+      await s.store.addPublicUpdate('pub1', upd('u5', 'identified', T0 + 5));
+      await s.store.addPublicUpdate('pub1', upd('u6', 'resolved', T0 + 6));
+      await expect(async () => s.store.addPublicUpdate('pub1', upd('u7', 'monitoring', T0 + 7))).rejects.toThrow(IncidentStateError);
+      await expect(async () => s.store.addPublicUpdate('nope', upd('u8', 'monitoring', T0 + 7))).rejects.toThrow(IncidentStateError);
+      const store = await s.reopen();
+      const p = (await store.getPublic('pub1'))!;
+      expect(p).toMatchObject({ page: 'public', incidentId: x, title: 'Checkout errors', impact: 'major', status: 'resolved', components: ['checkout'], createdAt: T0 + 1, updatedAt: T0 + 6, resolvedAt: T0 + 6 });
+      expect(p.updates.map((u) => [u.id, u.status, u.at])).toEqual([['u1', 'investigating', T0 + 1], ['u5', 'identified', T0 + 5], ['u6', 'resolved', T0 + 6]]);
+      expect((await store.listPublic({ page: 'public' })).map((i) => i.id)).toEqual(['auto1', 'pub1']);
+      expect((await store.listPublic({ incidentId: x })).map((i) => i.id)).toEqual(['pub2', 'pub1']);
+      expect((await store.listPublic({ state: 'open' })).map((i) => i.id)).toEqual(['auto1', 'pub2']);
+      expect((await store.listPublic({ page: 'public', state: 'resolved' })).map((i) => i.id)).toEqual(['pub1']);
+      expect(await store.listPublic({ limit: 1 })).toHaveLength(1);
     });
   });
 }

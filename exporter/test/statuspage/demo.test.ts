@@ -54,7 +54,7 @@ describe('simulated services and the demo config', () => {
   it('generates a config the real loader accepts, with the token as a secret', async () => {
     const world = new DemoWorld(DEMO_TOPOLOGY);
     services = await startSimulatedServices(world);
-    const yaml = demoConfigYaml({ components: DEMO_TOPOLOGY, endpoints: services.endpoints, intervalMs: 2000, timeoutMs: 1000, listen: '127.0.0.1:9470', dataDir: '/tmp/x' });
+    const yaml = demoConfigYaml({ components: DEMO_TOPOLOGY, endpoints: services.endpoints, intervalMs: 2000, timeoutMs: 1000, listen: '127.0.0.1:9470', publicListen: '127.0.0.1:9471', dataDir: '/tmp/x' });
     const cfg = parseConfig(yaml, 'demo.yml', { env: { [DEMO_TOKEN_ENV]: 'tok-123' }, probeKinds: PROBE_KINDS });
     expect(cfg.components).toHaveLength(14);
     expect(cfg.intervalMs).toBe(2000);

@@ -120,6 +120,39 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE annotation_outbox;
     `,
   },
+  {
+    // Public incidents (audience pages): what customers were told, linked to the internal incident
+    // (NULL for an automatic notice). Ids are random text: the public id reveals nothing inside.
+    version: 3,
+    sql: `
+      CREATE TABLE public_incidents (
+        id          TEXT    PRIMARY KEY,
+        page        TEXT    NOT NULL,
+        incident_id INTEGER REFERENCES incidents (id),
+        title       TEXT    NOT NULL,
+        impact      TEXT    NOT NULL CHECK (impact IN ('none', 'minor', 'major', 'critical')),
+        status      TEXT    NOT NULL CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+        components  TEXT    NOT NULL,          -- JSON array of public component ids
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        resolved_at INTEGER,
+        CHECK ((status = 'resolved') = (resolved_at IS NOT NULL))
+      );
+      -- An internal incident is published at most once per page.
+      CREATE UNIQUE INDEX public_incidents_one_per_page ON public_incidents (incident_id, page) WHERE incident_id IS NOT NULL;
+      CREATE INDEX public_incidents_page ON public_incidents (page, created_at);
+
+      CREATE TABLE public_updates (
+        id          TEXT    PRIMARY KEY,
+        incident    TEXT    NOT NULL REFERENCES public_incidents (id),
+        seq         INTEGER NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('investigating', 'identified', 'monitoring', 'resolved')),
+        body        TEXT    NOT NULL,
+        at          INTEGER NOT NULL,
+        UNIQUE (incident, seq)
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -10,6 +10,7 @@ import { IncidentStateError, type IncidentStore, type ManualIncidentInput } from
 import type { Action, IncidentRef, TimelineEntry, UpdateStatus } from '../types.js';
 import { migrate } from './migrations.js';
 import { sqliteOutbox } from './outbox.js';
+import { sqlitePublicIncidents } from './public.js';
 import { toEntry, toIncident, type IncidentRow, type TimelineRow } from './rows.js';
 
 export const DB_FILE = 'incidents.db';
@@ -138,6 +139,7 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
 
   return {
     ...outbox,
+    ...sqlitePublicIncidents(db),
     location: file,
     sinks: [...opts.sinks],
     get(id) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layoutGraph, type GraphLayout, type LayoutEdgeInput, type LayoutNodeInput, type Point } from '@statusgraph/core';
-import { REFERENCE, referenceEdges } from '../test/reference.js';
+import { REFERENCE, referenceEdges } from '../support/reference.js';
 
 const refNodes: LayoutNodeInput[] = REFERENCE.map((c) => ({ id: c.name, tier: c.tier }));
 const refEdges = referenceEdges();

@@ -1,8 +1,8 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 import { describe, expect, it } from 'vitest';
-import { plainTableFrame } from '../test/reference.js';
-import { buildGraphModel } from './join.js';
-import { openIncidentsByComponent } from './incidents.js';
+import { plainTableFrame } from '../support/reference.js';
+import { buildGraphModel } from '../../src/model/join.js';
+import { openIncidentsByComponent } from '../../src/model/incidents.js';
 
 const NOW = 1_763_700_600_000;
 

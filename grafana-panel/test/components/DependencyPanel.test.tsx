@@ -12,11 +12,11 @@ import {
   type DataFrame,
   type PanelProps,
 } from '@grafana/data';
-import { DependencyPanel } from './DependencyPanel.js';
-import { DEFAULT_OPTIONS, type PanelOptions } from '../types.js';
-import { tableFrames } from '../test/frames.js';
-import { OUTAGE_IMPACTED, OUTAGE_INCIDENT, REFERENCE, ROOT_CAUSE, outageSeries } from '../test/reference.js';
-import { plugin } from '../module.js';
+import { DependencyPanel } from '../../src/components/DependencyPanel.js';
+import { DEFAULT_OPTIONS, type PanelOptions } from '../../src/types.js';
+import { tableFrames } from '../support/frames.js';
+import { OUTAGE_IMPACTED, OUTAGE_INCIDENT, REFERENCE, ROOT_CAUSE, outageSeries } from '../support/reference.js';
+import { plugin } from '../../src/module.js';
 
 const theme = createTheme();
 const color = (name: string) => theme.visualization.getColorByName(name);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeRootCauses } from './impact.js';
+import { computeRootCauses } from '../../src/layout/impact.js';
 import { type State, STATES } from '@statusgraph/core';
-import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE } from '../test/reference.js';
+import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE } from '../support/reference.js';
 
 const deps = (pairs: Array<[string, string[]]>) => new Map(pairs);
 

@@ -1,8 +1,8 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 import { describe, expect, it } from 'vitest';
-import { buildGraphModel } from './join.js';
-import { seriesFrames, tableFrames } from '../test/frames.js';
-import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE, outageSeries, plainTableFrame, referenceEdges } from '../test/reference.js';
+import { buildGraphModel } from '../../src/model/join.js';
+import { seriesFrames, tableFrames } from '../support/frames.js';
+import { OUTAGE_IMPACTED, OUTAGE_STATUS, REFERENCE, ROOT_CAUSE, outageSeries, plainTableFrame, referenceEdges } from '../support/reference.js';
 
 describe('buildGraphModel', () => {
   it('joins the five queries by component label (table format)', () => {

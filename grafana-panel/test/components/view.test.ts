@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseColor, pathThrough, readableTextOn, safeHref } from './view.js';
+import { parseColor, pathThrough, readableTextOn, safeHref } from '../../src/components/view.js';
 
 describe('view helpers', () => {
   it('lets only http(s) and same-origin paths become links', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutGraph } from '@statusgraph/core';
-import { esc, graphMarkup } from './markup.js';
-import type { NodeView } from './view.js';
+import { esc, graphMarkup } from '../../src/components/markup.js';
+import type { NodeView } from '../../src/components/view.js';
 
 describe('graph markup', () => {
   it('escapes every character that could end an attribute or open a tag', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { computeEffects, edgeEffect, layoutGraph, STATES } from '@statusgraph/core';
-import { buildView } from '../components/view.js';
-import { computeImpactOf } from '../layout/impact.js';
-import type { ComponentNode, GraphModel } from './types.js';
+import { buildView } from '../../src/components/view.js';
+import { computeImpactOf } from '../../src/layout/impact.js';
+import type { ComponentNode, GraphModel } from '../../src/model/types.js';
 
 const palette = {
   state: { operational: '#0a0', degraded: '#ee0', partial_outage: '#f80', major_outage: '#e00' },

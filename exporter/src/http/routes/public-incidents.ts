@@ -1,0 +1,57 @@
+/*
+ * Publishing internal incidents to audience pages (DESIGN.md "HTTP API"), on the INTERNAL listener
+ * with its auth: write to publish and post updates, read to see what customers were told. The
+ * public listeners only read.
+ */
+import express, { type Request, type Router } from 'express';
+import { NotFoundError } from '../../errors.js';
+import { formatId, parseId } from '../../incidents/ids.js';
+import type { PublicIncident } from '../../incidents/public.js';
+import type { IncidentService } from '../../incidents/service.js';
+import { parseBody } from '../../incidents/validation.js';
+import type { Pages } from '../../pages/index.js';
+import { publicUpdateBody, publishBody } from '../../pages/publish.js';
+import { readBody } from '../body.js';
+import type { RouteAuth } from './incidents.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The internal view of a public incident: what customers were told, and where. */
+export function publicIncidentJson(x: PublicIncident, pageUrl: string | undefined) {
+  return {
+    id: x.id, page: x.page, incident: x.incidentId === null ? null : formatId(x.incidentId), title: x.title, impact: x.impact, status: x.status,
+    components: x.components, created_at: iso(x.createdAt), updated_at: iso(x.updatedAt), resolved_at: iso(x.resolvedAt),
+    url: pageUrl ? `${pageUrl}/#incident-${x.id}` : null,
+    updates: x.updates.map((u) => ({ id: u.id, status: u.status, body: u.body, at: iso(u.at) })),
+  };
+}
+
+export function publicIncidentRoutes(deps: { incidents: IncidentService; pages: Pages; auth: RouteAuth; pageUrl: (id: string) => string | undefined }): Router {
+  const router = express.Router();
+  const json = readBody('json', '64kb');
+  const view = (x: PublicIncident) => publicIncidentJson(x, deps.pageUrl(x.page));
+  const incident = (req: Request) => {
+    const raw = req.params.id;
+    const id = typeof raw === 'string' ? parseId(raw) : undefined;
+    if (id === undefined || !deps.incidents.get(id)) throw new NotFoundError(`no incident ${String(raw)}`);
+    return id;
+  };
+
+  router.post('/api/v1/incidents/:id/publish', deps.auth.write, json, (req, res) => {
+    const id = incident(req);
+    const x = deps.pages.publisher.publish(id, parseBody(publishBody, req.body));
+    res.status(201).location(`/api/v1/public-incidents/${x.id}`).json(view(x));
+  });
+  router.get('/api/v1/incidents/:id/public', deps.auth.read, (req, res) => {
+    res.json({ public_incidents: deps.pages.forIncident(incident(req)).map(view) });
+  });
+  router.get('/api/v1/public-incidents/:id', deps.auth.read, (req, res) => {
+    const x = deps.pages.publisher.get(String(req.params.id));
+    if (!x) throw new NotFoundError(`no public incident ${String(req.params.id)}`);
+    res.json(view(x));
+  });
+  router.post('/api/v1/public-incidents/:id/updates', deps.auth.write, json, (req, res) => {
+    res.json(view(deps.pages.publisher.addUpdate(String(req.params.id), parseBody(publicUpdateBody, req.body))));
+  });
+  return router;
+}
