@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // First: V8's memory settings must be in place before the other modules allocate.
 import './v8-tuning.js';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfigFile } from './config/load.js';
 import { ConfigError } from './config/errors.js';
@@ -10,6 +11,8 @@ import { PROBE_KINDS } from './probes/registry.js';
 import { startService } from './app.js';
 import { addDemoCommand } from './demo/command.js';
 import { buildReport, postToSlack } from './reports/index.js';
+import { sloRuleFile } from './slo/rules.js';
+import { sloRuleTests } from './slo/tests.js';
 
 function listenArg(v: string): string {
   const problem = listenProblem(v);
@@ -51,6 +54,21 @@ export function buildCli(): Command {
       try {
         const c = loadConfigFile(file, { probeKinds: PROBE_KINDS });
         process.stdout.write(`${file}: OK, ${c.components.length} components, ${c.components.reduce((n, x) => n + x.probes.length, 0)} probes\n`);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  program.command('rules')
+    .description('print the Prometheus rules of the config\'s service level objectives (recording rules and burn-rate alerts); --tests prints their promtool test cases instead')
+    .requiredOption('--config <file>', 'config file (YAML)')
+    .option('--tests <rules-path>', 'print `promtool test rules` cases for the rule file at this path (relative to where the test file will be)')
+    .action((o: { config: string; tests?: string }) => {
+      try {
+        const c = loadConfigFile(o.config, { probeKinds: PROBE_KINDS });
+        process.stdout.write(o.tests ? sloRuleTests(c.components, o.tests) : sloRuleFile(c.components, path.basename(o.config)));
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         process.stderr.write(`${err.message}\n`);

@@ -36,6 +36,8 @@ export interface StartOptions {
   dataDir?: string;
   /** Extra headers for metrics()/components() (auth tests). */
   headers?: Record<string, string>;
+  /** Listen on this port (a restart on the address Prometheus scrapes); a free one otherwise. */
+  port?: number;
   /** Wait for /-/ready (default true). */
   waitReady?: boolean;
 }
@@ -46,7 +48,7 @@ export interface StartOptions {
  */
 export async function startExporter(opts: StartOptions): Promise<RunningExporter> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first`);
-  const port = await freePort();
+  const port = opts.port ?? await freePort();
   const work = tempDir('statusgraph-exporter-');
   const dataDir = opts.dataDir ?? path.join(work.path, 'data');
   const configFile = path.join(work.path, 'statusgraph.yml');

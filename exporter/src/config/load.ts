@@ -484,22 +484,26 @@ function build(b: BuildInput): Config {
   if (!parsed.success || issues.length) throw new ConfigError(sortIssues(issues));
   const fc: FileConfig = parsed.data;
 
-  const components: ComponentConfig[] = fc.components.map((c, i) => ({
-    name: c.name,
-    tier: c.tier,
-    displayName: c.display_name ?? c.name,
-    environment: c.environment,
-    ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
-    dependsOn: c.depends_on.map((d) => (typeof d === 'string' ? d : d.name)),
-    dependencies: c.depends_on.map((d): Dependency => (typeof d === 'string'
-      ? { name: d, strength: 'hard' }
-      : { name: d.name, strength: d.strength, ...(d.carries !== undefined ? { carries: d.carries } : {}) })),
-    incidentsOpenAt: c.incidents?.open_at ?? fc.incidents.open_at,
-    failAfter: c.fail_after ?? fc.fail_after,
-    recoverAfter: c.recover_after ?? fc.recover_after,
-    degradeAfter: c.degrade_after ?? fc.degrade_after,
-    probes: (probesByComponent[i] ?? []).map(({ _at, ...p }) => ({ ...p, timeoutMs: p.timeoutMs || fc.timeout })),
-  }));
+  const components: ComponentConfig[] = fc.components.map((c, i) => {
+    const slo = c.slo ?? fc.slo_defaults?.[c.tier];
+    return {
+      name: c.name,
+      tier: c.tier,
+      displayName: c.display_name ?? c.name,
+      environment: c.environment,
+      ...(c.runbook !== undefined ? { runbook: c.runbook } : {}),
+      dependsOn: c.depends_on.map((d) => (typeof d === 'string' ? d : d.name)),
+      dependencies: c.depends_on.map((d): Dependency => (typeof d === 'string'
+        ? { name: d, strength: 'hard' }
+        : { name: d.name, strength: d.strength, ...(d.carries !== undefined ? { carries: d.carries } : {}) })),
+      incidentsOpenAt: c.incidents?.open_at ?? fc.incidents.open_at,
+      failAfter: c.fail_after ?? fc.fail_after,
+      recoverAfter: c.recover_after ?? fc.recover_after,
+      degradeAfter: c.degrade_after ?? fc.degrade_after,
+      probes: (probesByComponent[i] ?? []).map(({ _at, ...p }) => ({ ...p, timeoutMs: p.timeoutMs || fc.timeout })),
+      ...(slo ? { slo: { objective: slo.objective, windowMs: slo.window } } : {}),
+    };
+  });
 
   const config: Config = {
     file,

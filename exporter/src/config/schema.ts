@@ -63,6 +63,17 @@ const BASELINE = duration(1, 3_600_000);
 /** Ages in the result store: compared with timestamps, never waited for, so beyond a timer's 24.8 days. */
 const HISTORY_AGE = duration(60_000, 366 * 86_400_000);
 const HISTORY_FLUSH = duration(100, 3_600_000);
+const HOUR = 3_600_000;
+
+/**
+ * An objective: the percentage of probe rounds that must be available (operational or degraded)
+ * over a rolling window. The window is 7 to 90 days in whole hours: the burn-rate alerts read 5m to
+ * 3d of it (rules/slo.ts), and a window shorter than their 3-day ticket window makes no sense.
+ */
+const sloSchema = z.strictObject({
+  objective: z.number().gt(0, 'must be a percentage above 0').lt(100, 'must be below 100 (an objective of 100 % has no error budget)'),
+  window: duration(7 * 24 * HOUR, 90 * 24 * HOUR).refine((ms) => ms % HOUR === 0, 'must be a whole number of hours, e.g. 30d').default(30 * 24 * HOUR),
+});
 
 export const fileSchema = z.strictObject({
   interval: INTERVAL.default(30_000),
@@ -117,6 +128,8 @@ export const fileSchema = z.strictObject({
     .refine((ws) => new Set(ws.map((w) => w.name)).size === ws.length, 'webhook names must be unique')
     .optional(),
   prometheus: z.strictObject({ url }).optional(),
+  // Per-tier default objectives; a component's own `slo` replaces its tier's.
+  slo_defaults: z.partialRecord(z.enum(TIERS), sloSchema).optional(),
   reports: z.strictObject({
     timezone: z.string().refine((tz) => {
       try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
@@ -146,6 +159,7 @@ export const fileSchema = z.strictObject({
     incidents: z.strictObject({ open_at: openAt }).optional(),
     fail_after: positiveInt.optional(),
     recover_after: positiveInt.optional(),
+    slo: sloSchema.optional(),
     degrade_after: positiveInt.optional(),
     // Validated per kind afterwards, so that the error names the kind's own keys.
     probes: z.array(z.record(z.string(), z.unknown())).min(1, 'a component needs at least one probe'),

@@ -24,6 +24,13 @@ export interface ProbeCommon {
 
 export type ProbeConfig = ProbeCommon & Readonly<Record<string, unknown>>;
 
+/** A service level objective: `objective` percent of rounds available over `windowMs`. */
+export interface SloConfig {
+  /** Percent, e.g. 99.9. */
+  readonly objective: number;
+  readonly windowMs: number;
+}
+
 export interface ComponentConfig {
   readonly name: string;
   readonly tier: Tier;
@@ -41,6 +48,8 @@ export interface ComponentConfig {
   /** Consecutive rounds over 2x baseline before latency alone makes a probe degraded. */
   readonly degradeAfter: number;
   readonly probes: readonly ProbeConfig[];
+  /** Its own `slo`, else its tier's default from `slo_defaults`; none: no objective. */
+  readonly slo?: SloConfig;
 }
 
 export interface AuthConfig {

@@ -10,6 +10,7 @@ import { applyRound, initialState, learnsBaseline, type ComponentState, type Pro
 import { Scheduler } from './scheduler.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 import type { ProbeStatus, Snapshot } from './snapshot.js';
+import type { RoundCounts } from './attribution.js';
 
 export type { SnapshotListener } from './publisher.js';
 
@@ -33,6 +34,8 @@ interface ComponentRuntime {
 export interface CarriedState {
   readonly components: ReadonlyMap<string, {
     hysteresis: Hysteresis; since: number; reason?: string; maintenance: boolean; stateChanges: number; checked: boolean;
+    /** SLO counters: carried so that they stay monotonic across a reload. */
+    counts: RoundCounts;
     probes: ReadonlyMap<string, { baseline: LearnedBaseline; last?: ProbeStatus; slowRounds: number }>;
   }>;
   readonly seq: number;
@@ -68,6 +71,9 @@ export class Monitor {
   private readonly scheduler: Scheduler;
   private readonly builder: SnapshotBuilder;
   private readonly publisher: Publisher;
+  /** Third-party components: a root cause among them makes an unavailable round "vendor". */
+  private readonly vendors: ReadonlySet<string>;
+  private readonly isVendor = (name: string) => this.vendors.has(name);
   /** Per configured kind that has a library to load: its load, started once, never rejecting. */
   private readonly loads = new Map<string, Promise<void>>();
   /** Latched once a published snapshot holds a result for every component. */
@@ -76,6 +82,7 @@ export class Monitor {
   constructor(private readonly deps: MonitorDeps) {
     const { config } = deps;
     const clock = deps.clock ?? SYSTEM_CLOCK;
+    this.vendors = new Set(config.components.filter((c) => c.tier === 'third-party').map((c) => c.name));
     this.builder = new SnapshotBuilder(config.components, deps.carried?.seq ?? 0, deps.now);
     this.runtimes = config.components.map((c) => this.runtime(c, this.builder.upstreamOf(c.name)));
     this.runtimes.forEach((rt, i) => this.indexByName.set(rt.config.name, i));
@@ -117,6 +124,7 @@ export class Monitor {
         maintenance: carried.maintenance,
         stateChanges: carried.stateChanges,
         checked: carried.checked,
+        counts: carried.counts,
         probes: lasts,
         slowRounds: prev.map((p) => p?.slowRounds ?? 0),
       }
@@ -161,7 +169,7 @@ export class Monitor {
 
   private finish(i: number, results: readonly ProbeResult[], startedAt: number): void {
     const rt = this.runtimes[i]!;
-    const r = applyRound(rt, rt.state, results, this.deps.now());
+    const r = applyRound(rt, rt.state, results, this.deps.now(), { rootCauses: this.builder.rootCausesOf(rt.config.name), isVendor: this.isVendor });
     for (let j = 0; j < rt.probes.length; j++) {
       const p = rt.probes[j]!;
       const o = results[j]!.outcome;
@@ -202,6 +210,7 @@ export class Monitor {
           maintenance: s.maintenance,
           stateChanges: s.stateChanges,
           checked: s.checked,
+          counts: s.counts,
           probes: new Map(rt.probes.map((p, j) => {
             const last = s.probes[j];
             return [probeKey(p.config), { baseline: p.baseline, slowRounds: s.slowRounds[j] ?? 0, ...(last ? { last } : {}) }];

@@ -3,6 +3,7 @@ import type { Measurement, ProbeConfig, ProbeOutcome } from '../probes/types.js'
 import { applyHysteresis, classifyRound, INITIAL_HYSTERESIS, isSlow, type Hysteresis, type ProbeVerdict } from './classifier.js';
 import type { ProbeStatus, StateChange } from './snapshot.js';
 import { isUnhealthy } from '@statusgraph/core';
+import { countRound, ZERO_COUNTS, type RoundCauses, type RoundCounts } from './attribution.js';
 
 /** What a component shows between two rounds. Immutable: every round makes a new one. */
 export interface ComponentState {
@@ -13,6 +14,8 @@ export interface ComponentState {
   readonly maintenance: boolean;
   readonly stateChanges: number;
   readonly checked: boolean;
+  /** Rounds, available rounds and the attribution of the others (statusgraph_component_*rounds_total). */
+  readonly counts: RoundCounts;
   /** Last result of each probe, in config order (same length); undefined until it has run. */
   readonly probes: readonly (ProbeStatus | undefined)[];
   /** Per probe (config order): consecutive rounds, up to now, over 2x its baseline (degrade_after). */
@@ -57,6 +60,7 @@ export interface RoundResult {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+const NO_CAUSES: RoundCauses = { rootCauses: NONE, isVendor: () => false };
 
 /** A success learns the baseline unless one is configured; inconclusive answers teach nothing. */
 export function learnsBaseline(probe: ProbeConfig, outcome: ProbeOutcome): boolean {
@@ -65,7 +69,7 @@ export function learnsBaseline(probe: ProbeConfig, outcome: ProbeOutcome): boole
 
 /** The state a component starts with when nothing is carried over from a previous config. */
 export function initialState(probes: readonly (ProbeStatus | undefined)[], now: number): ComponentState {
-  return { hysteresis: INITIAL_HYSTERESIS, since: now, maintenance: false, stateChanges: 0, checked: false, probes, slowRounds: probes.map(() => 0) };
+  return { hysteresis: INITIAL_HYSTERESIS, since: now, maintenance: false, stateChanges: 0, checked: false, counts: ZERO_COUNTS, probes, slowRounds: probes.map(() => 0) };
 }
 
 function probeStatus(p: RoundProbe, r: ProbeResult, baselineSeconds: number | undefined): ProbeStatus {
@@ -89,9 +93,10 @@ function probeStatus(p: RoundProbe, r: ProbeResult, baselineSeconds: number | un
 /**
  * One finished round of a component: its probes' results in, its next state out, with the
  * transition (after fail_after / recover_after) and the dependencies to probe early. Pure: no
- * timers, no I/O, nothing mutated; `now` (epoch ms) is the caller's.
+ * timers, no I/O, nothing mutated; `now` (epoch ms) is the caller's. `causes` are the root causes
+ * an unavailable round is attributed to (none: its own failure).
  */
-export function applyRound(plan: RoundPlan, state: ComponentState, results: readonly ProbeResult[], now: number): RoundResult {
+export function applyRound(plan: RoundPlan, state: ComponentState, results: readonly ProbeResult[], now: number, causes: RoundCauses = NO_CAUSES): RoundResult {
   const verdicts: ProbeVerdict[] = [];
   const probes: ProbeStatus[] = [];
   const slowRounds: number[] = [];
@@ -123,6 +128,7 @@ export function applyRound(plan: RoundPlan, state: ComponentState, results: read
     maintenance: raw.maintenance,
     stateChanges: changed ? state.stateChanges + 1 : state.stateChanges,
     checked: true,
+    counts: countRound(state.counts, hysteresis.state, raw.state, causes),
     probes,
     slowRounds,
   };

@@ -63,6 +63,16 @@ export class SnapshotBuilder {
     return this.upstream.get(name) ?? EMPTY;
   }
 
+  /**
+   * The root causes of `name` in the last snapshot built: what a round that finishes now is
+   * attributed to. Recomputing impact per round instead would cost O(components) per state change
+   * during a cascade (seconds at 10,000 components); the last snapshot is at most one publish
+   * window (25-500 ms) old, and any state change publishes within it.
+   */
+  rootCausesOf(name: string): readonly string[] {
+    return this.impact?.byName.get(name)?.rootCauses ?? EMPTY;
+  }
+
   /** A component's shown state changed: root causes must be recomputed at the next build. */
   stateChanged(): void {
     this.stateEpoch++;
@@ -92,6 +102,7 @@ export class SnapshotBuilder {
         dependsOn: c.dependsOn,
         dependencies: c.dependencies,
         incidentsOpenAt: c.incidentsOpenAt,
+        ...(c.slo ? { slo: c.slo } : {}),
         state: st.hysteresis.state,
         since: st.since,
         ...(st.reason !== undefined ? { reason: st.reason } : {}),
@@ -105,6 +116,7 @@ export class SnapshotBuilder {
         probes: present(st.probes),
         checked: st.checked,
         stateChanges: st.stateChanges,
+        counts: st.counts,
       });
       this.built[i] = { state: st, impactKey, status };
       return status;

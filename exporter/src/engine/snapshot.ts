@@ -1,5 +1,6 @@
 import type { Measurement, ProbeOutcome } from '../probes/types.js';
 import type { Cause, Dependency, State, Tier } from '@statusgraph/core';
+import type { RoundCounts } from './attribution.js';
 
 export interface ProbeStatus {
   readonly name: string;
@@ -29,6 +30,8 @@ export interface ComponentStatus {
   readonly dependencies: readonly Dependency[];
   /** From this own state on, the component opens an automatic incident (config incidents.open_at). */
   readonly incidentsOpenAt: Exclude<State, 'operational'>;
+  /** Objective in percent and window, from the config; undefined: none. */
+  readonly slo?: { readonly objective: number; readonly windowMs: number };
   /** Own state, from its own probes, after hysteresis. */
   readonly state: State;
   /** Epoch ms of the last change of `state` (or of the start). */
@@ -53,6 +56,8 @@ export interface ComponentStatus {
   readonly checked: boolean;
   /** Own-state transitions since start (statusgraph_component_state_changes_total). */
   readonly stateChanges: number;
+  /** Probe rounds since start, available ones, and the attribution of the others (SLO counters). */
+  readonly counts: RoundCounts;
 }
 
 /** One immutable picture of every component; everything downstream reads it, nothing recomputes it. */

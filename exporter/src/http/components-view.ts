@@ -23,6 +23,7 @@ export function componentView(c: ComponentStatus) {
     dependsOn: c.dependsOn,
     dependencies: c.dependencies.map((d) => ({ name: d.name, strength: d.strength, carries: d.carries ?? null })),
     dependents: c.dependents,
+    slo: c.slo ? { objective: c.slo.objective, windowDays: c.slo.windowMs / 86_400_000 } : null,
     probes: c.probes.map((p) => ({
       name: p.name,
       kind: p.kind,

@@ -58,6 +58,19 @@ export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily
   add(METRICS.probeBaselineSeconds, 'Baseline latency in use for the probe: configured, or learned from recent successes.', 'gauge', perProbe((p) => p.baselineSeconds));
   add(METRICS.componentStateChanges, "Transitions of the component's own state since the exporter started.", 'counter',
     (c, emit) => emit([['component', c.name]], c.stateChanges));
+  // SLO counters (DESIGN.md, "SLOs"). Own and planned are always exposed, so that rate() has a
+  // series before the first failure; upstream and vendor series appear with their first round.
+  add(METRICS.componentRounds, 'Probe rounds of the component since the exporter started.', 'counter',
+    (c, emit) => emit([['component', c.name]], c.counts.rounds));
+  add(METRICS.componentAvailableRounds, 'Probe rounds after which the component was available (operational or degraded).', 'counter',
+    (c, emit) => emit([['component', c.name]], c.counts.available));
+  add(METRICS.componentUnavailableRounds, 'Probe rounds after which the component was in partial or major outage, by cause: own, upstream or vendor (root_cause: the unhealthy dependency furthest upstream, the component itself for own), planned (maintenance windows; always 0 until they exist).', 'counter',
+    (c, emit) => {
+      let out = emit([['component', c.name], ['cause', 'own'], ['root_cause', c.name]], c.counts.own)
+        + emit([['component', c.name], ['cause', 'planned'], ['root_cause', c.name]], c.counts.planned);
+      for (const [root, r] of c.counts.byRoot) out += emit([['component', c.name], ['cause', r.cause], ['root_cause', root]], r.rounds);
+      return out;
+    });
   for (const kind of kinds) {
     for (const m of kind.metrics ?? []) {
       add(`${METRIC_PREFIX}${m.name}`, m.help, 'gauge', (c, emit) => {

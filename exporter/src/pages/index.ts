@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config, PageConfig } from '../config/types.js';
 import { ensureDataDir } from '../data-files.js';
 import type { ComponentStatus, Snapshot } from '../engine/snapshot.js';
+import { ZERO_COUNTS } from '../engine/attribution.js';
 import { storeUptime, UPTIME_DAYS, type UptimeReport } from '../history/index.js';
 import { HistoryStore } from '../history/store.js';
 import type { PublicIncident, PublicIncidentStore } from '../incidents/public.js';
@@ -45,7 +46,7 @@ function historySnapshot(s: Snapshot, components: readonly TrackedComponent[]): 
   const list: ComponentStatus[] = components.map((c) => ({
     name: c.id, tier: 'service', displayName: c.name, environment: 'public', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state: AS_STATE[c.status], since: c.since,
     maintenance: c.status === 'under_maintenance', impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [],
-    dependents: [], probes: [], checked: true, stateChanges: 0,
+    dependents: [], probes: [], checked: true, stateChanges: 0, counts: ZERO_COUNTS,
   }));
   return { ...s, components: list, byName: new Map(list.map((c) => [c.name, c])) };
 }

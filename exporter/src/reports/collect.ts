@@ -3,6 +3,8 @@ import {
   episodes, incidents, meanTimeToRecovery, overallUptime, slowestAgainstBaseline, causesAt,
   type CauseIndex, type ComponentEpisode, type LatencyComparison, type Window,
 } from './maths.js';
+import { collectSlo, type SloRow } from './slo.js';
+import { collectNoise, type NoiseData } from './noise.js';
 
 /**
  * The PromQL of the reports and the data they gather. Uptime and latency read the recording rules
@@ -49,6 +51,9 @@ export interface WeeklyData {
   readonly previousIncidents: readonly ComponentEpisode[];
   readonly mttrMs?: number;
   readonly previousMttrMs?: number;
+  /** Components with an objective, most budget burned first. */
+  readonly slo: readonly SloRow[];
+  readonly noise: NoiseData;
 }
 
 function byComponent(samples: readonly { labels: Readonly<Record<string, string>>; value: number }[]): Map<string, number> {
@@ -137,17 +142,19 @@ export async function collectWeekly(client: PromClient, now: Date, stepSeconds =
   const weekMs = 7 * DAY_MS;
   const window: Window = { startMs: now.getTime() - weekMs, endMs: now.getTime(), stepMs: stepSeconds * 1000 };
   const previousWindow: Window = { startMs: window.startMs - weekMs, endMs: window.startMs, stepMs: window.stepMs };
-  const [stateSamples, up, prevUp, outages, prevOutages] = await Promise.all([
+  const [stateSamples, up, prevUp, outages, prevOutages, slo] = await Promise.all([
     client.query(QUERIES.state, now),
     tiersAndUptime(client, '7d', now),
     tiersAndUptime(client, '7d', new Date(previousWindow.endMs)),
     componentEpisodes(client, window, 2),
     componentEpisodes(client, previousWindow, 2),
+    collectSlo(client, now),
   ]);
   const tiers = new Map(up.tiers);
   for (const s of stateSamples) if (s.labels.component !== undefined) tiers.set(s.labels.component, s.labels.tier ?? '');
   const current = incidents(outages);
   const previous = incidents(prevOutages);
+  const noise = await collectNoise(client, window, previousWindow, current);
   return {
     kind: 'weekly',
     window,
@@ -158,5 +165,7 @@ export async function collectWeekly(client: PromClient, now: Date, stepSeconds =
     previousIncidents: previous,
     mttrMs: meanTimeToRecovery(current),
     previousMttrMs: meanTimeToRecovery(previous),
+    slo,
+    noise,
   };
 }

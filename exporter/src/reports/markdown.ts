@@ -1,6 +1,8 @@
 import { STATES, STATE_LABELS, type State } from '@statusgraph/core';
 import type { DailyData, WeeklyData, ComponentRow } from './collect.js';
 import { change } from './maths.js';
+import { sloMarkdown } from './slo.js';
+import { noiseMarkdown } from './noise.js';
 import { cell, formatDate, formatDateTime, formatDuration, formatPercent, formatPointsChange, formatSeconds } from './format.js';
 
 /** Markdown of the daily and weekly reports, from gathered data only (pure). */
@@ -96,6 +98,8 @@ export function weeklyMarkdown(w: WeeklyData, timezone: string): string {
     lines.push('');
   }
 
+  lines.push(...sloMarkdown(w.slo));
+
   lines.push('## Incidents', '');
   if (w.incidents.length === 0) {
     lines.push('None this week.');
@@ -105,5 +109,6 @@ export function weeklyMarkdown(w: WeeklyData, timezone: string): string {
       lines.push(`| ${cell(e.component)} | ${stateName(e.worst)} | ${formatDateTime(e.startMs, timezone)} | ${formatDuration(e.durationMs)}${e.ongoing ? ' (ongoing)' : ''} |`);
     }
   }
+  lines.push('', ...noiseMarkdown(w.noise));
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@ import { getJson, postJson } from './api.js';
 import { byId, h, replace, s } from './dom.js';
 import { createGraph } from './graph.js';
 import {
-  STATE_LABELS, TIER_LABELS, addSample, addToDay, affectedLine, availabilityOf, byTier, daySlots, formatDuration, formatPercent, headline,
+  STATE_LABELS, TIER_LABELS, addSample, addToDay, affectedLine, availabilityOf, budgetLeft, byTier, daySlots, formatDuration, formatPercent, headline,
   mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type SnapshotEvent, type State,
 } from './model.js';
@@ -132,6 +132,14 @@ function renderGrid(): void {
 }
 
 // ---- uptime --------------------------------------------------------------------------------
+/** " · budget 62.0 % left" after the name of a component with an objective. */
+function budgetNote(c: ComponentView, days: readonly DayRow[]): Node[] {
+  if (!c.slo) return [];
+  const left = budgetLeft(days, c.slo.objective, c.slo.windowDays, Date.now());
+  const title = `Error budget of ${c.slo.objective} % over ${c.slo.windowDays} days left, from the uptime bars`;
+  return [h('span', { class: `upbudget${left !== null && left < 0 ? ' over' : ''}`, title }, left === null ? ' · budget: no data' : ` · budget ${formatPercent(left)} left`)];
+}
+
 function openDayOf(component: string, day: string): void {
   if (openDay?.component === component && openDay.day === day) {
     openDay = undefined;
@@ -182,7 +190,7 @@ function renderUptime(): void {
     const days = uptime.get(c.name) ?? [];
     const slots = daySlots(days, Date.now(), UPTIME_DAYS);
     const row = h('div', { class: 'uprow', 'data-component': c.name },
-      h('span', { class: 'upname' }, c.name), barsFor(c.name, slots), h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
+      h('span', { class: 'upname' }, c.name, ...budgetNote(c, days)), barsFor(c.name, slots), h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
     if (openDay?.component !== c.name) return [row];
     const close = () => { openDay = undefined; renderUptime(); };
     const panel = openDay.view ? dayPanel(openDay.view, close)

@@ -20,7 +20,7 @@ export type ProbeView = Pick<ApiProbe, 'name' | 'kind' | 'success' | 'durationSe
  */
 export type ComponentView = Pick<ApiComponent,
   'name' | 'displayName' | 'tier' | 'state' | 'since' | 'reason' | 'maintenance' | 'impacted' | 'rootCauses' | 'dependsOn'>
-  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'affected' | 'affectedBy' | 'dependencies'>> & { readonly probes?: readonly ProbeView[] };
+  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'affected' | 'affectedBy' | 'dependencies' | 'slo'>> & { readonly probes?: readonly ProbeView[] };
 
 /**
  * How one drawn edge looks: its strength (soft dashed, none dotted), what flows along it by core's
@@ -177,6 +177,17 @@ export function availabilityOf(rows: readonly DayRow[]): number | null {
     up += r[2] + r[3];
   }
   return obs > 0 ? up / obs : null;
+}
+
+/**
+ * Share of the error budget left over the objective's window (the last `windowDays` daily rows,
+ * today included), from the same seconds as the uptime bars: 1 - (1 - availability) / (1 -
+ * objective). Below 0 when overspent; null without data. `objective` is a percentage (99.9).
+ */
+export function budgetLeft(rows: readonly DayRow[], objective: number, windowDays: number, endMs: number): number | null {
+  const first = new Date(Math.floor(endMs / DAY_MS) * DAY_MS - (windowDays - 1) * DAY_MS).toISOString().slice(0, 10);
+  const a = availabilityOf(rows.filter((r) => r[0] >= first));
+  return a === null ? null : 1 - (1 - a) / (1 - objective / 100);
 }
 
 /** [start ms, mean s | null, max s | null, failures] from /api/v1/latency. */

@@ -29,6 +29,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/incidents': 4,
   'exporter/src/reports': 4,
   'exporter/src/metrics': 4,
+  // SLO rule generation (`statusgraph rules`): reads the config only.
+  'exporter/src/slo': 4,
   // Slack's Web API client and message formats: used by the Slack sink and the Slack routes alike,
   // so below both (the sinks may not import slack/, the command side: incidents/layers.test.ts).
   'exporter/src/slack-api': 4.5,

@@ -160,3 +160,41 @@ components:
     ]);
   });
 });
+
+describe('config: service level objectives', () => {
+  it('takes a component\'s own slo, else its tier\'s default, else none', () => {
+    const c = parse(`slo_defaults:
+  service: { objective: 99.9 }
+  infrastructure: { objective: 99.95, window: 7d }
+components:
+  - name: api
+    tier: service
+    probes: [{ kind: http, url: 'http://127.0.0.1:8080/health' }]
+  - name: pay
+    tier: service
+    slo: { objective: 99.99, window: 28d }
+    probes: [{ kind: http, url: 'http://127.0.0.1:8080/health' }]
+  - name: db
+    tier: infrastructure
+    probes: [{ kind: tcp, address: '127.0.0.1:5432' }]
+  - name: stripe
+    tier: third-party
+    probes: [{ kind: http, url: 'http://127.0.0.1:8080/health' }]
+`);
+    const slo = Object.fromEntries(c.components.map((x) => [x.name, x.slo]));
+    expect(slo).toEqual({
+      api: { objective: 99.9, windowMs: 30 * 86_400_000 },
+      pay: { objective: 99.99, windowMs: 28 * 86_400_000 },
+      db: { objective: 99.95, windowMs: 7 * 86_400_000 },
+      stripe: undefined,
+    });
+  });
+
+  it('refuses an objective of 100 or more, and windows under 7 days or not in whole hours, with their positions', () => {
+    expect(issuesOf(component('\n    slo: { objective: 100 }'))).toEqual([expect.stringMatching(/^sg\.yml:4:\d+: .*objective.*below 100/)]);
+    expect(issuesOf(component('\n    slo: { objective: 99, window: 1d }'))).toEqual([expect.stringMatching(/^sg\.yml:4:\d+: .*window.*between 7d and 90d/)]);
+    expect(issuesOf(component('\n    slo: { objective: 99, window: 7d30m }'))).toEqual([expect.stringMatching(/window.*whole number of hours/)]);
+    expect(issuesOf(`slo_defaults:\n  services: { objective: 99 }\n${component()}`)).toEqual([expect.stringMatching(/^sg\.yml:2:\d+: /)]);
+  });
+});
+

@@ -140,11 +140,12 @@ export interface ComponentSpec {
   readonly recoverAfter?: number;
   readonly degradeAfter?: number;
   readonly timeoutMs?: number;
+  readonly tier?: ComponentConfig['tier'];
 }
 
 export function componentConfig(s: ComponentSpec): ComponentConfig {
   return {
-    name: s.name, tier: 'service', displayName: s.name, environment: 'production',
+    name: s.name, tier: s.tier ?? 'service', displayName: s.name, environment: 'production',
     dependsOn: s.dependsOn ?? [], dependencies: (s.dependsOn ?? []).map((name) => ({ name, strength: 'hard' })),
     incidentsOpenAt: 'major_outage', failAfter: s.failAfter ?? 1, recoverAfter: s.recoverAfter ?? 1,
     // The product's default (config/schema.ts), so the engine's tests see the rule users get.

@@ -1,3 +1,4 @@
+import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 /*
  * Two hours of probing on a fake clock, then a crash (no close(): the process is gone) and a
  * restart on the same data directory: the sparklines (/api/v1/latency's data) come back as they
@@ -23,7 +24,7 @@ function probe(name: string, at: number, success: boolean, durationSeconds: numb
 function snapshot(seq: number, at: number, ok: boolean): Snapshot {
   const c: ComponentStatus = {
     name: 'api', tier: 'service', displayName: 'api', environment: 'production', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state: ok ? 'operational' : 'major_outage', since: at,
-    maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], checked: true, stateChanges: 0,
+    maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], checked: true, stateChanges: 0, counts: ZERO_COUNTS,
     probes: [probe('http', at, ok, 0.01 + (seq % 13) / 1000), probe('tls', at + 1, true, 0.02 + (seq % 7) / 1000)],
   };
   return { seq, at, components: [c], byName: new Map([[c.name, c]]), cycleDurationSeconds: 0, cyclesCompleted: seq };

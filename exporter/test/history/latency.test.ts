@@ -1,3 +1,4 @@
+import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 import { describe, expect, it } from 'vitest';
 import { LatencyRings } from '../../src/history/latency.js';
 import type { ComponentStatus, ProbeStatus, Snapshot } from '../../src/engine/snapshot.js';
@@ -7,7 +8,7 @@ const probe = (name: string, checkedAt: number, over: Partial<ProbeStatus> = {})
 });
 const comp = (name: string, probes: ProbeStatus[], checked = true): ComponentStatus => ({
   name, tier: 'service', displayName: name, environment: 'production', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state: 'operational', since: 0,
-  maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], probes, checked, stateChanges: 0,
+  maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], probes, checked, stateChanges: 0, counts: ZERO_COUNTS,
 });
 const snap = (components: ComponentStatus[]): Snapshot => ({
   seq: 1, at: 0, components, byName: new Map(components.map((c) => [c.name, c])), cycleDurationSeconds: 0, cyclesCompleted: 1,

@@ -1,3 +1,4 @@
+import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ function dir(): string {
 function comp(name: string, state: State, since: number, extra: Partial<ComponentStatus> = {}): ComponentStatus {
   return {
     name, tier: 'service', displayName: name, environment: 'production', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state, since,
-    maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], probes: [], checked: true, stateChanges: 0, ...extra,
+    maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], probes: [], checked: true, stateChanges: 0, counts: ZERO_COUNTS, ...extra,
   };
 }
 function snap(at: number, components: ComponentStatus[], seq = 1): Snapshot {

@@ -1,3 +1,4 @@
+import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -9,7 +10,7 @@ import type { State } from '@statusgraph/core';
 function snap(seq: number, state: State, latency: number): Snapshot {
   const c: ComponentStatus = {
     name: 'db', tier: 'infrastructure', displayName: 'db', environment: 'production', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state, since: 0,
-    maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], checked: true, stateChanges: 0,
+    maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], checked: true, stateChanges: 0, counts: ZERO_COUNTS,
     probes: [{ name: 'tcp', kind: 'tcp', success: state === 'operational', durationSeconds: latency, inconclusive: false, maintenance: false, measurements: [], info: undefined, checkedAt: 0 }],
   };
   return { seq, at: seq, components: [c], byName: new Map([['db', c]]), cycleDurationSeconds: 0, cyclesCompleted: 1 };

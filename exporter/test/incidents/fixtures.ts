@@ -1,3 +1,4 @@
+import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 /*
  * Synthetic snapshots for the incident tests, built with the real graph functions so impact and
  * root causes are what the scheduler would compute for the same states.
@@ -54,6 +55,7 @@ export function snapshot(
     }],
     checked: !(opts.unchecked ?? []).includes(name),
     stateChanges: 0,
+    counts: ZERO_COUNTS,
   }));
   return {
     seq: opts.seq ?? 1,

@@ -16,7 +16,10 @@ describe('today\'s configs give the same metrics (issue 18, acceptance 4)', () =
   it('exposes for examples/reference.yml exactly the series (names, labels, headers) the code before edges had meaning did', () => {
     // The golden was written by reference-series.ts run against the exporter of commit 7a4f5ce.
     const golden = fs.readFileSync(path.join(here, 'reference-series.golden.txt'), 'utf8').trimEnd().split('\n');
-    const now = referenceSeries({ parseConfig, PROBE_KINDS, SnapshotBuilder, MetricsRenderer, initialState } as never, root);
+    // The SLO round counters (issue 21) are additions, not in the code of 7a4f5ce: left out here,
+    // tested in engine/attribution.test.ts.
+    const slo = /^(# (HELP|TYPE) )?statusgraph_component_(available_|unavailable_)?rounds_total\b/;
+    const now = referenceSeries({ parseConfig, PROBE_KINDS, SnapshotBuilder, MetricsRenderer, initialState } as never, root).filter((l) => !slo.test(l));
     expect(now).toEqual(golden);
     // It covers impact: without impacted series it would prove little.
     expect(golden.filter((l) => l.startsWith('statusgraph_component_impacted{')).length).toBeGreaterThan(5);

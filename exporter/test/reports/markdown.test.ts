@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { dailyMarkdown, weeklyMarkdown } from '../../src/reports/markdown.js';
 import type { DailyData, WeeklyData } from '../../src/reports/collect.js';
+import { sloRow } from '../../src/reports/slo.js';
 
 const MIN = 60_000;
 const END = Date.UTC(2026, 10, 21, 8, 0, 0); // 09:00 in Berlin
@@ -64,6 +65,18 @@ describe('weekly markdown', () => {
     previousIncidents: [inc('orders', 30)],
     mttrMs: 8 * MIN,
     previousMttrMs: 30 * MIN,
+    slo: [
+      sloRow('checkout', 0.999, 30 * 1440 * MIN, 100_000, 99_962, [
+        { cause: 'upstream', rootCause: 'postgresql-primary', rounds: 31 }, { cause: 'own', rootCause: 'checkout', rounds: 7 },
+      ]),
+      sloRow('redis-cache', 0.9995, 30 * 1440 * MIN, 100_000, 100_000, []),
+    ],
+    noise: {
+      channels: { '#engineering': 3, '#on-call': 5 },
+      previousChannels: { '#engineering': 6, '#on-call': 4 },
+      components: [{ component: 'orders', engineering: 2, onCall: 1, incidents: 1 }],
+      flapping: [{ component: 'orders', changes: 12 }, { component: 'redis-cache', changes: 1 }],
+    },
   };
 
   it('has uptime per component with the change, incidents and MTTR against the previous week', () => {
@@ -75,6 +88,20 @@ describe('weekly markdown', () => {
     expect(md).toContain('| orders | service | 99.500% | 99.900% | -0.400 pp |');
     expect(md).toContain('| redis-cache | infrastructure | 100.000% | no data | n/a |');
     expect(md).toContain('| orders | Major outage | 2026-11-19 06:00 | 12m |');
+  });
+
+  it('has the SLO section: objective, achieved, budget burned and left, and who burned it', () => {
+    const md = weeklyMarkdown(data, 'UTC');
+    expect(md).toContain('## Service level objectives');
+    expect(md).toContain('| checkout | 99.900% | 30d | 99.962% | 38.00 % | 62.00 % |');
+    expect(md).toContain('| redis-cache | 99.950% | 30d | 100.000% | 0.00 % | 100.00 % |');
+    expect(md).toContain('- checkout burned 38.00 % of its 30-day budget: 31.00 % caused by postgresql-primary, 7.00 % own');
+    expect(md).not.toContain('- redis-cache burned');
+    const none = weeklyMarkdown({ ...data, slo: [] }, 'UTC');
+    expect(md).toContain('Alert firings that reached Slack: #engineering 3 (previous week: 6), #on-call 5 (previous week: 4).');
+    expect(md).toContain('| orders | 2 | 1 | 1 |');
+    expect(md).toContain('Most flapping: orders (12 state changes), redis-cache (1 state change).');
+    expect(none).toContain('No objectives');
   });
 
   it('a quiet week', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeEffects, edgeEffect, STATES } from '@statusgraph/core';
 import {
+  budgetLeft,
   addSample, addToDay, affectedLine, edgeStyle, availabilityOf, byTier, daySlots, headline, mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type ComponentView, type DayRow, type IncidentView, type Series,
 } from '../../static/src/model.js';
@@ -101,6 +102,17 @@ describe('page model', () => {
     const e = (at: string, text: string) => ({ at, kind: 'update' as const, author: 'ops', text });
     const shown = timelineNewestFirst([e('2026-11-21T09:00:00Z', 'opened'), e('2026-11-21T09:05:00Z', 'identified'), e('2026-11-21T09:20:00Z', 'resolved')]);
     expect(shown.map(({ n, entry }) => [n, entry.text])).toEqual([[3, 'resolved'], [2, 'identified'], [1, 'opened']]);
+  });
+
+  it('budget left over the objective\'s window, from the uptime rows', () => {
+    const end = Date.UTC(2026, 10, 30, 12);
+    // 30 days observed in full; 43.2 minutes down = the whole budget of 99.9 % over 30 days.
+    const day = (d: string, down: number): DayRow => [d, 86_400, 86_400 - down, 0, 0, down];
+    const rows: DayRow[] = [day('2026-10-31', 10_000), day('2026-11-01', 1296), ...Array.from({ length: 29 }, (_, i) => day(`2026-11-${String(i + 2).padStart(2, '0')}`, 0))];
+    // The row of 2026-10-31 is outside the 30 days ending on 2026-11-30.
+    expect(budgetLeft(rows, 99.9, 30, end)).toBeCloseTo(1 - 1296 / 2592, 9);
+    expect(budgetLeft(rows, 99.99, 30, end)).toBeLessThan(0);
+    expect(budgetLeft([], 99.9, 30, end)).toBeNull();
   });
 });
 

@@ -75,6 +75,8 @@ export interface ComponentView {
   readonly dependencies: readonly DependencyView[];
   readonly dependents: readonly string[];
   readonly probes: readonly ProbeView[];
+  /** The component's service level objective (config `slo` or its tier's default); null: none. */
+  readonly slo: { readonly objective: number; readonly windowDays: number } | null;
 }
 
 /** GET /api/v1/components, and the data of the stream's `snapshot` event. */

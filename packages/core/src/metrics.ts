@@ -18,4 +18,7 @@ export const METRICS = {
   probeBaselineSeconds: 'statusgraph_probe_baseline_seconds',
   componentStateChanges: 'statusgraph_component_state_changes_total',
   incidentOpen: 'statusgraph_incident_open',
+  componentRounds: 'statusgraph_component_rounds_total',
+  componentAvailableRounds: 'statusgraph_component_available_rounds_total',
+  componentUnavailableRounds: 'statusgraph_component_unavailable_rounds_total',
 } as const;

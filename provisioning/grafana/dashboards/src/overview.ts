@@ -271,6 +271,28 @@ function exporterRow(): dashboard.RowBuilder {
       .withTarget(range('A', `avg by (component) (statusgraph_probe_success{${SEL.component}})`, '{{component}}')));
 }
 
+/** Issue 21: the series of the generated provisioning/prometheus/rules/slo.yml (statusgraph rules). */
+function sloRow(): dashboard.RowBuilder {
+  return new dashboard.RowBuilder('Service level objectives').collapsed(true)
+    .withPanel(new bargauge.PanelBuilder()
+      .title('Error budget left').datasource(prometheus).height(8).span(8)
+      .description('Share of each objective\'s error budget left over its window (component:statusgraph_slo_error_budget_remaining:ratio; objectives from the config, rules from `statusgraph rules`). Below 0: overspent.')
+      .unit('percentunit').decimals(1).min(0).max(1).colorScheme(byThresholds()).thresholds(thresholds('red', [0.25, 'orange'], [0.5, 'green']))
+      .reduceOptions(lastNotNull()).orientation(common.VizOrientation.Horizontal).displayMode(common.BarGaugeDisplayMode.Basic)
+      .showUnfilled(true).valueMode(common.BarGaugeValueMode.Color).namePlacement(common.BarGaugeNamePlacement.Left)
+      .withTarget(instant('A', `component:statusgraph_slo_error_budget_remaining:ratio{${SEL.component}}`, '{{component}}')))
+    .withPanel(new timeseries.PanelBuilder()
+      .title('Burn rate, 1 h').description('Error ratio over the last hour divided by the error budget ratio: 1 spends the budget exactly over the window; the fast-burn page fires at 14.4 (30-day window) together with the 5-minute window.')
+      .datasource(prometheus).height(8).span(8).unit('short').min(0)
+      .legend(legend(true).calcs([])).tooltip(tooltip(common.TooltipDisplayMode.Multi, common.SortOrder.Descending))
+      .withTarget(range('A', `component:statusgraph_slo_burn_rate:ratio_rate1h{${SEL.component}}`, '{{component}}')))
+    .withPanel(new timeseries.PanelBuilder()
+      .title('Errors by cause, 6 h').description('Unavailable rounds over the last 6 hours as a share of all rounds, per component and cause: own, upstream or vendor root cause, planned (0 until maintenance windows exist).')
+      .datasource(prometheus).height(8).span(8).unit('percentunit').min(0)
+      .legend(legend(true).calcs([])).tooltip(tooltip(common.TooltipDisplayMode.Multi, common.SortOrder.Descending))
+      .withTarget(range('A', `component_root_cause:statusgraph_slo_errors:ratio_rate6h{${SEL.component}} > 0`, '{{component}}: {{cause}} {{root_cause}}')));
+}
+
 export function overviewDashboard(): dashboard.Dashboard {
   const b = new dashboard.DashboardBuilder('statusgraph overview')
     .uid(DASHBOARD_UID)
@@ -295,6 +317,7 @@ export function overviewDashboard(): dashboard.Dashboard {
   b.withRow(expandedRow('Incidents', incidentTimeline(), componentStates()));
   b.withRow(expandedRow('Components and runbooks', withoutFooter(componentsTable())));
   b.withRow(exporterRow());
+  b.withRow(sloRow());
   return numbered(expandedRowsFlat(b.build()));
 }
 

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { tempDir } from '../support/tmp.js';
+
+/*
+ * provisioning/prometheus/rules/slo.yml and tests/slo.test.yml are generated from
+ * examples/reference.yml by `statusgraph rules`: regenerate them here and fail on any difference,
+ * so the committed rules are always the reference config's. promtool checks and runs them in
+ * test/alerting/prometheus-rules.test.ts, with the other rule files.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const cli = path.join(root, 'exporter/dist/cli.js');
+const committed = (p: string) => fs.readFileSync(path.join(root, 'provisioning/prometheus', p), 'utf8');
+
+// The reference config reads secrets from the environment; the rules need only the topology.
+const env = {
+  ...process.env,
+  PG_PRIMARY_DSN: 'postgresql://u:p@pg1:5432/postgres',
+  PG_REPLICA_DSN: 'postgresql://u:p@pg2:5432/postgres',
+  REDIS_URL: 'redis://:p@redis:6379',
+  RABBITMQ_URL: 'amqp://u:p@rabbitmq:5672/',
+};
+
+function generate(args: string[]): string {
+  const dir = tempDir('sg-slo-');
+  try {
+    const tokens = path.join(dir.path, 'tokens');
+    fs.writeFileSync(tokens, 'token-1\n');
+    const file = path.join(dir.path, 'reference.yml');
+    fs.writeFileSync(file, fs.readFileSync(path.join(root, 'examples/reference.yml'), 'utf8').replace('/run/secrets/statusgraph-tokens', tokens));
+    const r = spawnSync(process.execPath, [cli, 'rules', '--config', file, ...args], { encoding: 'utf8', env });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    return r.stdout;
+  } finally {
+    dir.remove();
+  }
+}
+
+const REGENERATE = "regenerate with scripts/generate-slo-rules.sh (after npm run build)";
+
+describe('generated SLO rules', () => {
+  it('rules/slo.yml is what `statusgraph rules` makes of examples/reference.yml', () => {
+    expect(generate([]), REGENERATE).toBe(committed('rules/slo.yml'));
+  });
+
+  it('tests/slo.test.yml is what `statusgraph rules --tests` makes of it', () => {
+    expect(generate(['--tests', '../rules/slo.yml']), REGENERATE).toBe(committed('tests/slo.test.yml'));
+  });
+
+  it('has one objective per component of the reference topology, and cases that fire and that do not', () => {
+    const rules = YAML.parse(committed('rules/slo.yml')) as { groups: { rules: { record?: string; expr: string; labels?: Record<string, string> }[] }[] };
+    const objectives = rules.groups.flatMap((g) => g.rules).filter((r) => r.record === 'component:statusgraph_slo_objective:ratio');
+    expect(objectives).toHaveLength(14);
+    expect(objectives.find((r) => r.labels?.component === 'payments')?.expr).toBe('vector(0.9995)');
+    expect(objectives.find((r) => r.labels?.component === 'stripe-api')?.expr).toBe('vector(0.995)');
+    const tests = committed('tests/slo.test.yml');
+    for (const a of ['StatusgraphSloFastBurn', 'StatusgraphSloSlowBurn']) {
+      expect(tests).toMatch(new RegExp(`alertname: ${a}\\n\\s*exp_alerts: \\[\\]`));
+      expect(tests).toMatch(new RegExp(`alertname: ${a}\\n\\s*exp_alerts:\\n\\s*- exp_labels`));
+    }
+    expect(tests).toContain("cause: upstream, root_cause: api-gateway, impacted: 'true'");
+  });
+
+  it('fails to load a config with an error, naming it, and prints nothing', () => {
+    const r = spawnSync(process.execPath, [cli, 'rules', '--config', path.join(root, 'nonexistent.yml')], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/nonexistent\.yml/);
+  });
+});
