@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { annotationBody, annotationTags } from '../../exporter/src/grafana/annotation.js';
 import { createAnnotationClient } from '../../exporter/src/grafana/client.js';
 import { startOutbox } from '../../exporter/src/incidents/outbox.js';
+import { SCHEMA_VERSION } from '../../exporter/src/incidents/sqlite/migrations.js';
 import { DB_FILE, openIncidentStore } from '../../exporter/src/incidents/sqlite/store.js';
 import type { IncidentStore } from '../../exporter/src/incidents/store.js';
 import { grafanaSink } from '../../exporter/src/sinks/grafana.js';
@@ -144,7 +145,9 @@ describe('grafana annotation outbox', () => {
     expect(await store.remoteState('grafana', 2)).toEqual({ ref: null, sentAt: T0 + 4000 });
     expect(await store.remoteState('grafana', 3)).toEqual({ ref: '2', sentAt: null });
     const raw = new Database(path.join(dir.path, DB_FILE), { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    // Upgraded through every migration since (2: sinks, 3: public incidents), in one start.
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'annotation_outbox'").all()).toEqual([]);
     raw.close();
 

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { openIncidentStore } from '../../exporter/src/incidents/store.js';
+import { openIncidentStore } from '../../exporter/src/incidents/sqlite/store.js';
 import { plainTableFrame, type RawSeries } from '../../grafana-panel/test/support/reference.js';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
 import { startGrafanaStandIn, type GrafanaStandIn } from '../support/grafana.js';
@@ -104,7 +104,7 @@ describe('an incident open for longer than the dashboard range', () => {
     grafana = await startGrafanaStandIn();
     // The incident began 8 hours ago: seeded in the exporter's own store before it starts.
     startedAt = Date.now() - 8 * HOUR;
-    const store = openIncidentStore({ dataDir: data.path, annotate: true });
+    const store = openIncidentStore({ dataDir: data.path, sinks: ['grafana'] });
     store.createManual({ title: 'Orders lost their database', components: ['api', 'db'], blastRadius: [], severity: 'major', author: 'oncall', at: startedAt });
     store.close();
     exp = await startExporter({
