@@ -5,6 +5,7 @@ import { loadConfigFile } from './config/load.js';
 import type { Config } from './config/types.js';
 import type { Env } from './config/interpolate.js';
 import { PROBE_KINDS } from './probes/registry.js';
+import { loadConfigOffThread } from './reload/load.js';
 import { ensureDataDir } from './data-files.js';
 import { startupStep } from './startup-errors.js';
 import { Monitor, type CarriedState } from './engine/monitor.js';
@@ -78,9 +79,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const env = opts.env ?? process.env;
   const now = opts.now ?? Date.now;
   const redaction = new Redaction();
-  const load = () => withOverrides(loadConfigFile(opts.configFile, { env, probeKinds: PROBE_KINDS }), opts);
-
-  let config = load();
+  let config = withOverrides(loadConfigFile(opts.configFile, { env, probeKinds: PROBE_KINDS }), opts);
   redaction.set(config.secrets);
   const logger = opts.logger ?? createLogger(redaction);
   const dataStep = `data_dir ${config.dataDir}`;
@@ -140,7 +139,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     reloading = (async () => {
       let next: Config;
       try {
-        next = load();
+        logger.info({ event: 'reload_started' }, 'reloading the config');
+        next = withOverrides(await loadConfigOffThread(opts.configFile, env), opts);
+        logger.info({ event: 'reload_parsed', components: next.components.length }, 'config read and checked');
       } catch (err) {
         reloadOk = false;
         logger.error({ event: 'reload_failed', error: (err as Error).message }, 'config reload failed; the running config is kept');

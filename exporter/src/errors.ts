@@ -4,7 +4,8 @@
  * The message is written for whoever called: it names the fault and never carries a secret (a
  * token, a password, a URL with credentials). Anything that might hold one goes to the log only.
  * Errors that are not StatusgraphErrors are bugs or I/O failures: HTTP answers them 500 "internal
- * error", without details.
+ * error", without details, except a full or read-only disk, which `storageError` names (507/503):
+ * the operator can fix that, and "internal error" sent them looking for a bug.
  */
 export class StatusgraphError extends Error {
   constructor(message: string, readonly status = 500) {
@@ -45,4 +46,31 @@ export class PayloadTooLargeError extends StatusgraphError {
 
 export class UnsupportedMediaTypeError extends StatusgraphError {
   constructor(message: string) { super(message, 415); }
+}
+
+/** The disk (or its quota) is full: the write was refused whole (SQLite rolls the transaction back). */
+export class StorageFullError extends StatusgraphError {
+  constructor(message: string) { super(message, 507); }
+}
+
+/** The storage cannot be written at all (read-only file system or database file). */
+export class StorageReadOnlyError extends StatusgraphError {
+  constructor(message: string) { super(message, 503); }
+}
+
+/**
+ * The StatusgraphError for a write that failed because of the disk, or undefined for any other
+ * failure. `what` names what was lost ("the incident"). Codes: SQLite's (better-sqlite3's
+ * SqliteError.code, extended codes such as SQLITE_READONLY_DBMOVED included) and Node's errno.
+ */
+export function storageError(err: unknown, what = 'the change'): StatusgraphError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return new StorageFullError(`storage full: ${what} could not be saved (${code})`);
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
+    return new StorageReadOnlyError(`storage read-only: ${what} could not be saved (${code})`);
+  }
+  return undefined;
 }

@@ -198,7 +198,7 @@ export interface LoadOptions {
   probeKinds: ReadonlyMap<string, ProbeKindSchema>;
 }
 
-function deepFreeze<T>(o: T): T {
+export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
     for (const v of Object.values(o)) deepFreeze(v);

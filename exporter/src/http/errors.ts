@@ -7,6 +7,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import {
   BadRequestError, NotFoundError, PayloadTooLargeError, StatusgraphError, UnauthorizedError, UnsupportedMediaTypeError,
+  storageError,
 } from '../errors.js';
 
 export const NOT_JSON = 'body: not valid JSON';
@@ -55,6 +56,12 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
     const known = err instanceof StatusgraphError ? err : fromBodyReader(err);
     if (known) return sendError(res, known);
+    // A write any route (incidents, Slack, history) could not make for lack of disk: say so.
+    const disk = storageError(err);
+    if (disk) {
+      logger.error({ err: disk.message }, 'request not saved');
+      return sendError(res, disk);
+    }
     logger.error({ err }, 'request failed');
     res.status(500).json({ error: INTERNAL });
   };

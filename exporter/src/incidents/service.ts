@@ -9,8 +9,10 @@ import { transitiveDependents, type State } from '@statusgraph/core';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
 import { decide } from './decide.js';
 import type { IncidentEvent } from './events.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
+import { BadRequestError, ConflictError, NotFoundError, storageError } from '../errors.js';
+import { failureLog } from './failure-log.js';
 import { formatId } from './ids.js';
+import { pendingQueue } from './pending.js';
 import { incidentJson, type IncidentJson } from './serialize.js';
 import type { ChangeKind } from './sink.js';
 import type { IncidentStore } from './store.js';
@@ -64,29 +66,53 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     return inc;
   };
 
+  const pending = pendingQueue();
+  const failures = failureLog(logger, now);
+
+  /** Applies one snapshot's decisions in one transaction; false (logged) when that failed. */
+  const record = (snapshot: Snapshot, changes: readonly StateChange[]): boolean => {
+    const open = store.openIncidents();
+    const openBefore = new Set(open.map((i) => i.id));
+    const { actions, states } = decide({ open, snapshot, changes, previous });
+    let touched: number[];
+    try {
+      touched = store.apply(actions, now());
+    } catch (e) {
+      // Nothing was written (one transaction) and `previous` stays: the snapshot is tried again.
+      failures.failed(e, snapshot.seq, pending.size);
+      return false;
+    }
+    previous = states;
+    for (const id of touched) {
+      const inc = store.get(id)!;
+      const change = !openBefore.has(id) ? 'opened' : inc.resolvedAt !== null ? 'resolved' : 'updated';
+      if (change !== 'updated') {
+        logger.info({ incident: formatId(id), rootCause: inc.rootCause, components: inc.components }, `incident ${change}`);
+      }
+      deps.publish({ change, incident: eventJson(inc) });
+    }
+    if (touched.length) deps.onChange();
+    return true;
+  };
+
+  /** A manual write; a full or read-only disk becomes its 507/503 with words for the caller. */
+  const write = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      throw storageError(e, 'the incident') ?? e;
+    }
+  };
+
   return {
     onSnapshot(snapshot, changes) {
-      const open = store.openIncidents();
-      const openBefore = new Set(open.map((i) => i.id));
-      const { actions, states } = decide({ open, snapshot, changes, previous });
-      let touched: number[];
-      try {
-        touched = store.apply(actions, now());
-      } catch (e) {
-        // Keep `previous` as it was, so the next snapshot derives the same entries and tries again.
-        logger.error({ err: (e as Error).message, seq: snapshot.seq }, 'could not record incident changes');
-        return;
+      pending.push(snapshot, changes);
+      // Oldest first, each with its own timestamps; stop at the first that cannot be recorded.
+      for (let p = pending.head(); p; p = pending.head()) {
+        if (!record(p.snapshot, p.changes)) return;
+        pending.shift();
       }
-      previous = states;
-      for (const id of touched) {
-        const inc = store.get(id)!;
-        const change = !openBefore.has(id) ? 'opened' : inc.resolvedAt !== null ? 'resolved' : 'updated';
-        if (change !== 'updated') {
-          logger.info({ incident: formatId(id), rootCause: inc.rootCause, components: inc.components }, `incident ${change}`);
-        }
-        deps.publish({ change, incident: eventJson(inc) });
-      }
-      if (touched.length) deps.onChange();
+      failures.recovered();
     },
     get: (id) => store.get(id),
     list: (filter) => store.list(filter),
@@ -102,21 +128,21 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       const blast = new Set<string>();
       for (const n of names) for (const d of downstream.get(n) ?? []) blast.add(d);
       for (const n of names) blast.delete(n);
-      const id = store.createManual({
+      const id = write(() => store.createManual({
         title: input.title, components: names, blastRadius: [...blast].sort(), severity: input.severity ?? 'major',
         ...(input.text ? { text: input.text } : {}), author: input.author, at: now(),
-      });
+      }));
       logger.info({ incident: formatId(id), components: names }, 'manual incident opened');
       return announce(id, 'opened');
     },
     addUpdate(id, input) {
       mustBeOpen(id);
-      store.addUpdate(id, { ...input, at: now() });
+      write(() => store.addUpdate(id, { ...input, at: now() }));
       return announce(id, 'updated');
     },
     resolve(id, input) {
       mustBeOpen(id);
-      store.resolve(id, { ...input, at: now() });
+      write(() => store.resolve(id, { ...input, at: now() }));
       logger.info({ incident: formatId(id) }, 'incident resolved');
       return announce(id, 'resolved');
     },

@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import { annotationBody, incidentTag } from '../grafana/annotation.js';
 import { createAnnotationClient, GrafanaError, type AnnotationClient } from '../grafana/client.js';
+import { formatId } from '../incidents/ids.js';
 import type { IncidentSink } from '../incidents/sink.js';
 import type { SinkKind } from './types.js';
 
@@ -23,7 +24,7 @@ export function grafanaSink(client: AnnotationClient, logger: Logger): IncidentS
       let id = ctx.remote.ref === null ? null : Number(ctx.remote.ref);
       if (id === null && ctx.remote.sentAt !== null) {
         id = (await client.findByTag(incidentTag(incident.id))) ?? null;
-        if (id !== null) logger.info({ incident: incident.id, annotation: id }, 'found the annotation of an earlier unanswered POST');
+        if (id !== null) logger.info({ incident: formatId(incident.id), annotation: id }, 'found the annotation of an earlier unanswered POST');
       }
       if (id !== null) {
         try {
@@ -32,7 +33,7 @@ export function grafanaSink(client: AnnotationClient, logger: Logger): IncidentS
         } catch (e) {
           // Deleted in Grafana by someone: recreate rather than retry a PATCH that can never work.
           if (!(e instanceof GrafanaError && e.status === 404)) throw e;
-          logger.warn({ incident: incident.id, annotation: id }, 'annotation was deleted in Grafana; creating it again');
+          logger.warn({ incident: formatId(incident.id), annotation: id }, 'annotation was deleted in Grafana; creating it again');
         }
       }
       await ctx.markSent();

@@ -24,6 +24,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/v8-tuning.ts': 1,
   // Probe kinds read config's duration schema and secret handling; config never reads probes.
   'exporter/src/probes': 2,
+  // Reload's config load in a worker thread: the loader with the probe kinds' registry.
+  'exporter/src/reload': 2.5,
   'exporter/src/engine': 3,
   'exporter/src/history': 4,
   'exporter/src/incidents': 4,

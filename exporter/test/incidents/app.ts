@@ -65,7 +65,7 @@ export async function startTestApp(over: Partial<Config> = {}, now: () => number
     events,
     dataDir: dir.path,
     dump: () => {
-      const db = new Database(path.join(dir.path, DB_FILE), { readonly: true, fileMustExist: true });
+      const db = new Database(path.join(cfg.dataDir, DB_FILE), { readonly: true, fileMustExist: true });
       try {
         return TABLES.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all());
       } finally {
