@@ -49,3 +49,17 @@ export function openDatabase(dir: string, name: string): Database.Database {
   }
   return new Database(file);
 }
+
+/**
+ * Brings a store's schema up to date: each step of `migrations` (index i moves the schema from
+ * version i to i + 1, tracked in PRAGMA user_version) runs in its own transaction.
+ */
+export function migrateSchema(db: Database.Database, migrations: readonly string[]): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { openDatabase } from '../data-files.js';
+import { migrateSchema, openDatabase } from '../data-files.js';
 import {
   FIVE_MIN_MS, HOUR_MS, aggregateResults, mergeBuckets, planRollup,
   type RawResult, type ResultBucket, type RetentionPolicy, type Watermarks,
@@ -100,7 +100,7 @@ export class ResultStore {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      this.migrate();
+      migrateSchema(this.db, MIGRATIONS);
       for (const r of this.db.prepare('SELECT id, component, probe FROM probes').all() as ProbeRef[]) this.probeIds.set(`${r.component}\0${r.probe}`, r.id);
       this.st = {
         addProbe: this.db.prepare('INSERT INTO probes (component, probe) VALUES (?, ?)'),
@@ -118,16 +118,6 @@ export class ResultStore {
     } catch (err) {
       this.db.close();
       throw err;
-    }
-  }
-
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
     }
   }
 

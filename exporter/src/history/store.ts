@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { openDatabase } from '../data-files.js';
+import { migrateSchema, openDatabase } from '../data-files.js';
 import { STATES, type State } from '@statusgraph/core';
 import type { Snapshot } from '../engine/snapshot.js';
 import type { Span, StateRecord } from './uptime.js';
@@ -73,7 +73,7 @@ export class HistoryStore {
       this.db.pragma('journal_mode = WAL');
       // Losing the last second of history on power loss is acceptable; fsync per change is not needed.
       this.db.pragma('synchronous = NORMAL');
-      this.migrate();
+      migrateSchema(this.db, MIGRATIONS);
       const rows = this.db.prepare(
         'SELECT component, MAX(at) AS at, state FROM state_changes GROUP BY component',
       ).all() as { component: string; at: number; state: State }[];
@@ -88,16 +88,6 @@ export class HistoryStore {
     } catch (err) {
       this.db.close();
       throw err;
-    }
-  }
-
-  private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
     }
   }
 
