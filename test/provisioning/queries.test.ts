@@ -17,6 +17,9 @@ import { allPanels, loadDashboard, repeatOf, variableQuery, type Panel, type Tar
 import { exposedMetricNames, grafanaAnnotationTags, metricNames, multiValue, parseLabelValues, parseQueryResult, queryResultText, substitute } from './lib/promql.js';
 import { DASHBOARD_FILE } from './lib/paths.js';
 import { METRICS } from '@statusgraph/core';
+import { parseConfig } from '../../exporter/src/config/load.js';
+import { PROBE_KINDS } from '../../exporter/src/probes/registry.js';
+import { sloRuleFile } from '../../exporter/src/slo/rules.js';
 
 const SCRAPE_SECONDS = 1;
 // Grafana asks for about one point per pixel of a panel's width; 1000 is a wide panel.
@@ -32,17 +35,24 @@ const dashboard = loadDashboard(DASHBOARD_FILE);
 // The variables Prometheus answers, in order (the $datasource variable lists data sources, not values).
 const queryVariables = dashboard.templating.list.filter((v) => v.type === 'query');
 
-interface RuleFile { groups: { name: string; interval?: string; rules: { record?: string; alert?: string; expr: string; annotations?: Record<string, string> }[] }[] }
+interface RuleFile { groups: { name: string; interval?: string; rules: { record?: string; alert?: string; expr: string; labels?: Record<string, string>; annotations?: Record<string, string> }[] }[] }
 const ruleFiles = repoRuleFiles().map((f) => ({ file: f, rules: YAML.parse(fs.readFileSync(f, 'utf8')) as RuleFile }));
 const rules = ruleFiles.flatMap((f) => f.rules.groups.flatMap((g) => g.rules.map((r) => ({ ...r, where: `${path.basename(f.file)}: ${g.name}/${r.record ?? r.alert}` }))));
 const recorded = new Set(rules.flatMap((r) => (r.record ? [r.record] : [])));
 
 // Every tier and two environments, one component in major outage with dependents (impact, an
 // incident), so that no panel is empty by construction.
+// Objectives per tier, so that the dashboard's SLO row has rules for this topology: the committed
+// slo.yml is generated for examples/reference.yml's components, and is replaced here by the rules
+// `statusgraph rules` generates for this config (what a team does for its own).
 function exporterConfig(okUrl: string): string {
   return `
 interval: 1s
 timeout: 500ms
+slo_defaults:
+  service: { objective: 99.9, window: 30d }
+  infrastructure: { objective: 99.95, window: 30d }
+  third-party: { objective: 99.5, window: 30d }
 components:
   - name: frontend
     tier: service
@@ -83,9 +93,15 @@ let prom: Prometheus;
 let promStart: Date;
 const work = tempDir('statusgraph-queries-');
 
-/** The committed rules with every group evaluated each second: the same expressions, faster. */
+/** The SLO rules `statusgraph rules` generates for this test's own config (see exporterConfig). */
+const OWN_SLO_RULES = YAML.parse(sloRuleFile(
+  parseConfig(exporterConfig('http://127.0.0.1:1/'), 'queries.yml', { env: {}, probeKinds: PROBE_KINDS }).components, 'queries.yml',
+)) as RuleFile;
+
+/** The committed rules with every group evaluated each second: the same expressions, faster; slo.yml is this config's own. */
 function fastRuleFiles(dir: string): string[] {
-  return ruleFiles.map(({ file, rules: rf }) => {
+  return ruleFiles.map(({ file, rules: committed }) => {
+    const rf = path.basename(file) === 'slo.yml' ? OWN_SLO_RULES : committed;
     const copy: RuleFile = { groups: rf.groups.map((g) => ({ ...g, interval: `${SCRAPE_SECONDS}s` })) };
     const out = path.join(dir, path.basename(file));
     fs.writeFileSync(out, YAML.stringify(copy));
@@ -111,7 +127,8 @@ beforeAll(async () => {
     const scrapes = await prom.query(`count_over_time(up{job="statusgraph"}[${4 * SCRAPE_SECONDS}s]) >= 3`);
     const available = await prom.query('component:statusgraph_available:bool');
     const ratio = await prom.query('component:statusgraph_uptime:ratio_90d');
-    return scrapes.length > 0 && available.length > 0 && ratio.length > 0;
+    const burn = await prom.query('component:statusgraph_slo_burn_rate:ratio_rate1h');
+    return scrapes.length > 0 && available.length > 0 && ratio.length > 0 && burn.length > 0;
   }, 90_000, 250);
 });
 
@@ -143,6 +160,8 @@ function backfillWindow(): { start: Date; end: Date } {
 async function backfillHistory(dataDir: string, exposition: string, instance: string): Promise<void> {
   const families = ['statusgraph_component_status', 'statusgraph_component_info'];
   const { start, end } = backfillWindow();
+  // The database had a two-hour outage every day; everything else was up.
+  const down = (component: string, t: number) => component === 'db' && new Date(t * 1000).getUTCHours() >= 10 && new Date(t * 1000).getUTCHours() < 12;
   let om = '';
   for (const family of families) {
     om += `# TYPE ${family} gauge\n`;
@@ -150,10 +169,20 @@ async function backfillHistory(dataDir: string, exposition: string, instance: st
       const labels = /\{(.*)\}/.exec(line)![1]!;
       const component = /component="([^"]+)"/.exec(labels)![1]!;
       for (let t = Math.ceil(start.getTime() / 1000); t <= end.getTime() / 1000; t += BACKFILL_STEP_S) {
-        // The database had a two-hour outage every day; everything else was up.
-        const hour = new Date(t * 1000).getUTCHours();
-        const value = family === 'statusgraph_component_status' && component === 'db' && hour >= 10 && hour < 12 ? 3 : family === 'statusgraph_component_info' ? 1 : 0;
+        const value = family === 'statusgraph_component_status' && down(component, t) ? 3 : family === 'statusgraph_component_info' ? 1 : 0;
         om += `${family}{${labels},job="statusgraph",instance="${instance}"} ${value} ${t}\n`;
+      }
+    }
+  }
+  // The SLO counters of the same history: one round per step, available unless down.
+  const components = [...exposition.matchAll(/^statusgraph_component_status\{[^}]*component="([^"]+)"/gm)].map((m) => m[1]!);
+  for (const [family, counts] of [['statusgraph_component_rounds', () => true], ['statusgraph_component_available_rounds', (c: string, t: number) => !down(c, t)]] as const) {
+    om += `# TYPE ${family} counter\n`;
+    for (const component of components) {
+      let n = 0;
+      for (let t = Math.ceil(start.getTime() / 1000); t <= end.getTime() / 1000; t += BACKFILL_STEP_S) {
+        if (counts(component, t)) n += 1;
+        om += `${family}_total{component="${component}",job="statusgraph",instance="${instance}"} ${n} ${t}\n`;
       }
     }
   }
@@ -162,11 +191,14 @@ async function backfillHistory(dataDir: string, exposition: string, instance: st
 
 async function backfillRecordingRules(p: Prometheus, dataDir: string): Promise<void> {
   const { start, end } = backfillWindow();
-  for (const record of ['component:statusgraph_available:bool', 'component:statusgraph_uptime:ratio_1d']) {
-    const rule = rules.find((r) => r.record === record);
-    if (!rule) throw new Error(`no recording rule ${record} in ${repoRuleFiles().join(', ')}`);
+  const own = OWN_SLO_RULES.groups.flatMap((g) => g.rules);
+  // One dependency level at a time; the SLO budget left averages hourly points of the 1 h error
+  // ratio over the window, which a Prometheus started minutes ago would not have.
+  for (const record of ['component:statusgraph_available:bool', 'component:statusgraph_uptime:ratio_1d', 'component:statusgraph_slo_objective:ratio', 'component:statusgraph_slo_errors:ratio_rate1h']) {
+    const found = [...rules.filter((r) => r.record === record && !r.where.startsWith('slo.yml')), ...own.filter((r) => r.record === record)];
+    if (found.length === 0) throw new Error(`no recording rule ${record} in ${repoRuleFiles().join(', ')} or this config's SLO rules`);
     const file = path.join(work.path, `backfill-${record.replace(/:/g, '_')}.yml`);
-    fs.writeFileSync(file, YAML.stringify({ groups: [{ name: 'backfill', rules: [{ record, expr: rule.expr }] }] }));
+    fs.writeFileSync(file, YAML.stringify({ groups: [{ name: 'backfill', rules: found.map((r) => ({ record, expr: r.expr, ...('labels' in r && r.labels ? { labels: r.labels } : {}) })) }] }));
     await backfillRules({ prometheusUrl: p.url, start, end, ruleFiles: [file], outputDir: dataDir, evalInterval: `${BACKFILL_STEP_S}s` });
     await p.restart();
   }
