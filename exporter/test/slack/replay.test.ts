@@ -23,7 +23,8 @@ function signed(text: string, ts = Math.floor(Date.now() / 1000)) {
 
 describe('Slack replay', () => {
   it('runs a command once; the same request again gets 200 and changes nothing', async () => {
-    const req = signed('create Checkout down --component mail');
+    const ts0 = Math.floor(Date.now() / 1000);
+    const req = signed('create Checkout down --component mail', ts0);
     const first = await fetch(`${app.url}/slack/commands`, { method: 'POST', ...req });
     expect(first.status).toBe(200);
     expect(((await first.json()) as { text: string }).text).toContain('opened by @mallory');
@@ -34,7 +35,7 @@ describe('Slack replay', () => {
     expect(app.dump()).toEqual(before);
     expect(app.incidents.service.list({ state: 'open', limit: 100 }).filter((i) => i.title === 'Checkout down')).toHaveLength(1);
     // The same text typed again is a new request (new timestamp, new signature): it runs.
-    const retyped = await fetch(`${app.url}/slack/commands`, { method: 'POST', ...signed('create Checkout down --component mail', Math.floor(Date.now() / 1000) - 1) });
+    const retyped = await fetch(`${app.url}/slack/commands`, { method: 'POST', ...signed('create Checkout down --component mail', ts0 - 1) });
     expect(((await retyped.json()) as { text: string }).text).toContain('opened by @mallory');
   });
 
