@@ -31,6 +31,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/incidents': 4,
   'exporter/src/reports': 4,
   'exporter/src/metrics': 4,
+  // Replicas on PostgreSQL: assignment, agreement, checker health, lease; reads engine types, app.ts wires it.
+  'exporter/src/cluster': 4,
   // SLO rule generation (`statusgraph rules`): reads the config only.
   'exporter/src/slo': 4,
   // Slack's Web API client and message formats: used by the Slack sink and the Slack routes alike,
