@@ -22,7 +22,7 @@ export interface Vote {
   readonly results: readonly ProbeResult[];
 }
 
-const byReplica = (a: Vote, b: Vote) => (a.replica < b.replica ? -1 : a.replica > b.replica ? 1 : 0);
+const byReplica = (a: { replica: string }, b: { replica: string }) => (a.replica < b.replica ? -1 : a.replica > b.replica ? 1 : 0);
 
 /** One probe's agreed result from its voters' results; undefined when nobody voted. */
 export function agreeProbe(voters: readonly { replica: string; result: ProbeResult }[]): ProbeResult | undefined {
