@@ -34,6 +34,8 @@ import { defaultStaticDir } from './statuspage/assets.js';
 import { createPages } from './pages/index.js';
 import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
 import { publicIncidentRoutes } from './http/routes/public-incidents.js';
+import { startCluster, type Cluster } from './cluster/index.js';
+import { leaderOnly } from './sinks/leader-only.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -91,8 +93,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Each monitor gets its own HTTP pools, closed after its probes: a reload starts the new
   // monitor's probes on fresh pools and closes the old pools once the old probes are closed.
   let pools = new HttpDispatchers();
+  // A replica of a cluster probes its share, exchanges rounds and applies the agreed ones (docs/cluster.md).
+  const cluster: Cluster | undefined = config.cluster
+    ? await startupStep('cluster database', () => startCluster({ config: config.cluster!, intervalMs: config.intervalMs, components: config.components, logger, now }))
+    : undefined;
   const wire = (c: Config, http: HttpDispatchers, carried?: CarriedState) => {
-    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, ...(carried ? { carried } : {}) });
+    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, ...(carried ? { carried } : {}), ...(cluster ? { exchange: cluster } : {}) });
     m.onSnapshot((s, ch) => { for (const l of listeners) l(s, ch); });
     return m;
   };
@@ -101,16 +107,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await http.close();
   };
   let monitor = wire(config, pools);
+  cluster?.onDecision((d) => monitor.decide(d.component, d.results, d.startedAt));
+  // Work that must happen once runs on the leader only: incident decisions here, deliveries in the sinks, reports below.
+  const leads = () => cluster === undefined || cluster.isLeader();
 
   const sessions = new SessionStore(now);
   const loginLimiter = new LoginLimiter(now);
   const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
+  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }).map((sk) => (cluster ? leaderOnly(sk, cluster) : sk)) }));
   listeners.push((s, c) => {
     events.publishSnapshot(s);
-    incidents.onSnapshot(s, c);
+    if (leads()) incidents.onSnapshot(s, c);
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
   const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger }));
@@ -130,6 +139,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,
   });
+  if (cluster) metrics.extend((r) => cluster.registerMetrics(r));
 
   const onReload: ((c: Config) => void)[] = [];
   let reloading: Promise<void> | undefined;
@@ -157,9 +167,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await stopMonitor(old, oldPools);
       monitor = fresh;
       pools = freshPools;
+      if (JSON.stringify(next.cluster) !== JSON.stringify(config.cluster)) logger.warn({ event: 'reload' }, 'cluster settings changed: they take effect at the next restart');
       config = next;
       incidents.setConfig(next);
       pages.setConfig(next);
+      cluster?.setComponents(next.components);
       redaction.set(next.secrets);
       reloadOk = true;
       reloadAt = now() / 1_000;
@@ -201,6 +213,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // What was opened before the listeners must not keep the process alive when one cannot start.
   const closeOpened = async () => {
     await stopMonitor(monitor, pools);
+    await cluster?.stop();
     events.close();
     await incidents.close();
     await slackApi?.close();
@@ -239,7 +252,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const scheduleFor = (c: Config) => {
     reports?.stop();
     reports = undefined;
-    if (!c.prometheus || !c.slack?.webhookUrl || (!c.reports.daily && !c.reports.weekly)) return;
+    if (!c.prometheus || !c.slack?.webhookUrl || (!c.reports.daily && !c.reports.weekly) || !leads()) return;
     reports = scheduleReports({
       prometheusUrl: c.prometheus.url, webhookUrl: c.slack.webhookUrl, timezone: c.reports.timezone,
       logger, daily: c.reports.daily, weekly: c.reports.weekly,
@@ -249,6 +262,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
   scheduleFor(config);
   onReload.push(scheduleFor);
+  cluster?.onLeadership(() => scheduleFor(config));
 
   return {
     url,
@@ -259,6 +273,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     async stop() {
       reports?.stop();
       await stopMonitor(monitor, pools);
+      await cluster?.stop();
       events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

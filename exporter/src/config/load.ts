@@ -5,6 +5,7 @@ import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate, type Env } from './interpolate.js';
 import { fileSchema, parseListen, probeSchema, type FileConfig } from './schema.js';
 import { buildPages, checkPages, soundPages } from './pages.js';
+import { buildCluster, checkCluster } from './cluster.js';
 import { embeddedSecrets, findCycle, isSecretKey, type Dependency } from '@statusgraph/core';
 import { loadPlain } from './plain-yaml.js';
 import { scanYaml, tooLong } from './scan.js';
@@ -481,6 +482,7 @@ function build(b: BuildInput): Config {
   const view = crossViewOf(input as Record<string, unknown>, parsed.success ? parsed.data : undefined);
   crossChecks(b, view, probesByComponent);
   pageChecks(b, input as Record<string, unknown>, view, parsed.success ? parsed.data : undefined);
+  checkCluster(input, parsed.success ? parsed.data.interval : 30_000, { file, where, issues });
   if (!parsed.success || issues.length) throw new ConfigError(sortIssues(issues));
   const fc: FileConfig = parsed.data;
 
@@ -533,6 +535,7 @@ function build(b: BuildInput): Config {
     history: { retentionMs: fc.history.retention, fullResolutionMs: fc.history.full_resolution, fiveMinuteMs: fc.history.five_minute, flushIntervalMs: fc.history.flush_interval },
     components,
     pages: buildPages(fc.pages),
+    ...(fc.cluster ? { cluster: buildCluster(fc.cluster, fc.interval)! } : {}),
     secrets: [...new Set(secrets.filter((s) => s.length > 0))],
   };
   return deepFreeze(config);

@@ -148,6 +148,18 @@ export const HISTORY_DEFAULTS: HistoryConfig = Object.freeze({
   flushIntervalMs: 5_000,
 });
 
+/** `cluster:`: this replica's part in a cluster sharing PostgreSQL (docs/cluster.md). */
+export interface ClusterConfig {
+  /** Unique among the replicas; the host name by default. */
+  readonly name: string;
+  readonly location: string;
+  /** Probers per component as configured; 2 by default (cluster/assign.ts). */
+  readonly replication?: number;
+  readonly leaseMs: number;
+  /** Secret (redacted): comes from ${file:...} or the environment. */
+  readonly dsn: string;
+}
+
 export interface Config {
   /** The file it was read from (absolute), for messages. */
   readonly file: string;
@@ -167,6 +179,8 @@ export interface Config {
   readonly components: readonly ComponentConfig[];
   /** Audience pages; the loader always sets it (empty when none); hand-built configs may leave it out. */
   readonly pages?: readonly PageConfig[];
+  /** Several replicas on PostgreSQL; absent: one process. */
+  readonly cluster?: ClusterConfig;
   /** Every interpolated secret value, so that logs and outputs can redact them. */
   readonly secrets: readonly string[];
 }
