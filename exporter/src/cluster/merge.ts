@@ -99,19 +99,19 @@ export class Merger {
       const complete = expected.length > 0 && expected.every((m) => p.from.has(m));
       if (!complete && now - p.first < this.opts.graceMs) continue;
       this.pending.delete(component);
-      const d = this.decide(component, probes, now, health.unhealthy);
+      const d = this.decide(component, probes, now, health.unhealthy, expected.length);
       if (d) decisions.push(d);
     }
     return { decisions, health };
   }
 
-  private decide(component: string, probes: number, now: number, unhealthy: ReadonlySet<string>): Decision | undefined {
+  private decide(component: string, probes: number, now: number, unhealthy: ReadonlySet<string>, expected: number): Decision | undefined {
     const votes: (Vote & { startedAt: number })[] = [];
     for (const [replica, h] of this.latest.get(component) ?? []) {
       if (unhealthy.has(replica) || !this.fresh(h, now)) continue;
       votes.push({ replica, results: h.report.results, startedAt: h.report.startedAt });
     }
-    const results = agree(votes, probes);
+    const results = agree(votes, probes, expected);
     if (!results) return undefined;
     return { component, results, startedAt: Math.min(...votes.map((v) => v.startedAt)) };
   }

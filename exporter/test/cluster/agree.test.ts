@@ -15,6 +15,14 @@ describe('the agreement rule', () => {
     expect(agreeProbe([v('a', fail('x'))])!.outcome.success).toBe(false);
   });
 
+  it('needs a majority of the expected probers to fail, and leaves a lone failure undecided', () => {
+    // The other prober of two has not answered yet: no outage from one route, and no success either.
+    expect(agreeProbe([v('a', fail('timeout'))], 2)).toBeUndefined();
+    expect(agreeProbe([v('a', fail('x')), v('b', fail('x'))], 3)!.outcome.success).toBe(false);
+    expect(agreeProbe([v('a', fail('x')), v('b', ok(0.2))], 3)!.outcome.success).toBe(true);
+    expect(agreeProbe([v('a', fail('x'))], 1)!.outcome.success).toBe(false);
+  });
+
   it('keeps the first failing voter\'s reason by replica name, whatever the order', () => {
     const r = agreeProbe([v('b', fail('refused')), v('a', fail('timeout'))]);
     expect(r!.outcome.reason).toBe('timeout');

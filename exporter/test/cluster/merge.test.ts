@@ -40,6 +40,16 @@ describe('the merger', () => {
     expect(d[0]!.results[0]!.outcome.success).toBe(true);
   });
 
+  it('leaves a lone failure undecided when the other prober is silent past the grace period', () => {
+    const m = new Merger(opts);
+    const v = view(['a', 'b'], { x: ['a', 'b'] });
+    m.add(report('x', 'a', 10, bad), 0);
+    expect(m.due(600, v).decisions).toEqual([]);
+    // The membership shrinks to a alone: its failure is the majority of one.
+    m.add(report('x', 'a', 20, bad), 1_000);
+    expect(m.due(1_600, view(['a'], { x: ['a'] })).decisions[0]!.results[0]!.outcome.success).toBe(false);
+  });
+
   it('ignores a re-read report and a stale one', () => {
     const m = new Merger(opts);
     const v = view(['a', 'b'], { x: ['a', 'b'] });
@@ -48,9 +58,9 @@ describe('the merger', () => {
     m.due(0, v);
     m.add(report('x', 'a', 10, bad), 100);
     expect(m.due(5_000, v).decisions).toEqual([]);
-    // Much later a alone reports: b's success is stale and no longer votes.
+    // Much later a alone reports: b's success is stale and no longer votes, and b has left.
     m.add(report('x', 'a', 30, bad), 5_000);
-    const d = m.due(5_600, v).decisions;
+    const d = m.due(5_600, view(['a'], { x: ['a'] })).decisions;
     expect(d[0]!.results[0]!.outcome.success).toBe(false);
   });
 

@@ -1,0 +1,144 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
+import { metricValue, startExporter, type RunningExporter } from '../support/exporter.js';
+import { HttpTarget } from '../support/targets.js';
+import { freePort, until } from '../support/ports.js';
+
+// Issue 22, acceptance 2 and 3, with real processes: three replicas of one config (each with its
+// name and its route to the targets from the environment) sharing one real PostgreSQL.
+
+const TOKEN = 'cluster-e2e-token-3b9d21';
+const auth = { authorization: `Bearer ${TOKEN}` };
+const INTERVAL_MS = 2_000;
+const COMPONENTS = 12;
+
+let db: PostgresCluster;
+let target: HttpTarget;
+let closedPort: number;
+const running: RunningExporter[] = [];
+
+const config = () => `
+interval: ${INTERVAL_MS}ms
+timeout: 1s
+auth:
+  tokens: [${TOKEN}]
+cluster:
+  name: \${REPLICA}
+  location: \${LOCATION}
+  lease: ${INTERVAL_MS}ms
+  dsn: \${PG_DSN}
+components:
+${Array.from({ length: COMPONENTS }, (_, i) => `  - name: svc-${i}
+    tier: service
+    probes: [{ kind: http, url: "\${TARGET}" }]`).join('\n')}
+`;
+
+/** One replica; `broken`: its own route to the targets leads nowhere (a closed port). */
+async function replica(name: string, broken = false): Promise<RunningExporter> {
+  const r = await startExporter({
+    config: config(),
+    headers: auth,
+    env: { REPLICA: name, LOCATION: broken ? 'far' : 'near', PG_DSN: db.primary.dsn(), TARGET: broken ? `http://127.0.0.1:${closedPort}/health` : target.url },
+  });
+  running.push(r);
+  return r;
+}
+
+async function lease() {
+  const rows = await db.primary.query<{ holder: string | null; token: string; acquired_ms: number; valid: boolean }>(
+    `SELECT holder, token::text, extract(epoch FROM acquired_at) * 1000 AS acquired_ms, expires_at > clock_timestamp() AS valid FROM cluster_lease`);
+  return rows[0]!;
+}
+
+const leaderOf = async (names: readonly string[]) => {
+  await until('a leader', async () => { const l = await lease(); return l.valid && names.includes(l.holder!); }, 30_000, 50);
+  return lease();
+};
+
+const incidents = async (r: RunningExporter) => ((await (await fetch(`${r.url}/api/v1/incidents`, { headers: auth })).json()) as { incidents: unknown[] }).incidents;
+const rounds = async (r: RunningExporter, c: string) => metricValue(await r.metrics(), 'statusgraph_component_rounds_total', { component: c }) ?? 0;
+
+beforeAll(async () => {
+  [db, target, closedPort] = await Promise.all([startPostgresCluster({ replica: false }), HttpTarget.start(), freePort()]);
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.stop()));
+  await db.primary.query('TRUNCATE cluster_replicas, cluster_results, cluster_events');
+  await db.primary.query(`UPDATE cluster_lease SET holder = NULL, expires_at = '-infinity'`);
+});
+
+afterAll(async () => {
+  await target?.down();
+  await db?.destroy();
+});
+
+describe('three replicas on one PostgreSQL', () => {
+  it('kill -9 of the leader: another leads within two intervals, under the next fencing token, and takes over its share', async () => {
+    const names = ['k-a', 'k-b', 'k-c'];
+    const rs = await Promise.all(names.map((n) => replica(n)));
+    const before = await leaderOf(names);
+    const leader = rs[names.indexOf(before.holder!)]!;
+    const survivors = rs.filter((r) => r !== leader);
+    const killedAt = Date.now();
+    await leader.kill('SIGKILL');
+    await until('another leader', async () => { const l = await lease(); return l.valid && l.holder !== before.holder; }, 30_000, 20);
+    const after = await lease();
+    const tookMs = after.acquired_ms - killedAt;
+    console.log(`failover: ${Math.round(tookMs)} ms after kill -9 (interval ${INTERVAL_MS} ms, lease ${INTERVAL_MS} ms)`);
+    expect(BigInt(after.token)).toBe(BigInt(before.token) + 1n);
+    expect(tookMs).toBeLessThanOrEqual(2 * INTERVAL_MS);
+    const newLeader = survivors[names.filter((n) => n !== before.holder).indexOf(after.holder!)]!;
+    expect(newLeader.logLines().some((l) => l.event === 'lease_acquired')).toBe(true);
+    expect(metricValue(await newLeader.metrics(), 'statusgraph_replica_leader', { replica: after.holder! })).toBe(1);
+    // Once the dead replica is out of the membership, each of the two survivors probes every component (R = 2).
+    await until('the survivors to rebalance', async () => {
+      const m = await newLeader.metrics();
+      return metricValue(m, 'statusgraph_replica_up', { replica: before.holder! }) === 0
+        && survivors.every((s) => metricValue(m, 'statusgraph_replica_assigned_components', { replica: names[rs.indexOf(s)]! }) === COMPONENTS);
+    }, 30_000, 100);
+    for (const s of survivors) expect((await s.components()).every((c) => c.state === 'operational')).toBe(true);
+  });
+
+  it('SIGSTOP of the leader past its lease, then SIGCONT: it stops leading without writing, and says so', async () => {
+    const names = ['s-a', 's-b', 's-c'];
+    const rs = await Promise.all(names.map((n) => replica(n)));
+    const before = await leaderOf(names);
+    const leader = rs[names.indexOf(before.holder!)]!;
+    leader.process.kill('SIGSTOP');
+    await until('another leader', async () => { const l = await lease(); return l.valid && l.holder !== before.holder; }, 30_000, 20);
+    const after = await lease();
+    leader.process.kill('SIGCONT');
+    await until('the former leader to log that it lost the lease', async () => leader.logLines().some((l) => l.event === 'lease_lost'), 30_000, 50);
+    const lost = leader.logLines().find((l) => l.event === 'lease_lost')!;
+    expect(lost.token).toBe(before.token);
+    expect(String(lost.msg)).toContain('lost the lease');
+    expect(metricValue(await leader.metrics(), 'statusgraph_replica_leader', { replica: before.holder! })).toBe(0);
+    // Nothing was written under the old token once the new term began.
+    const late = await db.primary.query(`SELECT 1 FROM cluster_events WHERE token = $1 AND at >= to_timestamp($2 / 1000.0)`, [before.token, after.acquired_ms]);
+    expect(late).toHaveLength(0);
+    const l = await lease();
+    expect(l.holder).toBe(after.holder);
+    expect(l.token).toBe(after.token);
+  });
+
+  it('one replica\'s route to the targets broken: no outage, no incident, one "checker unhealthy" message', async () => {
+    const rs = await Promise.all([replica('h-a'), replica('h-b'), replica('h-c', true)]);
+    await leaderOf(['h-a', 'h-b', 'h-c']);
+    const said = () => rs.flatMap((r) => r.logLines().filter((l) => l.event === 'checker_unhealthy'));
+    await until('the checker unhealthy message', async () => said().length > 0, 30_000, 100);
+    // Two more decided rounds of every component everywhere, then look.
+    const start = await Promise.all(rs.map((r) => rounds(r, 'svc-0')));
+    await until('two more rounds', async () => (await Promise.all(rs.map((r) => rounds(r, 'svc-0')))).every((n, i) => n >= start[i]! + 2), 30_000, 100);
+    expect(said()).toHaveLength(1);
+    expect(said()[0]!.checker).toBe('h-c');
+    for (const r of rs) {
+      const states = (await r.components()).map((c) => c.state);
+      expect(states).toEqual(Array(COMPONENTS).fill('operational'));
+      expect(metricValue(await r.metrics(), 'statusgraph_replica_checker_healthy', { replica: 'h-c' })).toBe(0);
+      expect(await incidents(r)).toEqual([]);
+    }
+    const events = await db.primary.query<{ kind: string; replica: string }>('SELECT kind, replica FROM cluster_events');
+    expect(events).toEqual([{ kind: 'checker_unhealthy', replica: 'h-c' }]);
+  });
+});
