@@ -3,6 +3,7 @@ import { startPostgresCluster, type PostgresCluster } from '../support/postgres.
 import { metricValue, startExporter, type RunningExporter } from '../support/exporter.js';
 import { HttpTarget } from '../support/targets.js';
 import { freePort, until } from '../support/ports.js';
+import { assign } from '../../exporter/src/cluster/assign.js';
 
 // Issue 22, acceptance 2 and 3, with real processes: three replicas of one config (each with its
 // name and its route to the targets from the environment) sharing one real PostgreSQL.
@@ -140,5 +141,22 @@ describe('three replicas on one PostgreSQL', () => {
     }
     const events = await db.primary.query<{ kind: string; replica: string }>('SELECT kind, replica FROM cluster_events');
     expect(events).toEqual([{ kind: 'checker_unhealthy', replica: 'h-c' }]);
+  });
+
+  it('the same fault on two replicas of three: nobody set aside; an outage exactly where both probers are broken', async () => {
+    const names = ['f-a', 'f-b', 'f-c'];
+    const rs = await Promise.all([replica('f-a'), replica('f-b', true), replica('f-c', true)]);
+    const leader = rs[names.indexOf((await leaderOf(names)).holder!)]!;
+    const probers = assign(Array.from({ length: COMPONENTS }, (_, i) => `svc-${i}`), names, 2);
+    const bothBroken = new Set([...probers].filter(([, p]) => !p.includes('f-a')).map(([c]) => c));
+    expect(bothBroken.size).toBeGreaterThan(0);
+    expect(bothBroken.size).toBeLessThan(COMPONENTS);
+    const outages = async () => (await leader.components()).filter((c) => c.state !== 'operational').map((c) => c.name).sort();
+    await until('the outages of the components only broken replicas probe', async () => (await outages()).join() === [...bothBroken].sort().join(), 30_000, 100);
+    const start = await rounds(leader, 'svc-0');
+    await until('two more rounds', async () => (await rounds(leader, 'svc-0')) >= start + 2, 30_000, 100);
+    expect(await outages()).toEqual([...bothBroken].sort());
+    expect(rs.flatMap((r) => r.logLines().filter((l) => l.event === 'checker_unhealthy'))).toEqual([]);
+    for (const n of names) expect(metricValue(await leader.metrics(), 'statusgraph_replica_checker_healthy', { replica: n })).toBe(1);
   });
 });

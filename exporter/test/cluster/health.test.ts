@@ -31,6 +31,19 @@ describe('checker health', () => {
     expect(checkerHealth(two, ['a', 'b']).unhealthy.size).toBe(0);
   });
 
+  it('sets aside two broken replicas of five: each disagrees with the three healthy ones', () => {
+    const five = ['a', 'b', 'c', 'd', 'e'];
+    const v = new Map<string, Map<string, boolean>>();
+    for (const [c, probers] of assign(components, five, 2)) v.set(c, new Map(probers.map((p) => [p, p === 'a' || p === 'b'])));
+    expect([...checkerHealth(v, five).unhealthy].sort()).toEqual(['a', 'b']);
+  });
+
+  it('sets nobody aside while a replica cannot be judged yet (it just joined, no results)', () => {
+    const v = views(['b']);
+    for (const byReplica of v.values()) byReplica.delete('c');
+    expect(checkerHealth(v, members).unhealthy.size).toBe(0);
+  });
+
   it('says nothing about a replica with too few shared components', () => {
     const few = new Map([['x', new Map([['a', true], ['b', false], ['c', false]])]]);
     expect(checkerHealth(few, members).unhealthy.size).toBe(0);
