@@ -159,4 +159,27 @@ describe('three replicas on one PostgreSQL', () => {
     expect(rs.flatMap((r) => r.logLines().filter((l) => l.event === 'checker_unhealthy'))).toEqual([]);
     for (const n of names) expect(metricValue(await leader.metrics(), 'statusgraph_replica_checker_healthy', { replica: n })).toBe(1);
   });
+
+  it('PostgreSQL stopped and started again: no crash, every replica keeps serving, one line each way, a leader again after', async () => {
+    const names = ['p-a', 'p-b', 'p-c'];
+    const rs = await Promise.all(names.map((n) => replica(n)));
+    await leaderOf(names);
+    const events = (r: RunningExporter, e: string) => r.logLines().filter((l) => l.event === e).length;
+    await db.primary.stop();
+    await until('every replica to notice', async () => rs.every((r) => events(r, 'cluster_db_unreachable') === 1), 30_000, 100);
+    await until('nobody to lead', async () => (await Promise.all(rs.map(async (r) => metricValue(await r.metrics(), 'statusgraph_replica_leader') ?? 1))).every((v) => v === 0), 30_000, 100);
+    // Several intervals without the database: each replica keeps deciding its own share from its own
+    // rounds, so svc-0 goes on where it is probed (on its probers only: the others have no rounds of it).
+    const start = await Promise.all(rs.map((r) => rounds(r, 'svc-0')));
+    await until('rounds to go on without the database', async () => (await Promise.all(rs.map((r) => rounds(r, 'svc-0')))).some((n, i) => n >= start[i]! + 3), 60_000, 200);
+    for (const r of rs) {
+      expect(r.process.exitCode).toBeNull();
+      expect((await r.components()).every((c) => c.state === 'operational')).toBe(true);
+    }
+    await db.primary.start();
+    await until('every replica to say the database is back', async () => rs.every((r) => events(r, 'cluster_db_back') === 1), 30_000, 100);
+    const l = await leaderOf(names);
+    expect(rs.map((r) => events(r, 'cluster_db_unreachable'))).toEqual([1, 1, 1]);
+    expect(names).toContain(l.holder);
+  });
 });
