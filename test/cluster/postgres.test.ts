@@ -8,6 +8,7 @@ import { Lease, LeaseLost } from '../../exporter/src/cluster/lease.js';
 import { Registry } from '../../exporter/src/cluster/registry.js';
 import { Exchange } from '../../exporter/src/cluster/exchange.js';
 import type { Report } from '../../exporter/src/cluster/merge.js';
+import { announcedUnhealthy, recordCheckerEvent } from '../../exporter/src/cluster/announce.js';
 
 let db: PostgresCluster;
 let pool: pg.Pool;
@@ -86,6 +87,20 @@ describe('the cluster tables on a real PostgreSQL', () => {
     const rows = await db.primary.query<{ holder: string; token: string }>(`SELECT holder, token::text FROM cluster_events WHERE kind = 'test' ORDER BY id`);
     expect(rows).toEqual([{ holder: 'lease-a', token: first }, { holder: 'lease-b', token: String(BigInt(first) + 1n) }]);
     await b.release();
+  });
+
+  it('records a checker\'s health change once, whichever leader says it, and tells a new leader what was said', async () => {
+    const a = new Lease({ pool, name: 'say-a', ttlMs: 60_000, logger: capture().logger, monotonic: clock().now });
+    await db.primary.query(`UPDATE cluster_lease SET expires_at = '-infinity'`);
+    expect(await a.tick()).toBe(true);
+    const say = (l: Lease, kind: 'checker_unhealthy' | 'checker_healthy') => l.fenced('a checker event', (c, t) => recordCheckerEvent(c, t, 'say-a', 'broken-1', kind, {}));
+    expect(await say(a, 'checker_healthy')).toBe(false);
+    expect(await say(a, 'checker_unhealthy')).toBe(true);
+    expect(await say(a, 'checker_unhealthy')).toBe(false);
+    expect(await announcedUnhealthy(pool)).toEqual(new Set(['broken-1']));
+    expect(await say(a, 'checker_healthy')).toBe(true);
+    expect(await announcedUnhealthy(pool)).toEqual(new Set());
+    await a.release();
   });
 
   it('stops believing in the lease once its own clock passes the ttl, before asking the database', async () => {

@@ -17,3 +17,12 @@ export async function recordCheckerEvent(c: pg.PoolClient, token: string, holder
   );
   return (r.rowCount ?? 0) === 1;
 }
+
+/** The replicas whose last recorded checker event says unhealthy: what a new leader starts from. */
+export async function announcedUnhealthy(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ replica: string }>(
+    `SELECT replica FROM (SELECT DISTINCT ON (replica) replica, kind FROM cluster_events
+       WHERE kind LIKE 'checker_%' ORDER BY replica, id DESC) last WHERE kind = 'checker_unhealthy'`,
+  );
+  return new Set(rows.map((r) => r.replica));
+}

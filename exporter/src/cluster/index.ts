@@ -21,7 +21,7 @@ import { ClusterLoops } from './loops.js';
 import { recordCheckerEvent } from './announce.js';
 
 export { CLUSTER_DDL } from './schema.js';
-export { LeaseLost } from './lease.js';
+export { FENCE_CHECK_SQL, LeaseLost } from './lease.js';
 export type { Decision } from './merge.js';
 
 export interface ComponentShape {
@@ -43,6 +43,8 @@ export interface Cluster extends RoundExchange {
   isLeader(): boolean;
   /** The fencing token of the current term while leader. */
   token(): string | undefined;
+  /** [holder, token] for FENCE_CHECK_SQL in another pool's transaction while leader; undefined otherwise. */
+  fenceParams(): readonly [string, string] | undefined;
   /** Runs `write` in a transaction that checks the token; throws LeaseLost (logged) when not leader. */
   fenced<T>(what: string, write: (c: pg.PoolClient, token: string) => Promise<T>): Promise<T>;
   /** Agreed rounds, to apply to the monitor (Monitor.decide). */
@@ -80,6 +82,7 @@ export async function startCluster(deps: ClusterDeps): Promise<Cluster> {
     report: (c, results, startedAt) => state.report(c, results, startedAt),
     isLeader: () => state.lease.isLeader(),
     token: () => state.lease.token(),
+    fenceParams: () => { const t = state.lease.token(); return t === undefined ? undefined : [config.name, t] as const; },
     fenced: (what, write) => state.lease.fenced(what, write),
     onDecision: (l) => { state.decisionListeners.push(l); },
     onLeadership: (l) => { state.leadershipListeners.push(l); },

@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 
+/**
+ * The fencing check, for a transaction on another pool (the PostgreSQL store): run it first with
+ * [holder, token]; no row means the term is over and the transaction must roll back. FOR SHARE
+ * holds the lease row until commit, so the next term cannot begin between this check and the write.
+ */
+export const FENCE_CHECK_SQL = `SELECT 1 FROM cluster_lease WHERE id = 1 AND holder = $1 AND token = $2 AND expires_at > clock_timestamp() FOR SHARE`;
+
 /** A fenced write was refused: this replica no longer holds the lease under its token. */
 export class LeaseLost extends Error {
   constructor(readonly token: string) {
@@ -88,10 +95,7 @@ export class Lease {
     const c = await this.deps.pool.connect();
     try {
       await c.query('BEGIN');
-      const ok = await c.query(
-        `SELECT 1 FROM cluster_lease WHERE id = 1 AND holder = $1 AND token = $2 AND expires_at > clock_timestamp() FOR SHARE`,
-        [this.deps.name, token],
-      );
+      const ok = await c.query(FENCE_CHECK_SQL, [this.deps.name, token]);
       if (ok.rows.length === 0) {
         await c.query('ROLLBACK');
         this.lost('the database refused the fencing token');

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ClusterState } from './index.js';
-import { recordCheckerEvent } from './announce.js';
+import { announcedUnhealthy } from './announce.js';
 import { LeaseLost } from './lease.js';
 import type { CheckerHealth } from './health.js';
 
@@ -23,7 +23,8 @@ export class ClusterLoops {
   private running: Promise<unknown>[] = [];
   private dbDown = false;
   private lastPrune = 0;
-  private announced = new Set<string>();
+  /** What the cluster was last told about each checker; undefined until read at the start of a term. */
+  private announced?: Set<string>;
 
   constructor(private readonly s: ClusterState, private readonly log: Logger) {}
 
@@ -74,19 +75,30 @@ export class ClusterLoops {
     const health = s.decide();
     s.setLeading(s.lease.isLeader());
     if (s.leading) await this.announce(health);
+    // A later term reads again what the cluster was told: another leader may have spoken meanwhile.
+    else this.announced = undefined;
   }
 
   /** The leader says once, for the whole cluster, when a checker's results are set aside or trusted again. */
   private async announce(health: CheckerHealth): Promise<void> {
     const s = this.s;
-    const changes = s.live.filter((m) => health.unhealthy.has(m) !== this.announced.has(m));
+    if (!this.announced) {
+      try {
+        this.announced = await announcedUnhealthy(s.pool);
+      } catch (err) {
+        this.dbAway(err);
+        return;
+      }
+    }
+    const announced = this.announced;
+    const changes = s.live.filter((m) => health.unhealthy.has(m) !== announced.has(m));
     for (const replica of changes) {
       const unhealthy = health.unhealthy.has(replica);
       const score = health.scores.get(replica) ?? { compared: 0, alone: 0 };
       try {
         const said = await s.fenced(replica, unhealthy, score);
-        if (unhealthy) this.announced.add(replica);
-        else this.announced.delete(replica);
+        if (unhealthy) announced.add(replica);
+        else announced.delete(replica);
         if (!said) continue;
         if (unhealthy) {
           this.log.warn({ event: 'checker_unhealthy', checker: replica, alone: score.alone, compared: score.compared },
