@@ -36,6 +36,7 @@ import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
 import { publicIncidentRoutes } from './http/routes/public-incidents.js';
 import { startCluster, type Cluster } from './cluster/index.js';
 import { leaderOnly } from './sinks/leader-only.js';
+import { clusterRoutes } from './http/routes/cluster.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -207,6 +208,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
       slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}), now, logger: logger.child({ subsystem: 'incidents' }) }),
       eventsRouter,
+      ...(cluster ? [clusterRoutes({ view: () => cluster.view(), auth })] : []),
     ],
   });
   const server = http.createServer(app);

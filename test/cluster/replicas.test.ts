@@ -137,6 +137,8 @@ describe('three replicas on one PostgreSQL', () => {
       const states = (await r.components()).map((c) => c.state);
       expect(states).toEqual(Array(COMPONENTS).fill('operational'));
       expect(metricValue(await r.metrics(), 'statusgraph_replica_checker_healthy', { replica: 'h-c' })).toBe(0);
+      const view = (await (await fetch(`${r.url}/api/v1/cluster`, { headers: auth })).json()) as { replicas: { name: string; checkerHealthy: boolean; location: string }[] };
+      expect(view.replicas.map((x) => [x.name, x.location, x.checkerHealthy])).toEqual([['h-a', 'near', true], ['h-b', 'near', true], ['h-c', 'far', false]]);
       expect(await incidents(r)).toEqual([]);
     }
     const events = await db.primary.query<{ kind: string; replica: string }>('SELECT kind, replica FROM cluster_events');
