@@ -4,6 +4,7 @@ import { metricValue, startExporter, type RunningExporter } from '../support/exp
 import { HttpTarget } from '../support/targets.js';
 import { freePort, until } from '../support/ports.js';
 import { assign } from '../../exporter/src/cluster/assign.js';
+import { startWebhookRecorder } from '../support/webhook-recorder.js';
 
 // Issue 22, acceptance 2 and 3, with real processes: three replicas of one config (each with its
 // name and its route to the targets from the environment) sharing one real PostgreSQL.
@@ -18,7 +19,7 @@ let target: HttpTarget;
 let closedPort: number;
 const running: RunningExporter[] = [];
 
-const config = () => `
+const config = (extra = '') => `${extra}
 interval: ${INTERVAL_MS}ms
 timeout: 1s
 auth:
@@ -35,11 +36,11 @@ ${Array.from({ length: COMPONENTS }, (_, i) => `  - name: svc-${i}
 `;
 
 /** One replica; `broken`: its own route to the targets leads nowhere (a closed port). */
-async function replica(name: string, broken = false): Promise<RunningExporter> {
+async function replica(name: string, broken = false, extra = { config: '', env: {} as Record<string, string> }): Promise<RunningExporter> {
   const r = await startExporter({
-    config: config(),
+    config: config(extra.config),
     headers: auth,
-    env: { REPLICA: name, LOCATION: broken ? 'far' : 'near', PG_DSN: db.primary.dsn(), TARGET: broken ? `http://127.0.0.1:${closedPort}/health` : target.url },
+    env: { REPLICA: name, LOCATION: broken ? 'far' : 'near', PG_DSN: db.primary.dsn(), TARGET: broken ? `http://127.0.0.1:${closedPort}/health` : target.url, ...extra.env },
   });
   running.push(r);
   return r;
@@ -121,6 +122,40 @@ describe('three replicas on one PostgreSQL', () => {
     const l = await lease();
     expect(l.holder).toBe(after.holder);
     expect(l.token).toBe(after.token);
+  });
+
+  it('SIGSTOP of the leader, then an outage: the new leader records and delivers the incident once; the thawed former one neither', async () => {
+    const hook = await startWebhookRecorder();
+    try {
+      const extra = {
+        config: `webhooks:\n  - name: rec\n    url: \${HOOK_URL}\n    token: \${HOOK_TOKEN}\n`,
+        env: { HOOK_URL: hook.url, HOOK_TOKEN: hook.token },
+      };
+      const names = ['w-a', 'w-b', 'w-c'];
+      const rs = await Promise.all(names.map((n) => replica(n, false, extra)));
+      const before = await leaderOf(names);
+      const paused = rs[names.indexOf(before.holder!)]!;
+      paused.process.kill('SIGSTOP');
+      await until('another leader', async () => { const l = await lease(); return l.valid && l.holder !== before.holder; }, 30_000, 20);
+      const leader = rs[names.indexOf((await lease()).holder!)]!;
+      target.set({ status: 503 });
+      await until('the incident webhooks', async () => (await incidents(leader)).length > 0
+        && hook.applied().filter((r) => r.body.change.kind === 'opened').length === (await incidents(leader)).length, 30_000, 100);
+      paused.process.kill('SIGCONT');
+      await until('the former leader to see the outage too', async () => (await paused.components()).every((c) => c.state !== 'operational'), 30_000, 100);
+      const start = await rounds(paused, 'svc-0');
+      await until('two more rounds on the former leader', async () => (await rounds(paused, 'svc-0')) >= start + 2, 30_000, 100);
+      expect(paused.logLines().some((l) => l.event === 'lease_lost')).toBe(true);
+      expect(await incidents(paused)).toEqual([]);
+      const opened = hook.applied().filter((r) => r.body.change.kind === 'opened').map((r) => r.body.incident.id);
+      expect(opened.length).toBe((await incidents(leader)).length);
+      expect(new Set(opened).size).toBe(opened.length);
+      expect(hook.received().length).toBe(hook.applied().length);
+      expect(hook.violations()).toEqual([]);
+    } finally {
+      target.set({ status: 200 });
+      await hook.close();
+    }
   });
 
   it('one replica\'s route to the targets broken: no outage, no incident, one "checker unhealthy" message', async () => {
