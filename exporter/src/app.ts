@@ -200,7 +200,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       // First: its guard on cookie-authenticated writes covers the routers after it.
       statusPageRouter({
         auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
-        sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
+        sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}), cluster: cluster !== undefined,
       }),
       incidentRoutes(incidents.service, auth, now),
       publicIncidentRoutes({ incidents: incidents.service, pages, auth, pageUrl: (id) => pageUrls.get(id) }),

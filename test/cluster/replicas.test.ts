@@ -5,6 +5,9 @@ import { HttpTarget } from '../support/targets.js';
 import { freePort, until } from '../support/ports.js';
 import { assign } from '../../exporter/src/cluster/assign.js';
 import { startWebhookRecorder } from '../support/webhook-recorder.js';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 // Issue 22, acceptance 2 and 3, with real processes: three replicas of one config (each with its
 // name and its route to the targets from the environment) sharing one real PostgreSQL.
@@ -178,6 +181,18 @@ describe('three replicas on one PostgreSQL', () => {
     }
     const events = await db.primary.query<{ kind: string; replica: string }>('SELECT kind, replica FROM cluster_events');
     expect(events).toEqual([{ kind: 'checker_unhealthy', replica: 'h-c' }]);
+    // The same on the built-in page, whichever replica serves it.
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ extraHTTPHeaders: auth });
+      await page.goto(`${rs[1]!.url}/`);
+      await page.waitForSelector('#cluster [data-checker="h-c"]');
+      expect(await page.textContent('#cluster [data-checker="h-c"]')).toContain('Checker h-c (far) is set aside');
+      expect(await page.textContent('#cluster')).toContain('Served by replica h-b');
+      expect(await page.locator('#grid article.comp[data-state="operational"]').count()).toBe(COMPONENTS);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('the same fault on two replicas of three: nobody set aside; an outage exactly where both probers are broken', async () => {

@@ -13,6 +13,7 @@ import {
 } from './model.js';
 import { connectStream } from './stream.js';
 import { dayPanel, type DayView } from './day.js';
+import { watchCluster } from './cluster.js';
 
 interface Boot {
   canWrite: boolean;
@@ -20,6 +21,7 @@ interface Boot {
   readPublic: boolean;
   demo: boolean;
   intervalMs: number;
+  cluster?: boolean;
 }
 
 const boot = JSON.parse(byId('boot').textContent ?? '{}') as Boot;
@@ -403,6 +405,7 @@ async function start(): Promise<void> {
   lastSnapshotAt = Date.parse(comps.generatedAt);
   renderNow();
   renderIncidents();
+  if (boot.cluster) watchCluster(Math.max(boot.intervalMs, 5_000));
   for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
   connectStream('api/v1/events', Math.max(3 * boot.intervalMs, 45_000), {
     onSnapshot,
