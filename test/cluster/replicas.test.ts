@@ -69,8 +69,13 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop()));
-  await db.primary.query('TRUNCATE cluster_replicas, cluster_results, cluster_events');
-  await db.primary.query(`UPDATE cluster_lease SET holder = NULL, expires_at = '-infinity'`);
+  // Each test starts from an empty cluster (the tables exist once a replica has started).
+  await db.primary.query(`DO $$ BEGIN
+    IF to_regclass('cluster_lease') IS NOT NULL THEN
+      TRUNCATE cluster_replicas, cluster_results, cluster_events;
+      UPDATE cluster_lease SET holder = NULL, expires_at = '-infinity';
+    END IF;
+  END $$`);
 });
 
 afterAll(async () => {
@@ -233,5 +238,19 @@ describe('three replicas on one PostgreSQL', () => {
     const l = await leaderOf(names);
     expect(rs.map((r) => events(r, 'cluster_db_unreachable'))).toEqual([1, 1, 1]);
     expect(names).toContain(l.holder);
+  });
+
+  it('a replica that starts while PostgreSQL is unreachable exits with one line naming the cluster database, without the password', async () => {
+    const r = await startExporter({
+      config: config(), headers: auth, waitReady: false,
+      env: { REPLICA: 'down-a', LOCATION: 'near', PG_DSN: `postgres://sg:secret-pw-4471@127.0.0.1:${closedPort}/sg`, TARGET: target.url },
+    });
+    await new Promise<void>((resolve) => { if (r.process.exitCode !== null) resolve(); else r.process.once('exit', () => resolve()); });
+    expect(r.process.exitCode).not.toBe(0);
+    const lines = r.logs().split('\n').filter((l) => l.startsWith('statusgraph run:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('cluster database');
+    expect(lines[0]).toContain('ECONNREFUSED');
+    expect(r.logs()).not.toContain('secret-pw-4471');
   });
 });
