@@ -137,6 +137,12 @@ describe('the cluster tables on a real PostgreSQL', () => {
     expect(first).toHaveLength(501);
     expect(first.find((r) => r.component === 'c-0' && r.replica === 'ex-a')!.at).toBe(2_000);
     expect(first.find((r) => r.replica === 'ex-b')!.results[0]!.outcome.success).toBe(true);
+    expect(first.every((r) => r.ageMs >= 0 && r.ageMs < 60_000)).toBe(true);
+    // A row's age is the database's: one written an hour ago reads as an hour old.
+    await db.primary.query(`UPDATE cluster_results SET written_at = clock_timestamp() - interval '1 hour' WHERE replica = 'ex-b'`);
+    const aged = (await new Exchange(pool, 'ex-fresh').read()).find((r) => r.replica === 'ex-b')!;
+    expect(aged.ageMs).toBeGreaterThanOrEqual(3_600_000);
+    expect(aged.ageMs).toBeLessThan(3_660_000);
     // An older round never overwrites a newer one.
     xa.enqueue({ component: 'c-0', replica: 'ex-a', at: 1_500, startedAt: 1_499, results: ok(1_500) });
     await xa.flush();

@@ -39,10 +39,11 @@ ${Array.from({ length: COMPONENTS }, (_, i) => `  - name: svc-${i}
 `;
 
 /** One replica; `broken`: its own route to the targets leads nowhere (a closed port). */
-async function replica(name: string, broken = false, extra = { config: '', env: {} as Record<string, string> }): Promise<RunningExporter> {
+async function replica(name: string, broken = false, extra = { config: '', env: {} as Record<string, string> }, waitReady = true): Promise<RunningExporter> {
   const r = await startExporter({
     config: config(extra.config),
     headers: auth,
+    waitReady,
     env: { REPLICA: name, LOCATION: broken ? 'far' : 'near', PG_DSN: db.primary.dsn(), TARGET: broken ? `http://127.0.0.1:${closedPort}/health` : target.url, ...extra.env },
   });
   running.push(r);
@@ -167,8 +168,12 @@ describe('three replicas on one PostgreSQL', () => {
   });
 
   it('one replica\'s route to the targets broken: no outage, no incident, one "checker unhealthy" message', async () => {
-    const rs = await Promise.all([replica('h-a'), replica('h-b'), replica('h-c', true)]);
-    await leaderOf(['h-a', 'h-b', 'h-c']);
+    // The broken one first, alone for a moment: it leads, and must not take its own route for an
+    // outage while it has not seen the others yet (it cannot be ready before they join either).
+    const broken = await replica('h-c', true, undefined, false);
+    await leaderOf(['h-c']);
+    const rs = [...await Promise.all([replica('h-a'), replica('h-b')]), broken];
+    await until('the first replica to be ready', async () => (await fetch(`${broken.url}/-/ready`)).ok, 30_000, 100);
     const said = () => rs.flatMap((r) => r.logLines().filter((l) => l.event === 'checker_unhealthy'));
     await until('the checker unhealthy message', async () => said().length > 0, 30_000, 100);
     // Two more decided rounds of every component everywhere, then look.

@@ -34,10 +34,10 @@ export class Exchange {
     this.queue = new Map();
     try {
       await this.pool.query(
-        `INSERT INTO cluster_results (component, replica, at, started_at, results, xid)
-         SELECT c, $1, a, s, r, pg_current_xact_id() FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::jsonb[]) AS t(c, a, s, r)
+        `INSERT INTO cluster_results (component, replica, at, started_at, results, written_at, xid)
+         SELECT c, $1, a, s, r, clock_timestamp(), pg_current_xact_id() FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::jsonb[]) AS t(c, a, s, r)
          ON CONFLICT (component, replica) DO UPDATE
-           SET at = excluded.at, started_at = excluded.started_at, results = excluded.results, xid = excluded.xid
+           SET at = excluded.at, started_at = excluded.started_at, results = excluded.results, written_at = excluded.written_at, xid = excluded.xid
            WHERE cluster_results.at < excluded.at`,
         [this.replica, batch.map((r) => r.component), batch.map((r) => r.at), batch.map((r) => r.startedAt), batch.map((r) => JSON.stringify(r.results))],
       );
@@ -48,19 +48,24 @@ export class Exchange {
     return batch.length;
   }
 
-  /** Every round written since the last read (some again), all replicas' including this one's. */
-  async read(): Promise<Report[]> {
+  /**
+   * Every round written since the last read (some again), all replicas' including this one's,
+   * each with its age by the database's clock (the first read also returns rows written long ago).
+   */
+  async read(): Promise<(Report & { readonly ageMs: number })[]> {
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const x = await c.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
-      const { rows } = await c.query<{ component: string; replica: string; at: string; started_at: string; results: Report['results'] }>(
-        'SELECT component, replica, at::text, started_at::text, results FROM cluster_results WHERE xid >= $1::xid8',
+      const { rows } = await c.query<{ component: string; replica: string; at: string; started_at: string; results: Report['results']; age_ms: number }>(
+        `SELECT component, replica, at::text, started_at::text, results,
+           greatest(0, extract(epoch FROM clock_timestamp() - written_at) * 1000)::float8 AS age_ms
+         FROM cluster_results WHERE xid >= $1::xid8`,
         [this.from],
       );
       await c.query('COMMIT');
       this.from = x.rows[0]!.xmin;
-      return rows.map((r) => ({ component: r.component, replica: r.replica, at: Number(r.at), startedAt: Number(r.started_at), results: r.results }));
+      return rows.map((r) => ({ component: r.component, replica: r.replica, at: Number(r.at), startedAt: Number(r.started_at), results: r.results, ageMs: r.age_ms }));
     } catch (err) {
       await c.query('ROLLBACK').catch(() => undefined);
       throw err;

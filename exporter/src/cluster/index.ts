@@ -10,7 +10,7 @@ import type { Registry as PromRegistry } from 'prom-client';
 import type { ClusterConfig } from '../config/types.js';
 import type { ProbeResult } from '../engine/round.js';
 import type { RoundExchange } from '../engine/monitor.js';
-import { assign, effectiveReplication, shareOf } from './assign.js';
+import { assign, DEFAULT_REPLICATION, effectiveReplication, shareOf } from './assign.js';
 import { Exchange } from './exchange.js';
 import { Lease } from './lease.js';
 import { Merger, type Decision } from './merge.js';
@@ -112,8 +112,10 @@ export class ClusterState {
   private assignment = new Map<string, readonly string[]>();
   private probeCounts = new Map<string, number>();
   leading = false;
+  private readonly startedAt: number;
 
   constructor(readonly deps: ClusterDeps, readonly pool: pg.Pool, readonly log: Logger) {
+    this.startedAt = deps.now();
     const { config, intervalMs } = deps;
     this.lease = new Lease({ pool, name: config.name, ttlMs: config.leaseMs, logger: log, monotonic: () => performance.now() });
     this.registry = new Registry(pool, config.name, config.location);
@@ -153,10 +155,14 @@ export class ClusterState {
 
   /** Decides the rounds that are due and hands them to the listeners. */
   decide(): ReturnType<Merger['due']>['health'] {
-    const { decisions, health } = this.merger.due(this.deps.now(), {
+    const now = this.deps.now();
+    // One lease to see every replica started with this one, one interval for their first rounds.
+    const warming = now - this.startedAt < this.deps.config.leaseMs + this.deps.intervalMs;
+    const { decisions, health } = this.merger.due(now, {
       members: this.live,
       probersOf: (c) => this.assignment.get(c) ?? [],
       probes: (c) => this.probeCounts.get(c),
+      minExpected: warming ? this.deps.config.replication ?? DEFAULT_REPLICATION : 0,
     });
     for (const d of decisions) for (const l of this.decisionListeners) l(d);
     return health;

@@ -67,7 +67,8 @@ export class ClusterLoops {
     try {
       await s.exchange.flush();
       const now = s.deps.now();
-      for (const r of await s.exchange.read()) s.merger.add(r, now);
+      // Dated by the database's clock: a row written before a restart is as old as it is, not fresh.
+      for (const r of await s.exchange.read()) s.merger.add(r, now - r.ageMs);
       this.dbUp();
     } catch (err) {
       this.dbAway(err);

@@ -32,6 +32,12 @@ export interface MergeView {
   probersOf(component: string): readonly string[];
   /** Probe count of a configured component; undefined for one no longer configured. */
   probes(component: string): number | undefined;
+  /**
+   * At least this many probers are expected of every component, whatever the membership says:
+   * the configured R while this replica is warming up (it may not have seen the others' first
+   * heartbeats yet, and alone it would take its own broken route for an outage); 0 after.
+   */
+  readonly minExpected?: number;
 }
 
 interface Held {
@@ -87,6 +93,7 @@ export class Merger {
   due(now: number, view: MergeView): { decisions: Decision[]; health: CheckerHealth } {
     const health = this.health(now, view.members);
     this.unhealthy = health.unhealthy;
+    const live = new Set(view.members);
     const decisions: Decision[] = [];
     for (const [component, p] of this.pending) {
       const probes = view.probes(component);
@@ -99,16 +106,17 @@ export class Merger {
       const complete = expected.length > 0 && expected.every((m) => p.from.has(m));
       if (!complete && now - p.first < this.opts.graceMs) continue;
       this.pending.delete(component);
-      const d = this.decide(component, probes, now, health.unhealthy, expected.length);
+      const d = this.decide(component, probes, now, live, health.unhealthy, Math.max(expected.length, view.minExpected ?? 0));
       if (d) decisions.push(d);
     }
     return { decisions, health };
   }
 
-  private decide(component: string, probes: number, now: number, unhealthy: ReadonlySet<string>, expected: number): Decision | undefined {
+  /** Votes: fresh reports of live members that are not set aside. */
+  private decide(component: string, probes: number, now: number, live: ReadonlySet<string>, unhealthy: ReadonlySet<string>, expected: number): Decision | undefined {
     const votes: (Vote & { startedAt: number })[] = [];
     for (const [replica, h] of this.latest.get(component) ?? []) {
-      if (unhealthy.has(replica) || !this.fresh(h, now)) continue;
+      if (!live.has(replica) || unhealthy.has(replica) || !this.fresh(h, now)) continue;
       votes.push({ replica, results: h.report.results, startedAt: h.report.startedAt });
     }
     const results = agree(votes, probes, expected);

@@ -29,6 +29,8 @@ export const CLUSTER_DDL: readonly string[] = Object.freeze([
      at bigint NOT NULL,
      started_at bigint NOT NULL,
      results jsonb NOT NULL,
+     -- The database's clock: readers get each row's age from it, whatever their own clocks say.
+     written_at timestamptz NOT NULL DEFAULT clock_timestamp(),
      xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
      PRIMARY KEY (component, replica))`,
   `CREATE INDEX IF NOT EXISTS cluster_results_xid ON cluster_results (xid)`,

@@ -82,6 +82,26 @@ describe('the merger', () => {
     expect(m.due(100, v).decisions.map((d) => d.component)).toEqual([c]);
   });
 
+  it('needs the configured probers for a failure while warming up, even when it sees itself alone', () => {
+    const m = new Merger(opts);
+    const alone = view(['a'], { x: ['a'] });
+    m.add(report('x', 'a', 10, bad), 0);
+    expect(m.due(600, { ...alone, minExpected: 2 }).decisions).toEqual([]);
+    m.add(report('x', 'a', 20, ok), 1_000);
+    expect(m.due(1_600, { ...alone, minExpected: 2 }).decisions[0]!.results[0]!.outcome.success).toBe(true);
+    m.add(report('x', 'a', 30, bad), 2_000);
+    expect(m.due(2_600, alone).decisions[0]!.results[0]!.outcome.success).toBe(false);
+  });
+
+  it('counts no vote of a replica that is no longer a member', () => {
+    const m = new Merger(opts);
+    m.add(report('x', 'gone', 10, bad), 0);
+    m.add(report('x', 'a', 10, bad), 0);
+    m.add(report('x', 'b', 10, ok), 0);
+    // With "gone" voting, 2 of 3 fail; without it, a tie.
+    expect(m.due(0, view(['a', 'b'], { x: ['a', 'b'] })).decisions[0]!.results[0]!.outcome.success).toBe(true);
+  });
+
   it('drops a component that is no longer configured', () => {
     const m = new Merger(opts);
     m.add(report('gone', 'a', 10), 0);
