@@ -169,7 +169,7 @@ export class ClusterState {
   }
 
   /** Records a checker's change under the lease; whether it was new (to be said). */
-  fenced(replica: string, unhealthy: boolean, detail: object): Promise<boolean> {
+  recordChecker(replica: string, unhealthy: boolean, detail: object): Promise<boolean> {
     return this.lease.fenced(`the checker health of ${replica}`, (c, token) =>
       recordCheckerEvent(c, token, this.name, replica, unhealthy ? 'checker_unhealthy' : 'checker_healthy', detail));
   }
@@ -184,13 +184,13 @@ export class ClusterState {
     return [...this.probeCounts.keys()];
   }
 
+  /** The registry as last read; this replica is always live in its own view (even cut off from the database). */
   view(): ClusterView {
-    const known = new Map(this.members.map((m) => [m.name, m]));
-    const members = this.live.filter((n) => !known.has(n)).map((name) => ({ name, location: this.deps.config.location, live: true }));
+    const self = this.members.some((m) => m.name === this.name) ? [] : [{ name: this.name, location: this.deps.config.location, live: true }];
     return {
       self: this.name,
       leader: this.lease.isLeader(),
-      members: [...this.members.map((m) => ({ name: m.name, location: m.location, live: m.live || m.name === this.name })), ...members],
+      members: [...this.members.map((m) => ({ name: m.name, location: m.location, live: m.live || m.name === this.name })), ...self],
       unhealthy: this.merger.setAside,
       assigned: this.assigned,
     };

@@ -97,7 +97,7 @@ export class ClusterLoops {
       const unhealthy = health.unhealthy.has(replica);
       const score = health.scores.get(replica) ?? { compared: 0, alone: 0 };
       try {
-        const said = await s.fenced(replica, unhealthy, score);
+        const said = await s.recordChecker(replica, unhealthy, score);
         if (unhealthy) announced.add(replica);
         else announced.delete(replica);
         if (!said) continue;
