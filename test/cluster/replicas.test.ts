@@ -258,4 +258,27 @@ describe('three replicas on one PostgreSQL', () => {
     expect(lines[0]).toContain('ECONNREFUSED');
     expect(r.logs()).not.toContain('secret-pw-4471');
   });
+
+  it('a reload on every replica that adds a component: it is assigned, probed by R of them and decided everywhere', async () => {
+    const names = ['r-a', 'r-b', 'r-c'];
+    const rs = await Promise.all(names.map((n) => replica(n)));
+    await leaderOf(names);
+    const added = `  - name: svc-new
+    tier: service
+    probes: [{ kind: http, url: "\${TARGET}" }]
+`;
+    for (const r of rs) {
+      r.writeConfig(`${config()}${added}`);
+      r.process.kill('SIGHUP');
+    }
+    await until('svc-new decided on every replica', async () => (await Promise.all(rs.map(async (r) => (await r.components()).find((c) => c.name === 'svc-new')?.checked === true))).every(Boolean), 30_000, 100);
+    const m = await rs[0]!.metrics();
+    const shares = names.map((n) => metricValue(m, 'statusgraph_replica_assigned_components', { replica: n }) ?? 0);
+    // 13 components, each probed by 2 of the 3 replicas.
+    expect(shares.reduce((a, b) => a + b, 0)).toBe(2 * (COMPONENTS + 1));
+    for (const [i, r] of rs.entries()) {
+      const rounds = metricValue(await r.metrics(), 'statusgraph_component_rounds_total', { component: 'svc-new' }) ?? 0;
+      expect(rounds, names[i]).toBeGreaterThan(0);
+    }
+  });
 });
