@@ -120,7 +120,7 @@ export class ClusterState {
     this.lease = new Lease({ pool, name: config.name, ttlMs: config.leaseMs, logger: log, monotonic: () => performance.now() });
     this.registry = new Registry(pool, config.name, config.location);
     this.exchange = new Exchange(pool, config.name);
-    this.merger = new Merger({ freshMs: 2 * intervalMs, graceMs: intervalMs / 2 });
+    this.merger = new Merger({ freshMs: 2 * intervalMs, graceMs: intervalMs / 2, healthEveryMs: intervalMs / 4 });
     this.probeCounts = new Map(deps.components.map((c) => [c.name, c.probes.length]));
   }
 

@@ -102,6 +102,20 @@ describe('the merger', () => {
     expect(m.due(0, view(['a', 'b'], { x: ['a', 'b'] })).decisions[0]!.results[0]!.outcome.success).toBe(true);
   });
 
+  it('recomputes checker health at most every healthEveryMs, and at once when the members change', () => {
+    const m = new Merger({ ...opts, healthEveryMs: 1_000 });
+    const members = ['a', 'b', 'c'];
+    const probers = Object.fromEntries(['x', 'y', 'z', 'w'].map((c) => [c, members]));
+    const v = view(members, probers);
+    expect(m.due(0, v).health.unhealthy.size).toBe(0);
+    for (const c of Object.keys(probers)) for (const p of members) m.add(report(c, p, 10, p === 'c' ? bad : ok), 100);
+    // Within the period: the health of time 0 still holds.
+    expect(m.due(500, v).health.unhealthy.size).toBe(0);
+    expect([...m.due(1_000, v).health.unhealthy]).toEqual(['c']);
+    // A membership change is looked at immediately.
+    expect(m.due(1_100, view(['a', 'c'], probers)).health.unhealthy.size).toBe(0);
+  });
+
   it('drops a component that is no longer configured', () => {
     const m = new Merger(opts);
     m.add(report('gone', 'a', 10), 0);
