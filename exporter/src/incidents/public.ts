@@ -51,10 +51,10 @@ export interface PublishInput {
 
 /** The public incidents part of the incident store (store.ts); a backend passes the contract suite. */
 export interface PublicIncidentStore {
-  publish(input: PublishInput): void;
-  /** Appends an update; `resolved` resolves. Throws IncidentStateError when missing or resolved. */
-  addPublicUpdate(id: string, update: PublicUpdate): void;
-  getPublic(id: string): PublicIncident | undefined;
+  publish(input: PublishInput): Promise<void>;
+  /** Appends an update; `resolved` resolves. Rejects with IncidentStateError when missing or resolved. */
+  addPublicUpdate(id: string, update: PublicUpdate): Promise<void>;
+  getPublic(id: string): Promise<PublicIncident | undefined>;
   /** Newest first. */
-  listPublic(filter?: { readonly page?: string; readonly incidentId?: number; readonly state?: 'open' | 'resolved'; readonly limit?: number }): PublicIncident[];
+  listPublic(filter?: { readonly page?: string; readonly incidentId?: number; readonly state?: 'open' | 'resolved'; readonly limit?: number }): Promise<PublicIncident[]>;
 }

@@ -38,9 +38,9 @@ export interface PublisherDeps {
 }
 
 export interface Publisher {
-  publish(incidentId: number | null, input: z.output<typeof publishBody>): PublicIncident;
-  addUpdate(id: string, input: z.output<typeof publicUpdateBody>): PublicIncident;
-  get(id: string): PublicIncident | undefined;
+  publish(incidentId: number | null, input: z.output<typeof publishBody>): Promise<PublicIncident>;
+  addUpdate(id: string, input: z.output<typeof publicUpdateBody>): Promise<PublicIncident>;
+  get(id: string): Promise<PublicIncident | undefined>;
 }
 
 export function createPublisher(deps: PublisherDeps): Publisher {
@@ -50,31 +50,31 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return page;
   };
   return {
-    publish(incidentId, input) {
+    async publish(incidentId, input) {
       const page = pageOf(input.page);
       const known = new Set(page.components.map((c) => c.id));
       input.components.forEach((c, i) => {
         if (!known.has(c)) throw new BadRequestError(`components.${i}: unknown public component "${c}" of page "${page.id}"`);
       });
-      if (incidentId !== null && deps.store.listPublic({ page: page.id, incidentId }).length > 0) {
+      if (incidentId !== null && (await deps.store.listPublic({ page: page.id, incidentId })).length > 0) {
         throw new ConflictError(`the incident is already published to page "${page.id}"; post updates to that public incident`);
       }
       const id = publicId();
-      deps.store.publish({
+      await deps.store.publish({
         id, page: page.id, incidentId, title: input.title, impact: input.impact, components: [...new Set(input.components)],
         update: { id: publicId(), status: input.status, body: input.body, at: deps.now() },
       });
-      return deps.store.getPublic(id)!;
+      return (await deps.store.getPublic(id))!;
     },
-    addUpdate(id, input) {
+    async addUpdate(id, input) {
       try {
-        deps.store.addPublicUpdate(id, { id: publicId(), status: input.status, body: input.body, at: deps.now() });
+        await deps.store.addPublicUpdate(id, { id: publicId(), status: input.status, body: input.body, at: deps.now() });
       } catch (e) {
         if (!(e instanceof IncidentStateError)) throw e;
-        if (!deps.store.getPublic(id)) throw new NotFoundError(`no public incident ${id}`);
+        if (!(await deps.store.getPublic(id))) throw new NotFoundError(`no public incident ${id}`);
         throw new ConflictError(`public incident ${id} is already resolved`);
       }
-      return deps.store.getPublic(id)!;
+      return (await deps.store.getPublic(id))!;
     },
     get: (id) => deps.store.getPublic(id),
   };

@@ -31,7 +31,7 @@ function listLine(i: Incident): string {
 }
 
 /** Runs one verified command; every failure becomes an ephemeral reply. */
-export function runSlackCommand(service: IncidentService, text: string, user: string, now: number): SlackReply {
+export async function runSlackCommand(service: IncidentService, text: string, user: string, now: number): Promise<SlackReply> {
   const cmd = parseSlackCommand(text);
   const author = `@${user}`;
   try {
@@ -41,7 +41,7 @@ export function runSlackCommand(service: IncidentService, text: string, user: st
       case 'error':
         return ephemeral(`:warning: ${escapeSlack(cmd.message)}`);
       case 'list': {
-        const open = service.list({ state: 'open', limit: 1000 });
+        const open = await service.list({ state: 'open', limit: 1000 });
         if (!open.length) return ephemeral('No open incidents.');
         // Slack truncates long messages; the newest are the ones people ask about.
         const shown = open.slice(0, LIST_LIMIT).map(listLine);
@@ -50,16 +50,16 @@ export function runSlackCommand(service: IncidentService, text: string, user: st
       }
       case 'create': {
         const body = parseBody(createIncidentBody, { title: cmd.title, components: cmd.components, ...(cmd.severity ? { severity: cmd.severity } : {}) }, 'command');
-        const inc = service.createManual({ title: body.title, components: body.components, author, ...(body.severity ? { severity: body.severity } : {}) });
+        const inc = await service.createManual({ title: body.title, components: body.components, author, ...(body.severity ? { severity: body.severity } : {}) });
         return inChannel(`:rotating_light: *${formatId(inc.id)}* opened by ${escapeSlack(author)}: ${escapeSlack(inc.title)}\nSeverity: ${inc.severity} • Components: ${escapeSlack(inc.components.join(', '))}`);
       }
       case 'update': {
         const body = parseBody(updateIncidentBody, { text: cmd.text, ...(cmd.status ? { status: cmd.status } : {}) }, 'command');
-        const inc = service.addUpdate(cmd.id, { text: body.text, author, ...(body.status ? { status: body.status } : {}) });
+        const inc = await service.addUpdate(cmd.id, { text: body.text, author, ...(body.status ? { status: body.status } : {}) });
         return inChannel(`*${formatId(inc.id)}* update by ${escapeSlack(author)} [${inc.status}]: ${escapeSlack(body.text)}`);
       }
       case 'resolve': {
-        const inc = service.resolve(cmd.id, { author, ...(cmd.text ? { text: cmd.text } : {}) });
+        const inc = await service.resolve(cmd.id, { author, ...(cmd.text ? { text: cmd.text } : {}) });
         const took = formatDuration((inc.resolvedAt ?? now) - inc.startedAt);
         return inChannel(`:white_check_mark: *${formatId(inc.id)}* resolved by ${escapeSlack(author)} after ${took}${cmd.text ? `: ${escapeSlack(cmd.text)}` : ''}`);
       }
