@@ -21,8 +21,9 @@ import { lines } from './scenarios.js';
  * page comes once, for db, and api's burn (charged to db) sends nothing of its own. Then the
  * exporter is killed with SIGKILL and started again on the same address: its counters start from
  * zero, Prometheus counts that as a reset, and the burn does not drop. The slow-burn ticket of a
- * trickle needs hours of real time: it is covered by the generated promtool cases
- * (provisioning/prometheus/tests/slo.test.yml, synthetic time).
+ * trickle needs days of history: slo-slow-burn.test.ts checks it with these binaries on
+ * backfilled data (and the generated promtool cases, provisioning/prometheus/tests/slo.test.yml,
+ * with synthetic time).
  */
 
 async function switchable(): Promise<{ url: string; up: boolean; stop(): Promise<void> }> {
