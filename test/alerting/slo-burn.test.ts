@@ -101,7 +101,7 @@ describe('end to end: SLO burn-rate alerts, one page per root cause, counters ac
     // Several flushes of every group later (group_interval 1 s), still one page.
     const settled = Date.now() + 5_000;
     await until('a few more group flushes', async () => Date.now() > settled, 10_000, 500);
-    const burns = slack.messages.filter((m) => lines(m).some((l) => l.includes(FAST)) && m.body.attachments?.[0]?.title?.startsWith('Outage'));
+    const burns = slack.messages.filter((m) => lines(m).some((l) => l.includes(FAST)) && String(m.body.attachments?.[0]?.title).startsWith('Outage'));
     const fastLines = slack.messages.flatMap((m) => lines(m).filter((l) => l.includes(FAST)).map((l) => [m.channel, l]));
     expect(fastLines.filter(([, l]) => l === `db: ${FAST}`)).toHaveLength(1);
     expect(fastLines.filter(([, l]) => l!.startsWith('api:'))).toEqual([]);

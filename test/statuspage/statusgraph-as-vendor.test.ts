@@ -30,7 +30,7 @@ async function switchable(): Promise<{ url: string; up: boolean; stop(): Promise
 
 const fixture = (name: string) => ({ status: 200, type: 'application/json', body: fs.readFileSync(path.join(STATUSPAGE_FIXTURES, name), 'utf8') });
 
-interface View { name: string; state: string; reason: string | null; maintenance: boolean; tier: string; probes: { maintenance: boolean; note: string | null }[] }
+interface View { name: string; state: string; reason: string | null; maintenance: boolean; tier: string; impacted: boolean; rootCauses: string[]; probes: { maintenance: boolean; note: string | null }[] }
 const component = async (e: RunningExporter, name: string): Promise<View> => (await e.components()).find((c: View) => c.name === name);
 
 describe('statusgraph probes statusgraph: a second instance\'s public page is a vendor', () => {
