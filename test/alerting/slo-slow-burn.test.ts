@@ -165,14 +165,14 @@ describe('end to end on four backfilled days: a slow error trickle tickets #on-c
     const d3 = await ratio('3d');
     const h6 = await ratio('6h');
     for (const c of ['db', 'api']) {
-      // 28 or 29 failed rounds of 17,280, as the window's edges fall.
-      expect(d3[c]).toBeGreaterThanOrEqual(28 / 17_280 - 1e-9);
-      expect(d3[c]).toBeLessThanOrEqual(29 / 17_280 + 1e-9);
-      // 2 or 3 of 1,440: over the ticket's 1x, under the page's 6x.
-      expect(h6[c]).toBeGreaterThanOrEqual(2 / 1440 - 1e-9);
-      expect(h6[c]).toBeLessThanOrEqual(3 / 1440 + 1e-9);
+      // 28 or 29 failed rounds of the 17,276 between the window's 4,320 samples, as its edges fall.
+      expect(d3[c]).toBeGreaterThanOrEqual(28 / 17_280);
+      expect(d3[c]).toBeLessThanOrEqual(29 / 17_270);
+      // 2 or 3 of 1,436: over the ticket's 1x (0.001), under the page's 6x (0.006).
+      expect(h6[c]).toBeGreaterThanOrEqual(2 / 1440);
+      expect(h6[c]).toBeLessThanOrEqual(3 / 1430);
     }
-    // web: 80 rounds of 17,280 in 3 days, none in 6 hours.
+    // web: 80 rounds of 17,276 in 3 days, none in 6 hours.
     expect(d3.web).toBeCloseTo(80 / (3 * 5760), 4);
     expect(h6.web).toBe(0);
     const objectives = await prom.query('component:statusgraph_slo_objective:ratio');
