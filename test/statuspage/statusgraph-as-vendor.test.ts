@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
 import { freePort, until } from '../support/ports.js';
+import { HttpTarget } from '../support/targets.js';
 import { startStatuspageServer, STATUSPAGE_FIXTURES, type StatuspageServer } from '../support/statuspage-server.js';
 
 /**
@@ -17,35 +16,22 @@ import { startStatuspageServer, STATUSPAGE_FIXTURES, type StatuspageServer } fro
  * payments team (component names, reasons, URLs) reaches the shop's API.
  */
 
-async function switchable(): Promise<{ url: string; up: boolean; stop(): Promise<void> }> {
-  const state = { up: true };
-  const server = http.createServer((req, res) => { req.resume(); res.writeHead(state.up ? 200 : 503).end(state.up ? 'ok' : 'connection refused by pool'); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as net.AddressInfo).port;
-  return Object.assign(state, {
-    url: `http://127.0.0.1:${port}/health`,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  });
-}
-
 const fixture = (name: string) => ({ status: 200, type: 'application/json', body: fs.readFileSync(path.join(STATUSPAGE_FIXTURES, name), 'utf8') });
 
 interface View { name: string; state: string; reason: string | null; maintenance: boolean; tier: string; impacted: boolean; rootCauses: string[]; probes: { maintenance: boolean; note: string | null }[] }
 const component = async (e: RunningExporter, name: string): Promise<View> => (await e.components()).find((c: View) => c.name === name);
 
 describe('statusgraph probes statusgraph: a second instance\'s public page is a vendor', () => {
-  let db: Awaited<ReturnType<typeof switchable>>;
-  let api: Awaited<ReturnType<typeof switchable>>;
-  let storefront: Awaited<ReturnType<typeof switchable>>;
+  let db: HttpTarget;
+  let api: HttpTarget;
+  let storefront: HttpTarget;
   let mailer: StatuspageServer;
   let payments: RunningExporter;
   let shop: RunningExporter;
   let publicUrl: string;
 
   beforeAll(async () => {
-    db = await switchable();
-    api = await switchable();
-    storefront = await switchable();
+    [db, api, storefront] = await Promise.all([HttpTarget.start(), HttpTarget.start(), HttpTarget.start()]) as [HttpTarget, HttpTarget, HttpTarget];
     mailer = await startStatuspageServer();
     mailer.set('/mailer', fixture('operational.json'));
     const publicPort = await freePort();
@@ -83,9 +69,9 @@ components:
     await shop?.stop();
     await payments?.stop();
     await mailer?.close();
-    await api?.stop();
-    await storefront?.stop();
-    await db?.stop();
+    await api?.down();
+    await storefront?.down();
+    await db?.down();
   });
 
   it('reads the other instance\'s public summary as operational while all is well', async () => {
@@ -99,7 +85,7 @@ components:
 
   it('stopping the payments team\'s database is a vendor outage for the shop, seen through the public JSON only', async () => {
     onTestFailed(() => { console.log(shop.logs().slice(-3000), payments.logs().slice(-3000)); });
-    db.up = false;
+    db.set({ status: 503, body: 'connection refused by pool' });
     // The payments team's own view: its API is impacted by its database.
     await until('payments-api impacted inside the payments instance', async () => (await component(payments, 'payments-api')).impacted === true, 30_000, 100);
     const summary = await until('Payments in outage on the public summary', async () => {
@@ -118,11 +104,13 @@ components:
     expect((await component(shop, 'checkout'))).toMatchObject({ impacted: true, rootCauses: ['payments-team'] });
     // Nothing internal to the payments team crossed over: names, its reasons, its URLs.
     const seen = JSON.stringify(await shop.components()) + await shop.metrics();
-    for (const secret of ['pg-payments-primary', 'payments-api', 'mailer-vendor', 'connection refused by pool', db.url, api.url, mailer.url]) {
+    const internalReason = (await component(payments, 'pg-payments-primary')).reason!;
+    expect(internalReason).toContain('503');
+    for (const secret of ['pg-payments-primary', 'payments-api', 'mailer-vendor', internalReason, db.url, api.url, mailer.url]) {
       expect(seen.includes(secret) ? secret : 'absent').toBe('absent');
     }
 
-    db.up = true;
+    db.set({ status: 200, body: '{"status":"ok"}' });
     await until('the shop sees the recovery', async () => (await component(shop, 'payments-team')).state === 'operational', 30_000, 100);
   });
 
