@@ -224,8 +224,9 @@ export async function startSlackApi(opts: { token?: string; channels?: readonly 
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: string): void => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const json = (status: number, body: Obj, headers: Record<string, string> = {}) =>
+    const json = (status: number, body: Obj, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+    };
     if (responsePaths.has(path)) {
       try { responses.push({ url: origin + path, body: JSON.parse(raw) as Obj }); } catch { return json(400, { ok: false, error: 'invalid_payload' }); }
       return json(200, { ok: true });
