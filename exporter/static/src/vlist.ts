@@ -82,6 +82,14 @@ export function createVirtualList<T extends ListItem>(container: HTMLElement, op
       }
     }
     for (const [k, d] of drawn) if (!keep.has(k)) { d.el.remove(); drawn.delete(k); }
+    // The DOM in the order shown (screen readers and Tab follow it): kept items already are, so
+    // only new ones move, and a focused element is never detached.
+    let next: Element | null = null;
+    for (let i = end - 1; i >= start; i--) {
+      const el = drawn.get(items[i]!.key)!.el;
+      if (el.nextElementSibling !== next || el.parentElement !== space) space.insertBefore(el, next);
+      next = el;
+    }
     if (refocus) space.querySelector<HTMLElement | SVGElement>(`[data-fk="${CSS.escape(refocus)}"]`)?.focus();
     if (remeasure) {
       relayout();
