@@ -102,8 +102,7 @@ describe('SSE diffs and resync', () => {
     await start({ maxRemovals: 1 });
     const [a, b, c] = [comp('a'), comp('b'), comp('c')];
     hub!.publishSnapshot(snap(1, [a, b, c]));
-    // Another viewer stays connected, so every snapshot is tracked as it is published (with
-    // nobody connected, the changes are counted at the next connection: never fewer, maybe more).
+    // Another viewer stays connected meanwhile and gets each change as a diff.
     const other = await connect();
     await until('snapshot', () => other.frames[0]);
     // Missed by a viewer who left at e1.1: b and then c changed.
@@ -111,6 +110,8 @@ describe('SSE diffs and resync', () => {
     hub!.publishSnapshot(snap(2, [a, b2, c]));
     hub!.publishSnapshot(snap(3, [a, b2, comp('c', 'partial_outage')]));
 
+    await until('the other viewer got both', () => other.frames.length === 3);
+    expect(other.frames.slice(1).map(names)).toEqual([['b'], ['c']]);
     const back = await connect({ lastEventId: 'e1.1' });
     await until('resync', () => back.frames[0]);
     expect(back.frames[0]).toMatchObject({ id: 'e1.3', event: 'diff', data: { since: 'e1.1', version: 'e1.3' } });
@@ -140,6 +141,19 @@ describe('SSE diffs and resync', () => {
     await until('too old', () => old.frames[0]);
     expect(old.frames[0]).toMatchObject({ event: 'snapshot', id: 'e1.5' });
     expect(names(old.frames[0]!)).toEqual(['c']);
+  });
+
+  it('answers a version read before anyone connected (the page reads /api/v1/components first)', async () => {
+    await start();
+    const a = comp('a');
+    hub!.publishSnapshot(snap(1, [a, comp('b'), comp('c')]));
+    const b2 = comp('b', 'degraded');
+    hub!.publishSnapshot(snap(2, [a, b2, comp('c')]));
+    hub!.publishSnapshot(snap(3, [a, b2, comp('c', 'major_outage')]));
+    const page = await connect({ query: `?since=${hub!.versionOf(snap(2, []))}` });
+    await until('diff', () => page.frames[0]);
+    expect(page.frames[0]).toMatchObject({ event: 'diff', data: { since: 'e1.2', version: 'e1.3' } });
+    expect(names(page.frames[0]!)).toEqual(['c']);
   });
 
   it('drops a client that falls behind; it comes back with its version and gets what it missed', async () => {
