@@ -9,7 +9,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '../support/ports.js';
+import { freePort, until } from '../support/ports.js';
 import { startExporter, type RunningExporter } from '../support/exporter.js';
 
 const N = 10_000;
@@ -47,12 +47,17 @@ describe('the status page at 10,000 components', () => {
     });
     const port = await freePort();
     await new Promise<void>((r) => target.listen(port, '127.0.0.1', r));
-    exporter = await startExporter({ config: config(`http://127.0.0.1:${port}`), env: { STATUSGRAPH_LOG_LEVEL: 'warn' } });
+    // Ready after the first full cycle of 10,000 probes: longer than the harness's 30 s on a busy machine.
+    exporter = await startExporter({ config: config(`http://127.0.0.1:${port}`), env: { STATUSGRAPH_LOG_LEVEL: 'warn' }, waitReady: false });
+    await until('exporter ready', async () => {
+      if (exporter.process.exitCode !== null) throw new Error(`exporter exited:\n${exporter.logs()}`);
+      return (await fetch(`${exporter.url}/-/ready`).catch(() => undefined))?.ok;
+    }, 150_000, 200);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${exporter.url}/`);
     await page.waitForSelector(`body[data-total="${N}"][data-stream="live"]`, { timeout: 60_000 });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
