@@ -94,7 +94,7 @@ export function createGrid(container: HTMLElement, deps: GridDeps): GridView {
     columns = columnsFor(vl.box.clientWidth || container.clientWidth || window.innerWidth);
     items = gridItems(groupByTier(list), columns, (c) => c.name).map((g) => ({
       key: g.key,
-      sig: g.kind === 'tier' ? `${g.count}` : `${columns}|${g.cells.map((c) => cardSig(c, deps)).join('\u0001')}`,
+      sig: g.kind === 'tier' ? () => `${g.count}` : () => `${columns}|${g.cells.map((c) => cardSig(c, deps)).join('\u0001')}`,
       height: g.kind === 'tier' ? TIER_ROW_PX : CARD_ROW_PX,
       grid: g,
     }));

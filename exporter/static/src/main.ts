@@ -112,7 +112,7 @@ const uptimeLoader = createLoader(async (names) => {
   uptimeFrom = Date.parse(up.from);
   for (const c of up.components) uptime.set(c.name, c.days);
   for (const n of names) if (!uptime.has(n)) uptime.set(n, []);
-}, () => schedule(false));
+}, () => { dirty.uptime = true; schedule(false); });
 
 const grid = createGrid(byId('grid'), {
   series: (c, p) => (sparkLoader.has(c) ? series.get(probeKey(c, p))?.buckets ?? [] : undefined),
@@ -128,13 +128,12 @@ function focusGraph(name: string | undefined): void {
   graph.focus(name);
 }
 let filter: Filter;
-const filterBar = createFilterBar(byId('filters'), (f) => { filter = f; schedule(true); });
+const filterBar = createFilterBar(byId('filters'), (f) => { filter = f; schedule(false, true); });
 filter = filterBar.filter();
 
 let shown: ComponentView[] = [];
 /** Re-filter and re-sort (a state changed, a component came or went, the filter changed). */
-function refilter(): void {
-  const all = components();
+function refilter(all: readonly ComponentView[]): void {
   shown = applyFilter(all, filter);
   const tiers = [...new Set(all.map((c) => c.tier))].sort(compareTiers) as Tier[];
   const envs = [...new Set(all.map((c) => c.environment ?? 'production'))].sort();
@@ -146,48 +145,53 @@ function refilter(): void {
 }
 
 let frame = 0;
-let needFilter = false;
+/** What the next frame must redo: states or membership changed (everything), or only the filter. */
+const dirty = { states: false, filter: false, uptime: false };
 let structure = '';
-let statesKey = '';
 let uptimeRenderedAt = 0;
 
 function renderNow(): void {
   frame = 0;
-  const all = components();
-  renderSummary(all);
-  if (needFilter) {
-    needFilter = false;
-    refilter();
-  } else {
-    grid.refresh();
-  }
-  graph.update(byName);
-  // The bars change slowly: redraw them on a state change, otherwise every few seconds.
-  const states = all.map((c) => c.state).join(',');
-  const statesChanged = states !== statesKey;
-  statesKey = states;
-  if (statesChanged || Date.now() - uptimeRenderedAt > 5_000) {
+  const { states, filter: filterChanged, uptime: uptimeLoaded } = dirty;
+  dirty.states = dirty.filter = dirty.uptime = false;
+  if (states || filterChanged) {
+    const all = components();
+    refilter(all);
     uptimeRenderedAt = Date.now();
-    uptimeView.refresh();
+    if (states) {
+      // Only when a state, an impact or the component list changed: at 10,000 components the
+      // headline and the graph model are a pass over all of them, a latency update is not.
+      renderSummary(all);
+      graph.update(byName);
+      const names = all.map((c) => c.name).join(',');
+      if (names !== structure) {
+        structure = names;
+        renderCreateForm();
+        renderDemo();
+      } else if (boot.demo) {
+        refreshDemo();
+      }
+    }
+  } else {
+    // Fresh latencies: the rows in view are redrawn if what they show changed.
+    grid.refresh();
+    // The bars change slowly: when days arrived, otherwise every few seconds.
+    if (uptimeLoaded || Date.now() - uptimeRenderedAt > 5_000) {
+      uptimeRenderedAt = Date.now();
+      uptimeView.refresh();
+    }
   }
   sparkLoader.want(grid.visibleNames());
   uptimeLoader.want(uptimeView.visibleNames());
   if (uptimeFrom !== undefined) {
     byId('uptime-note').textContent = `Daily, UTC, last ${UPTIME_DAYS} days or since ${new Date(uptimeFrom).toISOString().slice(0, 10)} (first start). Available = operational or degraded.`;
   }
-  const names = all.map((c) => c.name).join(',');
-  if (names !== structure) {
-    structure = names;
-    renderCreateForm();
-    renderDemo();
-  } else if (statesChanged && boot.demo) {
-    refreshDemo();
-  }
 }
 
-/** Several events can arrive within one frame: paint once. `reorder`: filter and sort again. */
-function schedule(reorder: boolean): void {
-  needFilter ||= reorder;
+/** Several events can arrive within one frame: paint once. `states`: a state or the component list changed. */
+function schedule(states: boolean, filterChanged = false): void {
+  dirty.states ||= states;
+  dirty.filter ||= filterChanged;
   if (!frame) frame = requestAnimationFrame(renderNow);
 }
 
@@ -407,7 +411,7 @@ async function start(): Promise<void> {
   setDemoState(demo.components);
   lastSnapshotAt = Date.parse(comps.generatedAt);
   if (comps.version) setVersion(comps.version, comps.seq);
-  needFilter = true;
+  dirty.states = true;
   renderNow();
   renderIncidents();
   for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);

@@ -109,12 +109,15 @@ export function createUptime(container: HTMLElement, deps: UptimeDeps): UptimeVi
     const today = new Date().toISOString().slice(0, 10);
     const items: Item[] = [];
     for (const c of list) {
-      const days = deps.days(c.name);
-      const last = days?.[days.length - 1];
       // Redrawn when its data, its keyboard day, its objective or the date changes.
-      items.push({ kind: 'row', c, key: `r:${c.name}`, height, sig: `${today}|${days?.length ?? -1}|${last?.join(',') ?? ''}|${dayFocus.get(c.name) ?? ''}|${c.slo?.objective ?? ''}` });
+      const sig = () => {
+        const days = deps.days(c.name);
+        return `${today}|${days?.length ?? -1}|${days?.[days.length - 1]?.join(',') ?? ''}|${dayFocus.get(c.name) ?? ''}|${c.slo?.objective ?? ''}`;
+      };
+      items.push({ kind: 'row', c, key: `r:${c.name}`, height, sig });
       if (openDay?.component === c.name) {
-        items.push({ kind: 'day', c, key: `d:${c.name}:${openDay.day}`, sig: `${openDay.view ? 'v' : openDay.error ? 'e' : 'l'}` });
+        const o = openDay;
+        items.push({ kind: 'day', c, key: `d:${c.name}:${o.day}`, sig: () => (o.view ? 'v' : o.error ? 'e' : 'l') });
       }
     }
     vl.set(items);
