@@ -56,7 +56,7 @@ export function createGraph(container: HTMLElement, onFocus: (name: string | und
   container.replaceChildren(controls, note, canvas);
 
   const renderControls = () => {
-    const input = h('input', { id: 'graph-focus', type: 'search', list: '', placeholder: 'Focus on a component', 'aria-label': 'Focus the graph on a component (its name)', value: focus ?? '' });
+    const input = h('input', { id: 'graph-focus', type: 'search', placeholder: 'Focus on a component', 'aria-label': 'Focus the graph on a component (its name)', value: focus ?? '' });
     input.addEventListener('change', () => onFocus(byName.has(input.value.trim()) ? input.value.trim() : undefined));
     const depthSel = h('select', { id: 'graph-depth', 'aria-label': 'Hops up and downstream' },
       ...[[1, '1 hop'], [2, '2 hops'], [Infinity, 'all hops']].map(([v, l]) => h('option', { value: String(v), selected: v === depth }, String(l))));

@@ -35,7 +35,8 @@ const ESTIMATE_PX = 200;
 export function createVirtualList<T extends ListItem>(container: HTMLElement, opts: { className: string; label: string; render: (item: T) => HTMLElement }): VirtualList<T> {
   const box = document.createElement('div');
   box.className = `vbox ${opts.className}`;
-  box.setAttribute('role', 'list');
+  // A labelled region, not a list: items keep their own roles (a tier's heading stays a heading).
+  box.setAttribute('role', 'region');
   box.setAttribute('aria-label', opts.label);
   const space = document.createElement('div');
   space.className = 'vspace';
@@ -72,7 +73,6 @@ export function createVirtualList<T extends ListItem>(container: HTMLElement, op
       }
       const el = opts.render(it);
       el.classList.add('vitem');
-      el.setAttribute('role', 'listitem');
       el.style.top = `${top}px`;
       if (it.height !== undefined) el.style.height = `${it.height}px`;
       if (old) {
