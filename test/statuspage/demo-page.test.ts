@@ -244,6 +244,7 @@ describe('status page on the demo', () => {
     expect(await page.getAttribute('body', 'data-stream')).toBe('live');
     await page.evaluate(() => { (window as unknown as { noReload: boolean }).noReload = true; });
     const seqBefore = Number(await page.getAttribute('body', 'data-seq'));
+    const wholeBefore = Number(await page.getAttribute('body', 'data-snapshots'));
     await demo.kill();
     await page.waitForSelector('body[data-stream="stale"]');
     expect(await page.textContent('#live')).toMatch(/stale/i);
@@ -252,6 +253,8 @@ describe('status page on the demo', () => {
     await page.waitForSelector('body[data-stream="live"]', { timeout: 30_000 });
     // A new process counts snapshots from 1 again: the page shows the new stream's, without a reload.
     await page.waitForFunction((before) => Number(document.body.dataset.seq) !== before, seqBefore);
+    // Its Last-Event-ID names the old process's version: the new one answers with the whole picture.
+    expect(Number(await page.getAttribute('body', 'data-snapshots'))).toBeGreaterThan(wholeBefore);
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 });
