@@ -65,7 +65,7 @@ export function card(c: ComponentView, deps: GridDeps): HTMLElement {
 
 /** What a card shows, as a string: a row is redrawn only when one of its cards would look different. */
 function cardSig(c: ComponentView, deps: GridDeps): string {
-  let sig = `${c.name}|${c.state}|${c.impacted}|${c.affected}|${c.reason}|${c.since}|${c.displayName}`;
+  let sig = `${c.name}|${c.state}|${c.impacted}|${c.affected}|${c.maintenance}|${c.reason}|${c.since}|${c.displayName}`;
   for (const p of (c.probes ?? []).slice(0, PROBES_SHOWN)) sig += `|${p.name}:${p.success}:${p.durationSeconds}:${deps.series(c.name, p.name)?.length ?? -1}`;
   return sig;
 }
