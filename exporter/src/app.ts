@@ -20,7 +20,7 @@ import { createLogger, Redaction } from './log.js';
 import { scheduleReports, type ReportSchedule } from './reports/index.js';
 import express from 'express';
 import { createEventHub } from './http/events.js';
-import { componentsView } from './http/components-view.js';
+import { componentView, componentsView } from './http/components-view.js';
 import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { historyRoutes } from './http/routes/history.js';
@@ -106,7 +106,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const loginLimiter = new LoginLimiter(now);
   const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
-  const events = createEventHub({ serializeSnapshot: componentsView });
+  const events = createEventHub({ serializeSnapshot: componentsView, serializeComponent: componentView });
   const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
   listeners.push((s, c) => {
     events.publishSnapshot(s);
@@ -181,6 +181,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     auth,
     metrics,
     snapshot: () => monitor.snapshot(),
+    streamVersion: (s) => events.versionOf(s),
     ready: () => monitor.ready(),
     reload,
     routers: [

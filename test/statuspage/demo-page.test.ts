@@ -37,12 +37,13 @@ class TransferMeter {
     cdp.on('Network.dataReceived', (e) => {
       if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, (this.bytes.get(e.requestId) ?? 0) + e.encodedDataLength);
     });
-    cdp.on('Network.eventSourceMessageReceived', (e) => { if (this.urls.has(e.requestId) && e.eventName === 'snapshot') this.snapshots++; });
+    // The stream's first event: a `diff` from the version the page read (or a whole `snapshot`).
+    cdp.on('Network.eventSourceMessageReceived', (e) => { if (this.urls.has(e.requestId) && (e.eventName === 'snapshot' || e.eventName === 'diff')) this.snapshots++; });
     // encodedDataLength at the end is the request's whole transfer: headers and encoded body.
     cdp.on('Network.loadingFinished', (e) => { if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, e.encodedDataLength); });
   }
   private resetAt = Date.now();
-  /** Snapshot events the stream delivered since the reset. */
+  /** Snapshot and diff events the stream delivered since the reset. */
   snapshots = 0;
   reset(): void {
     this.bytes.clear();
@@ -119,8 +120,8 @@ describe('status page on the demo', () => {
     await page.waitForSelector(`#demo button[data-action="fail"][data-component="${PRIMARY}"]`);
     await page.waitForSelector(`#graph g.node[data-component="${PRIMARY}"]`);
     await page.waitForSelector('#uptime .uprow');
-    // The stream never ends: count it up to its first complete snapshot, the page's first live picture.
-    await until('a snapshot on the stream', () => meter.snapshots >= 1, 10_000);
+    // The stream never ends: count it up to its first event, the page's first live picture.
+    await until('a first event on the stream', () => meter.snapshots >= 1, 10_000);
     const total = meter.total();
     const byUrl = meter.byUrl();
     console.log(`page transfer until live and rendered: ${total} bytes`, byUrl);
@@ -243,6 +244,7 @@ describe('status page on the demo', () => {
     expect(await page.getAttribute('body', 'data-stream')).toBe('live');
     await page.evaluate(() => { (window as unknown as { noReload: boolean }).noReload = true; });
     const seqBefore = Number(await page.getAttribute('body', 'data-seq'));
+    const wholeBefore = Number(await page.getAttribute('body', 'data-snapshots'));
     await demo.kill();
     await page.waitForSelector('body[data-stream="stale"]');
     expect(await page.textContent('#live')).toMatch(/stale/i);
@@ -251,6 +253,8 @@ describe('status page on the demo', () => {
     await page.waitForSelector('body[data-stream="live"]', { timeout: 30_000 });
     // A new process counts snapshots from 1 again: the page shows the new stream's, without a reload.
     await page.waitForFunction((before) => Number(document.body.dataset.seq) !== before, seqBefore);
+    // Its Last-Event-ID names the old process's version: the new one answers with the whole picture.
+    expect(Number(await page.getAttribute('body', 'data-snapshots'))).toBeGreaterThan(wholeBefore);
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 });
