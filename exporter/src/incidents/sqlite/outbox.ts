@@ -9,7 +9,7 @@
 import type Database from 'better-sqlite3';
 import type { ChangeKind, IncidentChange, RemoteState } from '../sink.js';
 import type { Delivery, DeliveryKey, OutboxEntry, SinkOutbox } from '../store.js';
-import { toEntry, toIncident, type IncidentRow, type TimelineRow } from './rows.js';
+import { toEntry, toIncident, type IncidentRow, type TimelineRow } from '../rows.js';
 
 interface ChangeRow { seq: number; incident_id: number; kind: ChangeKind; at: number; entries_after: number; entries_last: number }
 interface DueRow extends IncidentRow {
