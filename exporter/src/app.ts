@@ -150,6 +150,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port) {
         logger.warn({ event: 'reload' }, 'listen address changed: takes effect at the next restart');
       }
+      // Compared whole, never logged: the DSN is a secret.
+      if (JSON.stringify(next.store) !== JSON.stringify(config.store)) {
+        logger.warn({ event: 'reload' }, 'store changed: the incident store is opened at start; the change takes effect at the next restart');
+      }
       const old = monitor;
       const oldPools = pools;
       const freshPools = new HttpDispatchers();
