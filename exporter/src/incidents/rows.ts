@@ -4,7 +4,8 @@
  * the pure steps of applying a snapshot's actions that both backends share.
  */
 import type { State } from '@statusgraph/core';
-import type { ChangeKind } from './sink.js';
+import type { ChangeKind, IncidentChange } from './sink.js';
+import type { Delivery, OutboxEntry } from './store.js';
 import type { Action, EntryKind, Incident, Severity, Source, Status, TimelineEntry, UpdateStatus } from './types.js';
 
 export interface IncidentRow {
@@ -83,4 +84,30 @@ export const manualOpenedEntry = (input: { title: string; text?: string; author:
 /** The timeline entry of an update. */
 export const updateEntry = (u: { text: string; status?: UpdateStatus; author: string; at: number }): TimelineEntry => ({
   at: u.at, kind: 'update', author: u.author, text: u.text, ...(u.status ? { status: u.status } : {}),
+});
+
+/** Outbox tables' rows, the same in both backends. */
+export interface ChangeRow { seq: number; incident_id: number; kind: ChangeKind; at: number; entries_after: number; entries_last: number }
+export interface DueRow extends IncidentRow {
+  o_seq: number; o_attempts: number; o_sent_at: number | null;
+  c_kind: ChangeKind; c_at: number; c_after: number; c_last: number;
+  s_ref: string | null; s_sent_at: number | null;
+}
+export interface EntryRow { sink: string; change_seq: number; incident_id: number; state: 'pending' | 'failed'; attempts: number; next_attempt_at: number; last_error: string | null; sent_at: number | null }
+
+export const toChange = (r: ChangeRow, entries: readonly TimelineEntry[]): IncidentChange => ({
+  seq: r.seq, incidentId: r.incident_id, kind: r.kind, at: r.at, entries: [...entries],
+});
+
+/** The change row a due row carries (its entries are read by the backend). */
+export const dueChange = (r: DueRow): ChangeRow => ({ seq: r.o_seq, incident_id: r.id, kind: r.c_kind, at: r.c_at, entries_after: r.c_after, entries_last: r.c_last });
+
+export const toDelivery = (sink: string, r: DueRow, change: IncidentChange): Delivery => ({
+  sink, incidentId: r.id, seq: r.o_seq, attempts: r.o_attempts, sentAt: r.o_sent_at,
+  incident: toIncident(r), change, remote: { ref: r.s_ref, sentAt: r.s_sent_at },
+});
+
+export const toOutboxEntry = (r: EntryRow): OutboxEntry => ({
+  sink: r.sink, incidentId: r.incident_id, seq: r.change_seq, state: r.state, attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at, lastError: r.last_error, sentAt: r.sent_at,
 });

@@ -11,9 +11,9 @@
  */
 import crypto from 'node:crypto';
 import type pg from 'pg';
-import { toEntry, toIncident, type IncidentRow, type TimelineRow } from '../rows.js';
+import { dueChange, toChange as changeOf, toDelivery, toEntry, toOutboxEntry, type ChangeRow, type DueRow, type EntryRow, type TimelineRow } from '../rows.js';
 import type { ChangeKind, IncidentChange, RemoteState } from '../sink.js';
-import type { Delivery, DeliveryKey, OutboxEntry, SinkOutbox } from '../store.js';
+import type { Delivery, DeliveryKey, SinkOutbox } from '../store.js';
 import { transaction, type Db } from './pool.js';
 
 /**
@@ -22,14 +22,6 @@ import { transaction, type Db } from './pool.js';
  * waits after its claimer died.
  */
 export const CLAIM_MS = 120_000;
-
-interface ChangeRow { seq: number; incident_id: number; kind: ChangeKind; at: number; entries_after: number; entries_last: number }
-interface DueRow extends IncidentRow {
-  o_seq: number; o_attempts: number; o_sent_at: number | null;
-  c_kind: ChangeKind; c_at: number; c_after: number; c_last: number;
-  s_ref: string | null; s_sent_at: number | null;
-}
-interface EntryRow { sink: string; change_seq: number; incident_id: number; state: 'pending' | 'failed'; attempts: number; next_attempt_at: number; last_error: string | null; sent_at: number | null }
 
 /** Due rows of a sink ($1) at $2: per incident its oldest (or newest) pending change, SQLite's rule. */
 const dueWhere = (pick: 'min' | 'max') => `o.sink = $1 AND o.state = 'pending' AND o.next_attempt_at <= $2
@@ -74,15 +66,7 @@ export function postgresOutbox(pool: pg.Pool, sinks: readonly string[]): Postgre
   const me = `${process.pid}-${crypto.randomBytes(6).toString('hex')}`;
   const entries = async (db: pg.Pool | Db, r: ChangeRow) =>
     (await db.query<TimelineRow>('SELECT * FROM timeline WHERE incident_id = $1 AND seq > $2 AND seq <= $3 ORDER BY at, seq', [r.incident_id, r.entries_after, r.entries_last])).rows.map(toEntry);
-  const toChange = async (db: pg.Pool | Db, r: ChangeRow): Promise<IncidentChange> => ({
-    seq: r.seq, incidentId: r.incident_id, kind: r.kind, at: r.at, entries: await entries(db, r),
-  });
-  const toDelivery = async (db: Db, sink: string, r: DueRow): Promise<Delivery> => ({
-    sink, incidentId: r.id, seq: r.o_seq, attempts: r.o_attempts, sentAt: r.o_sent_at,
-    incident: toIncident(r),
-    change: await toChange(db, { seq: r.o_seq, incident_id: r.id, kind: r.c_kind, at: r.c_at, entries_after: r.c_after, entries_last: r.c_last }),
-    remote: { ref: r.s_ref, sentAt: r.s_sent_at },
-  });
+  const toChange = async (db: pg.Pool | Db, r: ChangeRow): Promise<IncidentChange> => changeOf(r, await entries(db, r));
   const settle = (k: DeliveryKey, fn: (db: Db) => Promise<void>) => transaction(pool, async (db) => {
     await fn(db);
     await db.query(RELEASE, [k.sink, k.incidentId, me]);
@@ -97,7 +81,7 @@ export function postgresOutbox(pool: pg.Pool, sinks: readonly string[]): Postgre
         if (claimed.length === 0) return [];
         const rows = (await db.query<DueRow>(dueSql(pick), [sink, now, claimed])).rows;
         const out: Delivery[] = [];
-        for (const r of rows) out.push(await toDelivery(db, sink, r));
+        for (const r of rows) out.push(toDelivery(sink, r, await toChange(db, dueChange(r))));
         return out;
       });
     },
@@ -136,10 +120,7 @@ export function postgresOutbox(pool: pg.Pool, sinks: readonly string[]): Postgre
       const rows = filter.sink === undefined
         ? (await pool.query<EntryRow>('SELECT * FROM sink_outbox ORDER BY change_seq, sink')).rows
         : (await pool.query<EntryRow>('SELECT * FROM sink_outbox WHERE sink = $1 ORDER BY change_seq', [filter.sink])).rows;
-      return rows.map((r): OutboxEntry => ({
-        sink: r.sink, incidentId: r.incident_id, seq: r.change_seq, state: r.state, attempts: r.attempts,
-        nextAttemptAt: r.next_attempt_at, lastError: r.last_error, sentAt: r.sent_at,
-      }));
+      return rows.map(toOutboxEntry);
     },
     async changes(incidentId) {
       const rows = (await pool.query<ChangeRow>('SELECT * FROM incident_changes WHERE incident_id = $1 ORDER BY seq', [incidentId])).rows;
