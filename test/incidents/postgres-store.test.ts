@@ -2,8 +2,11 @@
  * The PostgreSQL incident store against a real server (started here on a free loopback port):
  * the same contract suite as SQLite, plus what only a shared database has to hold: replicas
  * migrating at once, a newer schema refused, and several processes' outbox workers delivering
- * every change exactly once between them (FOR UPDATE SKIP LOCKED claims).
+ * every change exactly once between them (FOR UPDATE SKIP LOCKED claims); `statusgraph migrate`.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { migratePostgres, PG_MIGRATIONS, PG_SCHEMA_VERSION } from '../../exporter/src/incidents/postgres/migrations.js';
@@ -13,7 +16,9 @@ import { startOutbox } from '../../exporter/src/incidents/outbox.js';
 import type { DeliveryResult, IncidentSink } from '../../exporter/src/incidents/sink.js';
 import type { IncidentStore } from '../../exporter/src/incidents/store.js';
 import { describeIncidentStoreContract } from '../../exporter/test/incidents/store-contract.js';
+import { CLI } from '../support/exporter.js';
 import { until } from '../support/ports.js';
+import { tempDir } from '../support/tmp.js';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
 
 const logger = pino({ level: 'silent' });
@@ -164,6 +169,30 @@ describe('PostgreSQL store: several processes on one database', () => {
       expect(new Set(seen.map((s) => s.by)).size).toBeGreaterThan(1);
     } finally {
       for (const s of stores) await s.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('statusgraph migrate --config FILE on PostgreSQL', () => {
+  it('brings the schema to this version once, then has nothing to do; a wrong password fails without showing it', async () => {
+    const db = await freshDatabase();
+    const dir = tempDir('sg-migrate-');
+    try {
+      const file = path.join(dir.path, 'sg.yml');
+      fs.writeFileSync(file, `data_dir: ${dir.path}/data\nstore:\n  kind: postgres\n  dsn: \${PG_DSN}\ncomponents:\n  - { name: api, tier: service, probes: [{ kind: http, url: "http://127.0.0.1:1" }] }\n`);
+      const run = (dsn: string) => spawnSync(process.execPath, [CLI, 'migrate', '--config', file], { env: { ...process.env, PG_DSN: dsn }, encoding: 'utf8' });
+      const first = run(db.dsn);
+      expect([first.status, first.stdout]).toEqual([0, `incident store PostgreSQL: schema version 0 -> ${PG_SCHEMA_VERSION}\n`]);
+      const second = run(db.dsn);
+      expect([second.status, second.stdout]).toEqual([0, `incident store PostgreSQL: schema version ${PG_SCHEMA_VERSION}, nothing to do\n`]);
+      const wrongPassword = 'not-the-Passw0rd-42';
+      const wrong = run(cluster.primary.dsn({ password: wrongPassword, database: db.dsn.split('/').pop()! }));
+      expect(wrong.status).toBe(1);
+      expect(wrong.stderr).toMatch(/^statusgraph migrate: cannot start: password authentication failed for user "postgres"\n$/);
+      expect(wrong.stderr + wrong.stdout).not.toContain(wrongPassword);
+    } finally {
+      dir.remove();
       await db.drop();
     }
   });
