@@ -107,7 +107,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView, serializeComponent: componentView });
-  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
+  // The DSN is a secret: the step names the store, never its address.
+  const storeStep = config.store?.kind === 'postgres' ? 'incident store (PostgreSQL)' : dataStep;
+  const incidents = await startupStep(storeStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     void incidents.onSnapshot(s, c);
@@ -149,6 +151,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       }
       if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port) {
         logger.warn({ event: 'reload' }, 'listen address changed: takes effect at the next restart');
+      }
+      // Compared whole, never logged: the DSN is a secret.
+      if (JSON.stringify(next.store) !== JSON.stringify(config.store)) {
+        logger.warn({ event: 'reload' }, 'store changed: the incident store is opened at start; the change takes effect at the next restart');
       }
       const old = monitor;
       const oldPools = pools;

@@ -11,7 +11,7 @@ import type { IncidentPublisher } from './events.js';
 import { startOutbox } from './outbox.js';
 import { createIncidentService, type IncidentService } from './service.js';
 import type { IncidentSink } from './sink.js';
-import { openIncidentStore } from './sqlite/store.js';
+import { storeBackend } from './backends.js';
 import type { IncidentStore } from './store.js';
 import type { Incident } from './types.js';
 
@@ -44,7 +44,7 @@ export interface Incidents {
 export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
-  const store = openIncidentStore({ dataDir: config.dataDir, sinks: deps.sinks.map((s) => s.name) });
+  const store = await storeBackend(config).open(config, deps.sinks.map((s) => s.name), logger);
   const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox });
   const service = createIncidentService({
     store,

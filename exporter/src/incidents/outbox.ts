@@ -41,6 +41,13 @@ export function backoffDelay(attempts: number, baseMs: number, maxMs: number, ji
 
 interface Tuning { readonly base: number; readonly max: number; readonly jitter: number }
 
+/**
+ * While the store cannot be read (PostgreSQL stopped), a loop looks again after a backoff from the
+ * base delay, capped at 10 s rather than the destinations' 5 min: the queue drains within 10 s of
+ * the store's return.
+ */
+export const STORE_RETRY_MAX_MS = 10_000;
+
 export function startOutbox(opts: OutboxOptions): Outbox {
   const tuning: Tuning = { base: opts.baseDelayMs ?? 1000, max: opts.maxDelayMs ?? 5 * 60_000, jitter: opts.jitter ?? 0.2 };
   const loops = opts.sinks.map((sink) => sinkLoop(sink, opts, tuning));
@@ -76,6 +83,8 @@ function sinkLoop(sink: IncidentSink, opts: OutboxOptions, t: Tuning): Outbox {
   let closing: Promise<void> | undefined;
   /** Retry-After: no request to this destination before this time. */
   let pausedUntil = 0;
+  /** Reads of the queue that failed in a row (the store is out of reach). */
+  let storeFailures = 0;
 
   /** Records one result; returns false when the sink asked to pause. */
   const settle = async (d: Delivery, r: DeliveryResult): Promise<boolean> => {
@@ -115,10 +124,11 @@ function sinkLoop(sink: IncidentSink, opts: OutboxOptions, t: Tuning): Outbox {
     let next: number | undefined;
     try {
       next = await store.nextDeliveryAt(sink.name);
+      storeFailures = 0;
     } catch (e) {
-      logger.error({ err: (e as Error).message }, 'outbox cannot read its queue');
+      if (storeFailures === 0) logger.error({ err: (e as Error).message }, 'outbox cannot read its queue; looking again with a backoff');
       next = now();
-      minDelayMs = Math.max(minDelayMs, t.max);
+      minDelayMs = Math.max(minDelayMs, backoffDelay(storeFailures++, t.base, Math.min(t.max, STORE_RETRY_MAX_MS)));
     }
     if (timer) clearTimeout(timer);
     timer = undefined;

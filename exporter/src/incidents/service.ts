@@ -91,6 +91,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   };
 
   const pending = pendingQueue();
+  let drainQueued: Promise<void> | undefined;
   const failures = failureLog(logger, now);
 
   /** Applies one snapshot's decisions in one transaction; false (logged) when that failed. */
@@ -155,7 +156,13 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   return {
     onSnapshot(snapshot, changes) {
       pending.push(snapshot, changes);
-      return exclusive(drain);
+      // One drain waiting at most: it takes every snapshot queued by then. A store that hangs (a
+      // frozen server, up to the 30 s query timeout) must not pile up one drain per snapshot.
+      drainQueued ??= exclusive(async () => {
+        drainQueued = undefined;
+        await drain();
+      });
+      return drainQueued;
     },
     get: (id) => store.get(id),
     list: (filter) => store.list(filter),

@@ -135,4 +135,43 @@ describe('incident service', () => {
     expect(inc.timeline).toHaveLength(6);
     expect(md).toContain('**@dave** [identified]: Failover started \\| see #ops');
   });
+
+  it('while the store hangs, snapshots wait behind one drain, and all are recorded in order once it answers', async () => {
+    const dir = tempDir('sg-svc-');
+    const clock = manualClock();
+    const real = openIncidentStore({ dataDir: dir.path, sinks: [] });
+    cleanups.push(async () => { await real.close(); dir.remove(); });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let reads = 0;
+    // The store's reads hang (a frozen server) until the gate opens.
+    const store = new Proxy(real, {
+      get(target, key) {
+        const v = Reflect.get(target, key) as unknown;
+        if (key !== 'openIncidents') return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+        return async () => { reads++; await gate; return target.openIncidents(); };
+      },
+    });
+    const service = createIncidentService({ store, logger: silentLogger, now: clock.now, config: () => config(CHAIN), publish: () => {}, onChange: () => {} });
+    let before: Snapshot | undefined;
+    let wentDown = 0;
+    const settled: Array<Promise<void>> = [];
+    for (let seq = 1; seq <= 40; seq++) {
+      clock.advance(1000);
+      if (seq === 3) wentDown = clock.now();
+      const snap = snapshot(CHAIN, seq >= 3 ? { db: 'major_outage' } : {}, { seq, at: clock.now() });
+      settled.push(service.onSnapshot(snap, changesBetween(before, snap)));
+      before = snap;
+    }
+    await new Promise((r) => setImmediate(r)); // the first drain starts and gets stuck in its read
+    expect(reads).toBe(1);
+    // Every later snapshot waits behind one queued drain, not one drain each.
+    expect(new Set(settled.slice(1)).size).toBe(1);
+    release();
+    await Promise.all(settled);
+    const [inc] = await service.list();
+    // The outage opened at the snapshot that saw it, not when the store answered.
+    expect(inc).toMatchObject({ rootCause: 'db', startedAt: wentDown });
+  });
 });
+
