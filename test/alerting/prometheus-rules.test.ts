@@ -47,6 +47,18 @@ describe('Prometheus rules and config', () => {
 
 });
 
+describe('Prometheus 3 scrape-side changes promtool cannot show', () => {
+  it('no rule or dashboard query selects on an le or quantile value (3.x rewrites "1" to "1.0" at scrape)', () => {
+    const dashboards = path.resolve(dir, '../grafana/dashboards/json');
+    const texts = [
+      ...ruleFiles.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')),
+      ...fs.readdirSync(dashboards).filter((f) => f.endsWith('.json')).map((f) => fs.readFileSync(path.join(dashboards, f), 'utf8')),
+    ];
+    expect(texts.length).toBeGreaterThan(ruleFiles.length);
+    for (const t of texts) expect(t).not.toMatch(/\b(le|quantile)\s*(=|!=|=~|!~)\s*\\?["']/);
+  });
+});
+
 describe.each(PROMTOOLS)('Prometheus $major.x promtool', ({ major, cmd }) => {
   it(`is a ${major}.x promtool (scripts/setup-ci.sh fetches the 3.x one)`, async () => {
     const r = await runTool(cmd, ['--version']).catch((e: Error) => ({ code: -1, stdout: '', stderr: `${cmd}: ${e.message}; run bash scripts/setup-ci.sh` }));
