@@ -210,11 +210,9 @@ function applySample(
       const info = p.get(probe) ?? {};
       if (kind === 'duration') {
         info.durationSeconds = s.value;
-      }
-      else if (kind === 'baseline') {
+      } else if (kind === 'baseline') {
         info.baselineSeconds = s.value;
-      }
-      else {
+      } else {
         info.success = s.value >= 1;
       }
       p.set(probe, info);

@@ -87,8 +87,7 @@ export function readEdges(frame: DataFrame): { edges: Array<{ source: string; ta
     const t = str(target, row);
     if (s && t) {
       edges.push({ source: s, target: t });
-    }
-    else {
+    } else {
       skipped++;
     }
   }
