@@ -66,6 +66,23 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     return inc;
   };
 
+  /**
+   * decide's `recorded`: each open incident's timeline is read at most once per snapshot, and only
+   * for a component seen for the first time since the start (a handful of calls after a start).
+   */
+  const recordedStates = () => {
+    const read = new Map<number, Map<string, State>>();
+    return (id: number, component: string): State | undefined => {
+      let last = read.get(id);
+      if (!last) {
+        last = new Map();
+        for (const e of store.get(id)?.timeline ?? []) if (e.component !== undefined && e.to !== undefined) last.set(e.component, e.to);
+        read.set(id, last);
+      }
+      return last.get(component);
+    };
+  };
+
   const pending = pendingQueue();
   const failures = failureLog(logger, now);
 
@@ -73,7 +90,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   const record = (snapshot: Snapshot, changes: readonly StateChange[]): boolean => {
     const open = store.openIncidents();
     const openBefore = new Set(open.map((i) => i.id));
-    const { actions, states } = decide({ open, snapshot, changes, previous });
+    const { actions, states } = decide({ open, snapshot, changes, previous, recorded: recordedStates() });
     let touched: number[];
     try {
       touched = store.apply(actions, now());
