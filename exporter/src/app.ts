@@ -113,7 +113,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     incidents.onSnapshot(s, c);
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
-  const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger }));
+  const pageUrls = new Map<string, string>();
+  const pages = await startupStep(dataStep, () => createPages({
+    config, store: incidents.store, now, logger, pageUrl: (id) => pageUrls.get(id), onNoted: (id) => incidents.service.noted(id),
+  }));
   listeners.push((s) => pages.onSnapshot(s));
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
   // History settings are read once: a changed retention takes effect at the next start.
@@ -172,7 +175,6 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   // Answers may be reused for half an interval (at most a minute): the state changes once per cycle at most.
   const pageDeps = { pages, logger, maxAgeSeconds: () => Math.max(1, Math.min(60, Math.floor(config.intervalMs / 2_000))) };
-  const pageUrls = new Map<string, string>();
   let url = '';
   // The interactivity route's own client (views.open, response_url), read at start like the sinks.
   const slackApi = config.slack?.botToken ? createSlackApi({ token: config.slack.botToken, ...(config.slack.apiUrl ? { baseUrl: config.slack.apiUrl } : {}) }) : undefined;

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
+import { deliveryWaits } from './delivery-waits.js';
 import type { IncidentPublisher } from './events.js';
 import { startOutbox } from './outbox.js';
 import { createIncidentService, type IncidentService } from './service.js';
@@ -35,6 +36,8 @@ export interface Incidents {
   setConfig(config: Config): void;
   readonly service: IncidentService;
   readonly store: IncidentStore;
+  /** See DeliveryWaits.wait: the sink's ref once it has every change of the incident logged so far. */
+  delivered(sink: string, incidentId: number, timeoutMs: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,8 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
   const store = openIncidentStore({ dataDir: config.dataDir, sinks: deps.sinks.map((s) => s.name) });
-  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox });
+  const waits = deliveryWaits(store);
+  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox, onSettled: (sink, key) => waits.settled(sink, key) });
   const service = createIncidentService({
     store,
     logger,
@@ -62,7 +66,9 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
     },
     service,
     store,
+    delivered: (sink, incidentId, timeoutMs) => waits.wait(sink, incidentId, timeoutMs),
     async close() {
+      waits.close();
       await outbox.close();
       store.close();
     },

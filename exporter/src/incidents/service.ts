@@ -36,6 +36,11 @@ export interface IncidentService {
   createManual(input: { title: string; components: readonly string[]; severity?: Severity; text?: string; author: string }): IncidentWithTimeline;
   addUpdate(id: number, input: { text: string; status?: UpdateStatus; author: string }): IncidentWithTimeline;
   resolve(id: number, input: { text?: string; author: string }): IncidentWithTimeline;
+  /**
+   * Announces a change another part wrote to the store in its own transaction (publishing to an
+   * audience page notes it in the incident): the SSE event, and the sinks' outbox is woken.
+   */
+  noted(id: number): void;
 }
 
 /** Events carry the incident without its timeline: clients fetch that when they need it. */
@@ -156,6 +161,9 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       mustBeOpen(id);
       write(() => store.addUpdate(id, { ...input, at: now() }));
       return announce(id, 'updated');
+    },
+    noted(id) {
+      if (store.get(id)) announce(id, 'updated');
     },
     resolve(id, input) {
       mustBeOpen(id);

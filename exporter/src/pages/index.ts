@@ -23,6 +23,9 @@ export interface PagesDeps {
   readonly store: PublicIncidentStore;
   readonly now: () => number;
   readonly logger: Logger;
+  /** See PublisherDeps. */
+  readonly pageUrl?: (page: string) => string | undefined;
+  readonly onNoted?: (incidentId: number) => void;
 }
 
 export interface Pages {
@@ -73,7 +76,10 @@ export function createPages(deps: PagesDeps): Pages {
   };
   sync(config);
   const pageOf = (id: string) => (config.pages ?? []).find((p) => p.id === id);
-  const publisher = createPublisher({ store: deps.store, pages: () => config.pages ?? [], now: deps.now });
+  const publisher = createPublisher({
+    store: deps.store, pages: () => config.pages ?? [], now: deps.now,
+    ...(deps.pageUrl ? { pageUrl: deps.pageUrl } : {}), ...(deps.onNoted ? { onNoted: deps.onNoted } : {}),
+  });
   return {
     publisher,
     list: () => config.pages ?? [],

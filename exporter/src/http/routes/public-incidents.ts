@@ -10,7 +10,7 @@ import type { PublicIncident } from '../../incidents/public.js';
 import type { IncidentService } from '../../incidents/service.js';
 import { parseBody } from '../../incidents/validation.js';
 import type { Pages } from '../../pages/index.js';
-import { publicUpdateBody, publishBody } from '../../pages/publish.js';
+import { publicIncidentUrl, publicUpdateBody, publishBody } from '../../pages/publish.js';
 import { readBody } from '../body.js';
 import type { RouteAuth } from './incidents.js';
 
@@ -21,7 +21,7 @@ export function publicIncidentJson(x: PublicIncident, pageUrl: string | undefine
   return {
     id: x.id, page: x.page, incident: x.incidentId === null ? null : formatId(x.incidentId), title: x.title, impact: x.impact, status: x.status,
     components: x.components, created_at: iso(x.createdAt), updated_at: iso(x.updatedAt), resolved_at: iso(x.resolvedAt),
-    url: pageUrl ? `${pageUrl}/#incident-${x.id}` : null,
+    url: pageUrl ? publicIncidentUrl(pageUrl, x.id) : null,
     updates: x.updates.map((u) => ({ id: u.id, status: u.status, body: u.body, at: iso(u.at) })),
   };
 }

@@ -139,7 +139,13 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
 
   return {
     ...outbox,
-    ...sqlitePublicIncidents(db),
+    // A public write notes what customers were told in the internal incident, resolved or not.
+    ...sqlitePublicIncidents(db, (id, n, at) => {
+      const mark = outbox.timelineMark();
+      q.touch.run({ id, at });
+      addEntry(id, { at, kind: 'public', author: n.author, text: n.text });
+      outbox.record(id, 'updated', at, mark);
+    }),
     location: file,
     sinks: [...opts.sinks],
     get(id) {
