@@ -20,6 +20,7 @@ interface Waiter { readonly sink: string; readonly incidentId: number; readonly 
 
 export function deliveryWaits(store: SinkOutbox): DeliveryWaits {
   const waiting = new Set<Waiter>();
+  let closed = false;
 
   /** Finishes `w` when nothing up to its change is pending any more. */
   const check = async (w: Waiter): Promise<void> => {
@@ -31,7 +32,7 @@ export function deliveryWaits(store: SinkOutbox): DeliveryWaits {
   return {
     async wait(sink, incidentId, timeoutMs) {
       const seq = (await store.changes(incidentId)).at(-1)?.seq;
-      if (seq === undefined) return undefined;
+      if (seq === undefined || closed) return undefined;
       return new Promise<string | undefined>((resolve) => {
         const timer = setTimeout(() => w.finish(undefined), timeoutMs);
         timer.unref();
@@ -54,6 +55,7 @@ export function deliveryWaits(store: SinkOutbox): DeliveryWaits {
       }
     },
     close() {
+      closed = true;
       for (const w of [...waiting]) w.finish(undefined);
     },
   };

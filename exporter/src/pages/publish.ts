@@ -19,13 +19,13 @@ export const publishBody = z.strictObject({
   status: z.enum(PUBLIC_STATUSES).exclude(['resolved']).default('investigating'),
   impact: z.enum(PUBLIC_IMPACTS).default('major'),
   components: z.array(z.string()).max(200).default([]),
-  author: text(100).default('api'),
+  author: text(64).default('api'),
 });
 
 export const publicUpdateBody = z.strictObject({
   status: z.enum(PUBLIC_STATUSES),
   body: text(4000),
-  author: text(100).default('api'),
+  author: text(64).default('api'),
 });
 
 /** Where customers read a public incident: its anchor on the page (the page's HTML has `id="incident-<id>"`). */

@@ -10,6 +10,7 @@ import type { PublicIncident } from '../../incidents/public.js';
 import type { IncidentService } from '../../incidents/service.js';
 import { parseBody } from '../../incidents/validation.js';
 import type { Pages } from '../../pages/index.js';
+import type { SlackPublishing } from '../../slack/publish-command.js';
 import { publicIncidentUrl, publicUpdateBody, publishBody } from '../../pages/publish.js';
 import { readBody } from '../body.js';
 import type { RouteAuth } from './incidents.js';
@@ -23,6 +24,20 @@ export function publicIncidentJson(x: PublicIncident, pageUrl: string | undefine
     components: x.components, created_at: iso(x.createdAt), updated_at: iso(x.updatedAt), resolved_at: iso(x.resolvedAt),
     url: pageUrl ? publicIncidentUrl(pageUrl, x.id) : null,
     updates: x.updates.map((u) => ({ id: u.id, status: u.status, body: u.body, at: iso(u.at) })),
+  };
+}
+
+/** `/incident publish` over the pages' publisher: the same checks as the routes below. */
+export function slackPublishing(pages: Pages, pageUrl: (id: string) => string | undefined): SlackPublishing {
+  return {
+    pages: () => pages.list(),
+    forIncident: (id) => pages.forIncident(id),
+    publish: (id, body) => pages.publisher.publish(id, parseBody(publishBody, body, 'command')),
+    update: (publicId, body) => pages.publisher.addUpdate(publicId, parseBody(publicUpdateBody, body, 'command')),
+    url(x) {
+      const base = pageUrl(x.page);
+      return base === undefined ? undefined : publicIncidentUrl(base, x.id);
+    },
   };
 }
 
