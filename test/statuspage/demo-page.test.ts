@@ -2,7 +2,8 @@
  * Acceptance of the status page (issue 8) in headless Chromium against `statusgraph demo`:
  * break postgresql-primary through the page's demo control, see it turn red and its dependents
  * impacted within one interval without a reload, heal it and see the incident resolve; the
- * page's transfer stays under 100 KB; manual incidents through the page's forms; the stale mark.
+ * page's transfer stays under 100 KB; manual incidents through the page's forms; the stale mark;
+ * what customers were told (issue 20) under the incident, linked to the public incident.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -178,6 +179,22 @@ describe('status page on the demo', () => {
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
+  });
+
+  it('shows under the incident what customers were told, linked to the public incident, without a reload (issue 20)', async () => {
+    const id = await page.getAttribute('#incidents article.incident.open', 'data-id');
+    const auth = { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' };
+    const r = await fetch(`${demo.url}/api/v1/incidents/${id}/publish`, { method: 'POST', headers: auth, body: JSON.stringify({ page: 'public', title: 'Checkout is failing', body: 'Some customers cannot pay.' }) });
+    expect(r.status).toBe(201);
+    const pub = (await r.json()) as { id: string; url: string };
+    expect((await fetch(`${demo.url}/api/v1/public-incidents/${pub.id}/updates`, { method: 'POST', headers: auth, body: JSON.stringify({ status: 'identified', body: 'We know why.' }) })).status).toBe(200);
+    const told = page.locator(`#incidents article.incident[data-id="${id}"] .told-one[data-public-id="${pub.id}"]`);
+    await told.locator('li', { hasText: 'We know why.' }).waitFor({ timeout: 10_000 });
+    expect(await told.locator('a').getAttribute('href')).toBe(pub.url);
+    expect(pub.url).toMatch(new RegExp(`/#incident-${pub.id}$`));
+    expect(await told.locator('a').textContent()).toBe('“Checkout is failing”');
+    expect(await told.locator('li').allTextContents()).toEqual([expect.stringMatching(/\[identified\] We know why\.$/), expect.stringMatching(/\[investigating\] Some customers cannot pay\.$/)]);
+    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 
   it('heals postgresql-primary and shows the incident resolved', async () => {

@@ -13,6 +13,7 @@ import {
 } from './model.js';
 import { connectStream } from './stream.js';
 import { dayPanel, type DayView } from './day.js';
+import { ToldCache, toldEl } from './public-incidents.js';
 
 interface Boot {
   canWrite: boolean;
@@ -203,6 +204,8 @@ function renderUptime(): void {
 }
 
 // ---- incidents -----------------------------------------------------------------------------
+const told = new ToldCache();
+
 function incidentEl(i: IncidentView): HTMLElement {
   const open = i.resolvedAt === null;
   const timeline = timelineNewestFirst(i.timeline ?? []);
@@ -216,6 +219,7 @@ function incidentEl(i: IncidentView): HTMLElement {
       open ? '' : ` · resolved after ${formatDuration(i.durationSeconds ?? 0)}`),
     h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`,
       open ? null : h('span', {}, ' · ', h('a', { href: `api/v1/incidents/${encodeURIComponent(i.id)}/summary`, target: '_blank', rel: 'noopener' }, 'post-mortem draft'))),
+    toldEl(told.get(i, renderIncidents)),
     // Newest first, numbered in time order: `reversed` counts down, `value` pins each number.
     timeline.length ? h('ol', { class: 'timeline', reversed: true }, ...timeline.map(({ n, entry: e }) =>
       h('li', { value: n }, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
