@@ -181,19 +181,39 @@ describe('status page on the demo', () => {
     expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
   });
 
-  it('shows under the incident what customers were told, linked to the public incident, without a reload (issue 20)', async () => {
+  it('publishes the incident from the page and shows what customers were told, linked to the public incident, without a reload (issue 20)', async () => {
     const id = await page.getAttribute('#incidents article.incident.open', 'data-id');
-    const auth = { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' };
-    const r = await fetch(`${demo.url}/api/v1/incidents/${id}/publish`, { method: 'POST', headers: auth, body: JSON.stringify({ page: 'public', title: 'Checkout is failing', body: 'Some customers cannot pay.' }) });
-    expect(r.status).toBe(201);
-    const pub = (await r.json()) as { id: string; url: string };
-    expect((await fetch(`${demo.url}/api/v1/public-incidents/${pub.id}/updates`, { method: 'POST', headers: auth, body: JSON.stringify({ status: 'identified', body: 'We know why.' }) })).status).toBe(200);
-    const told = page.locator(`#incidents article.incident[data-id="${id}"] .told-one[data-public-id="${pub.id}"]`);
-    await told.locator('li', { hasText: 'We know why.' }).waitFor({ timeout: 10_000 });
-    expect(await told.locator('a').getAttribute('href')).toBe(pub.url);
-    expect(pub.url).toMatch(new RegExp(`/#incident-${pub.id}$`));
-    expect(await told.locator('a').textContent()).toBe('“Checkout is failing”');
-    expect(await told.locator('li').allTextContents()).toEqual([expect.stringMatching(/\[identified\] We know why\.$/), expect.stringMatching(/\[investigating\] Some customers cannot pay\.$/)]);
+    const article = `#incidents article.incident[data-id="${id}"]`;
+    /**
+     * Fills and submits one of the incident's forms in one step: the incident list is redrawn on
+     * every incident event (a dependent joining), which would close a form half filled.
+     */
+    const submit = (selector: string, values: Record<string, string>) => page.evaluate(({ selector, values }) => {
+      const form = document.querySelector<HTMLFormElement>(selector)!;
+      for (const [name, value] of Object.entries(values)) (form.elements.namedItem(name) as HTMLInputElement).value = value;
+      form.requestSubmit();
+    }, { selector, values });
+    await page.waitForSelector(`${article} form.publish`, { state: 'attached' });
+    await submit(`${article} form.publish`, { 'public-page': 'public', 'public-title': 'Checkout is failing', 'public-body': 'Some customers cannot pay.', 'public-status': 'investigating' });
+    const told = `${article} .told-one`;
+    await page.waitForSelector(`${told} a`, { timeout: 10_000 });
+    await page.waitForSelector(`${told} form.public-update`, { state: 'attached' });
+    await submit(`${told} form.public-update`, { 'public-body': 'We know why.', 'public-status': 'identified' });
+    await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} li`)].some((li) => li.textContent?.endsWith('[identified] We know why.')), told, { timeout: 10_000 });
+
+    const auth = { authorization: `Bearer ${demo.token}` };
+    const [pub] = ((await (await fetch(`${demo.url}/api/v1/incidents/${id}/public`, { headers: auth })).json()) as { public_incidents: { id: string; url: string; status: string }[] }).public_incidents;
+    expect(pub!.status).toBe('identified');
+    expect(pub!.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/#incident-${pub!.id}$`));
+    expect(await page.getAttribute(`${told} a`, 'href')).toBe(pub!.url);
+    expect(await page.textContent(`${told} a`)).toBe('“Checkout is failing”');
+    expect(await page.locator(`${told} li`).allTextContents()).toEqual([expect.stringMatching(/\[identified\] We know why\.$/), expect.stringMatching(/\[investigating\] Some customers cannot pay\.$/)]);
+    // Published to the one page there is: nothing more to offer.
+    expect(await page.locator(`${article} form.publish`).count()).toBe(0);
+    // The public page shows it, and nothing leads back.
+    const publicHtml = await (await fetch(pub!.url.slice(0, pub!.url.indexOf('/#')))).text();
+    expect(publicHtml).toContain('We know why.');
+    expect(publicHtml).not.toContain(id!);
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 

@@ -39,6 +39,8 @@ export interface Pages {
   uptime(id: string): UptimeReport | undefined;
   /** Public incidents of an internal incident, on every page (the internal view). */
   forIncident(incidentId: number): PublicIncident[];
+  /** The newest public incidents of every page (the internal view). */
+  publicIncidents(limit: number): PublicIncident[];
   close(): void;
 }
 
@@ -117,6 +119,7 @@ export function createPages(deps: PagesDeps): Pages {
       return e ? storeUptime(e.history, page!.components.map((c) => c.id), UPTIME_DAYS, deps.now()) : undefined;
     },
     forIncident: (incidentId) => deps.store.listPublic({ incidentId }),
+    publicIncidents: (limit) => deps.store.listPublic({ limit }),
     close() {
       for (const e of entries.values()) e.history.close();
       entries.clear();

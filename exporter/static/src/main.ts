@@ -219,7 +219,7 @@ function incidentEl(i: IncidentView): HTMLElement {
       open ? '' : ` · resolved after ${formatDuration(i.durationSeconds ?? 0)}`),
     h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`,
       open ? null : h('span', {}, ' · ', h('a', { href: `api/v1/incidents/${encodeURIComponent(i.id)}/summary`, target: '_blank', rel: 'noopener' }, 'post-mortem draft'))),
-    toldEl(told.get(i, renderIncidents)),
+    toldEl(i, told.get(i, renderIncidents), boot.canWrite ? told.pages : null),
     // Newest first, numbered in time order: `reversed` counts down, `value` pins each number.
     timeline.length ? h('ol', { class: 'timeline', reversed: true }, ...timeline.map(({ n, entry: e }) =>
       h('li', { value: n }, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
@@ -407,6 +407,8 @@ async function start(): Promise<void> {
   lastSnapshotAt = Date.parse(comps.generatedAt);
   renderNow();
   renderIncidents();
+  // What customers were told: loaded beside the rest, shown when it comes (an older server without it shows nothing).
+  told.loadAll(boot.canWrite).then(renderIncidents, () => undefined);
   for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
   connectStream('api/v1/events', Math.max(3 * boot.intervalMs, 45_000), {
     onSnapshot,

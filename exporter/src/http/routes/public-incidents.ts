@@ -4,6 +4,7 @@
  * public listeners only read.
  */
 import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import { formatId, parseId } from '../../incidents/ids.js';
 import type { PublicIncident } from '../../incidents/public.js';
@@ -16,6 +17,7 @@ import { readBody } from '../body.js';
 import type { RouteAuth } from './incidents.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const listPublicQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 /** The internal view of a public incident: what customers were told, and where. */
 export function publicIncidentJson(x: PublicIncident, pageUrl: string | undefined) {
@@ -59,6 +61,17 @@ export function publicIncidentRoutes(deps: { incidents: IncidentService; pages: 
   });
   router.get('/api/v1/incidents/:id/public', deps.auth.read, (req, res) => {
     res.json({ public_incidents: deps.pages.forIncident(incident(req)).map(view) });
+  });
+  // The status page's view: every recent public incident with the internal incident it stands for.
+  router.get('/api/v1/public-incidents', deps.auth.read, (req, res) => {
+    const limit = parseBody(listPublicQuery, req.query, 'query').limit;
+    res.json({ public_incidents: deps.pages.publicIncidents(limit).map(view) });
+  });
+  // What the status page's "Tell customers" form offers.
+  router.get('/api/v1/pages', deps.auth.read, (_req, res) => {
+    res.json({
+      pages: deps.pages.list().map((p) => ({ id: p.id, title: p.title, url: deps.pageUrl(p.id) ?? null, components: p.components.map((c) => ({ id: c.id, name: c.name })) })),
+    });
   });
   router.get('/api/v1/public-incidents/:id', deps.auth.read, (req, res) => {
     const x = deps.pages.publisher.get(String(req.params.id));
