@@ -111,14 +111,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
   listeners.push((s, c) => {
     events.publishSnapshot(s);
-    incidents.onSnapshot(s, c);
+    void incidents.onSnapshot(s, c);
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
   const pageUrls = new Map<string, string>();
   const pages = await startupStep(dataStep, () => createPages({
     config, store: incidents.store, now, logger, pageUrl: (id) => pageUrls.get(id), onNoted: (id) => incidents.service.noted(id),
   }));
-  listeners.push((s) => pages.onSnapshot(s));
+  listeners.push((s) => void pages.onSnapshot(s));
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
   // History settings are read once: a changed retention takes effect at the next start.
   const history = await startupStep(dataStep, () => createHistory({
@@ -129,7 +129,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
     incidentsOpen: () => incidents.openCount(),
-    openIncidents: () => incidents.store.openIncidents().map((i) => ({ incident: formatId(i.id), components: i.components, severity: i.severity })),
+    openIncidents: () => incidents.openIncidents().map((i) => ({ incident: formatId(i.id), components: i.components, severity: i.severity })),
     reloadSuccessful: () => reloadOk,
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,

@@ -199,7 +199,7 @@ describe('status page on the demo', () => {
     await page.waitForSelector(`${told} a`, { timeout: 10_000 });
     await page.waitForSelector(`${told} form.public-update`, { state: 'attached' });
     await submit(`${told} form.public-update`, { 'public-body': 'We know why.', 'public-status': 'identified' });
-    await page.waitForFunction((sel) => [...document.querySelectorAll(`${sel} li`)].some((li) => li.textContent?.endsWith('[identified] We know why.')), told, { timeout: 10_000 });
+    await page.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} li`)).some((li) => li.textContent?.endsWith('[identified] We know why.')), told, { timeout: 10_000 });
 
     const auth = { authorization: `Bearer ${demo.token}` };
     const [pub] = ((await (await fetch(`${demo.url}/api/v1/incidents/${id}/public`, { headers: auth })).json()) as { public_incidents: { id: string; url: string; status: string }[] }).public_incidents;

@@ -255,8 +255,9 @@ export async function startSlackApi(opts: { token?: string; channels?: readonly 
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: string): void => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const json = (status: number, body: Obj, headers: Record<string, string> = {}) =>
+    const json = (status: number, body: Obj, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
+    };
     const issued = responsePaths.get(path);
     if (issued) {
       const refuse = (status: number, error: string) => {

@@ -14,6 +14,7 @@ import { createIncidentService, type IncidentService } from './service.js';
 import type { IncidentSink } from './sink.js';
 import { openIncidentStore } from './sqlite/store.js';
 import type { IncidentStore } from './store.js';
+import type { Incident } from './types.js';
 
 export interface IncidentsDeps {
   readonly config: Config;
@@ -30,7 +31,9 @@ export interface IncidentsDeps {
 }
 
 export interface Incidents {
-  onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): void;
+  onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): Promise<void>;
+  /** The open incidents as last read (service cache): /metrics reads them without waiting. */
+  openIncidents(): readonly Incident[];
   openCount(): number;
   /** After a successful reload: manual incidents validate against the new components. */
   setConfig(config: Config): void;
@@ -41,7 +44,7 @@ export interface Incidents {
   close(): Promise<void>;
 }
 
-export function createIncidents(deps: IncidentsDeps): Incidents {
+export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
   const store = openIncidentStore({ dataDir: config.dataDir, sinks: deps.sinks.map((s) => s.name) });
@@ -55,11 +58,19 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
     publish: (e) => deps.events.publishIncident(e),
     onChange: () => outbox.kick(),
   });
-  const open = store.openCount();
+  try {
+    await service.refresh();
+  } catch (e) {
+    await outbox.close();
+    await store.close();
+    throw e;
+  }
+  const open = service.openCount();
   if (open) logger.info({ open }, 'open incidents restored from the store');
 
   return {
     onSnapshot: (snapshot, changes) => service.onSnapshot(snapshot, changes),
+    openIncidents: () => service.openIncidents(),
     openCount: () => service.openCount(),
     setConfig(next) {
       config = next;
@@ -70,7 +81,7 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
     async close() {
       waits.close();
       await outbox.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -62,13 +62,13 @@ export interface PublishInput {
 
 /** The public incidents part of the incident store (store.ts); a backend passes the contract suite. */
 export interface PublicIncidentStore {
-  publish(input: PublishInput): void;
+  publish(input: PublishInput): Promise<void>;
   /**
-   * Appends an update; `resolved` resolves. Throws IncidentStateError when missing or resolved.
+   * Appends an update; `resolved` resolves. Rejects with IncidentStateError when missing or resolved.
    * `note` goes to the linked internal incident's timeline, resolved or not.
    */
-  addPublicUpdate(id: string, update: PublicUpdate, note?: PublicNote): void;
-  getPublic(id: string): PublicIncident | undefined;
+  addPublicUpdate(id: string, update: PublicUpdate, note?: PublicNote): Promise<void>;
+  getPublic(id: string): Promise<PublicIncident | undefined>;
   /** Newest first. */
-  listPublic(filter?: { readonly page?: string; readonly incidentId?: number; readonly state?: 'open' | 'resolved'; readonly limit?: number }): PublicIncident[];
+  listPublic(filter?: { readonly page?: string; readonly incidentId?: number; readonly state?: 'open' | 'resolved'; readonly limit?: number }): Promise<PublicIncident[]>;
 }

@@ -44,8 +44,8 @@ export interface PublisherDeps {
   readonly now: () => number;
   /** The page's address as customers reach it, once its listener is up. */
   readonly pageUrl?: (page: string) => string | undefined;
-  /** After a write noted in an internal incident: its SSE event and its sinks (Slack thread, webhooks). */
-  readonly onNoted?: (incidentId: number) => void;
+  /** After a write noted in an internal incident: its SSE event and its sinks (Slack thread, webhooks). Never rejects. */
+  readonly onNoted?: (incidentId: number) => Promise<void>;
 }
 
 /**
@@ -57,9 +57,9 @@ function note(page: PageConfig, what: string, status: string, body: string, auth
 }
 
 export interface Publisher {
-  publish(incidentId: number | null, input: z.output<typeof publishBody>): PublicIncident;
-  addUpdate(id: string, input: z.output<typeof publicUpdateBody>): PublicIncident;
-  get(id: string): PublicIncident | undefined;
+  publish(incidentId: number | null, input: z.output<typeof publishBody>): Promise<PublicIncident>;
+  addUpdate(id: string, input: z.output<typeof publicUpdateBody>): Promise<PublicIncident>;
+  get(id: string): Promise<PublicIncident | undefined>;
 }
 
 export function createPublisher(deps: PublisherDeps): Publisher {
@@ -73,39 +73,39 @@ export function createPublisher(deps: PublisherDeps): Publisher {
     return page;
   };
   return {
-    publish(incidentId, input) {
+    async publish(incidentId, input) {
       const page = pageOf(input.page);
       const known = new Set(page.components.map((c) => c.id));
       input.components.forEach((c, i) => {
         if (!known.has(c)) throw new BadRequestError(`components.${i}: unknown public component "${c}" of page "${page.id}"`);
       });
-      if (incidentId !== null && deps.store.listPublic({ page: page.id, incidentId }).length > 0) {
+      if (incidentId !== null && (await deps.store.listPublic({ page: page.id, incidentId })).length > 0) {
         throw new ConflictError(`the incident is already published to page "${page.id}"; post updates to that public incident`);
       }
       const id = publicId();
       const url = urlOf(page.id, id);
-      deps.store.publish({
+      await deps.store.publish({
         id, page: page.id, incidentId, title: input.title, impact: input.impact, components: [...new Set(input.components)],
         update: { id: publicId(), status: input.status, body: input.body, at: deps.now() },
         note: note(page, `Published “${input.title}”`, input.status, input.body, input.author, url),
       });
-      if (incidentId !== null) deps.onNoted?.(incidentId);
-      return deps.store.getPublic(id)!;
+      if (incidentId !== null) await deps.onNoted?.(incidentId);
+      return (await deps.store.getPublic(id))!;
     },
-    addUpdate(id, input) {
-      const before = deps.store.getPublic(id);
+    async addUpdate(id, input) {
+      const before = await deps.store.getPublic(id);
       if (!before) throw new NotFoundError(`no public incident ${id}`);
       const page = deps.pages().find((p) => p.id === before.page);
       const told = page ? note(page, 'Public update', input.status, input.body, input.author, urlOf(page.id, id)) : undefined;
       try {
-        deps.store.addPublicUpdate(id, { id: publicId(), status: input.status, body: input.body, at: deps.now() }, told);
+        await deps.store.addPublicUpdate(id, { id: publicId(), status: input.status, body: input.body, at: deps.now() }, told);
       } catch (e) {
         if (!(e instanceof IncidentStateError)) throw e;
-        if (!deps.store.getPublic(id)) throw new NotFoundError(`no public incident ${id}`);
+        if (!(await deps.store.getPublic(id))) throw new NotFoundError(`no public incident ${id}`);
         throw new ConflictError(`public incident ${id} is already resolved`);
       }
-      if (before.incidentId !== null && told) deps.onNoted?.(before.incidentId);
-      return deps.store.getPublic(id)!;
+      if (before.incidentId !== null && told) await deps.onNoted?.(before.incidentId);
+      return (await deps.store.getPublic(id))!;
     },
     get: (id) => deps.store.getPublic(id),
   };

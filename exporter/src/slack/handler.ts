@@ -52,7 +52,7 @@ export interface SlackCommandResult {
  * transaction done before the answer (Slack never resends a command, so an answer given before
  * the write could be a command lost to a crash); what waits on Slack is the follow-up's.
  */
-export function runSlackCommand(deps: SlackCommandDeps, text: string, user: string, now: number): SlackCommandResult {
+export async function runSlackCommand(deps: SlackCommandDeps, text: string, user: string, now: number): Promise<SlackCommandResult> {
   const cmd = parseSlackCommand(text);
   const author = `@${user}`;
   const { service } = deps;
@@ -63,7 +63,7 @@ export function runSlackCommand(deps: SlackCommandDeps, text: string, user: stri
       case 'error':
         return { reply: ephemeral(`:warning: ${escapeSlack(cmd.message)}`) };
       case 'list': {
-        const open = service.list({ state: 'open', limit: 1000 });
+        const open = await service.list({ state: 'open', limit: 1000 });
         if (!open.length) return { reply: ephemeral('No open incidents.') };
         // Slack truncates long messages; the newest are the ones people ask about.
         const shown = open.slice(0, LIST_LIMIT).map(listLine);
@@ -72,7 +72,7 @@ export function runSlackCommand(deps: SlackCommandDeps, text: string, user: stri
       }
       case 'create': {
         const body = parseBody(createIncidentBody, { title: cmd.title, components: cmd.components, ...(cmd.severity ? { severity: cmd.severity } : {}) }, 'command');
-        const inc = service.createManual({ title: body.title, components: body.components, author, ...(body.severity ? { severity: body.severity } : {}) });
+        const inc = await service.createManual({ title: body.title, components: body.components, author, ...(body.severity ? { severity: body.severity } : {}) });
         return {
           reply: inChannel(`:rotating_light: *${formatId(inc.id)}* opened by ${escapeSlack(author)}: ${escapeSlack(inc.title)}\nSeverity: ${inc.severity} • Components: ${escapeSlack(inc.components.join(', '))}`),
           thread: { incidentId: inc.id, label: `${formatId(inc.id)}'s thread` },
@@ -80,17 +80,17 @@ export function runSlackCommand(deps: SlackCommandDeps, text: string, user: stri
       }
       case 'update': {
         const body = parseBody(updateIncidentBody, { text: cmd.text, ...(cmd.status ? { status: cmd.status } : {}) }, 'command');
-        const inc = service.addUpdate(cmd.id, { text: body.text, author, ...(body.status ? { status: body.status } : {}) });
+        const inc = await service.addUpdate(cmd.id, { text: body.text, author, ...(body.status ? { status: body.status } : {}) });
         return { reply: inChannel(`*${formatId(inc.id)}* update by ${escapeSlack(author)} [${inc.status}]: ${escapeSlack(body.text)}`) };
       }
       case 'resolve': {
-        const inc = service.resolve(cmd.id, { author, ...(cmd.text ? { text: cmd.text } : {}) });
+        const inc = await service.resolve(cmd.id, { author, ...(cmd.text ? { text: cmd.text } : {}) });
         const took = formatDuration((inc.resolvedAt ?? now) - inc.startedAt);
         return { reply: inChannel(`:white_check_mark: *${formatId(inc.id)}* resolved by ${escapeSlack(author)} after ${took}${cmd.text ? `: ${escapeSlack(cmd.text)}` : ''}`) };
       }
       case 'publish':
         return {
-          reply: inChannel(runPublish(deps.publishing, service, cmd, author)),
+          reply: inChannel(await runPublish(deps.publishing, service, cmd, author)),
           thread: { incidentId: cmd.id, label: `Noted in ${formatId(cmd.id)}'s thread` },
         };
     }

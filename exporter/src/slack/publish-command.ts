@@ -47,10 +47,10 @@ export function parsePublish(ws: string[]): PublishCommand | { readonly kind: 'e
 export interface SlackPublishing {
   pages(): readonly { readonly id: string; readonly title: string }[];
   /** The incident's public incidents, on every page. */
-  forIncident(incidentId: number): readonly PublicIncident[];
+  forIncident(incidentId: number): Promise<readonly PublicIncident[]>;
   /** Fields as the API's publish body; a 4xx StatusgraphError names the wrong one. */
-  publish(incidentId: number, body: Record<string, unknown>): PublicIncident;
-  update(publicId: string, body: Record<string, unknown>): PublicIncident;
+  publish(incidentId: number, body: Record<string, unknown>): Promise<PublicIncident>;
+  update(publicId: string, body: Record<string, unknown>): Promise<PublicIncident>;
   /** Where customers read it, once the page's listener is up. */
   url(x: PublicIncident): string | undefined;
 }
@@ -65,21 +65,21 @@ function pageOf(p: SlackPublishing, cmd: PublishCommand): { id: string; title: s
 }
 
 /** Runs the command; the channel's answer (mrkdwn), or a 4xx StatusgraphError for the caller. */
-export function runPublish(p: SlackPublishing | undefined, service: IncidentService, cmd: PublishCommand, author: string): string {
+export async function runPublish(p: SlackPublishing | undefined, service: IncidentService, cmd: PublishCommand, author: string): Promise<string> {
   if (!p || p.pages().length === 0) throw new BadRequestError('no audience page is configured (`pages:` in the config)');
-  if (!service.get(cmd.id)) throw new NotFoundError(`no incident ${formatId(cmd.id)}`);
+  if (!(await service.get(cmd.id))) throw new NotFoundError(`no incident ${formatId(cmd.id)}`);
   const page = pageOf(p, cmd);
   let x: PublicIncident;
   if (cmd.title !== undefined) {
-    x = p.publish(cmd.id, {
+    x = await p.publish(cmd.id, {
       page: page.id, title: cmd.title, body: cmd.text, components: [...cmd.components], author,
       ...(cmd.status ? { status: cmd.status } : {}), ...(cmd.impact ? { impact: cmd.impact } : {}),
     });
   } else {
-    const existing = p.forIncident(cmd.id).find((y) => y.page === page.id);
+    const existing = (await p.forIncident(cmd.id)).find((y) => y.page === page.id);
     if (!existing) throw new BadRequestError(`${formatId(cmd.id)} is not published to ${page.id} yet: give it a public --title`);
     if (cmd.impact || cmd.components.length) throw new BadRequestError('--impact and --component go with the first publish (--title)');
-    x = p.update(existing.id, { status: cmd.status ?? existing.status, body: cmd.text, author });
+    x = await p.update(existing.id, { status: cmd.status ?? existing.status, body: cmd.text, author });
   }
   const url = p.url(x);
   const what = cmd.title !== undefined ? 'published to' : x.status === 'resolved' ? 'resolved on' : 'updated on';

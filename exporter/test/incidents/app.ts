@@ -50,7 +50,7 @@ export async function startTestApp(over: Partial<Config> = {}, now: () => number
   const dir = tempDir('sg-app-');
   const cfg = config(CHAIN, { dataDir: dir.path, slack: { signingSecret: SIGNING_SECRET }, ...over });
   const events = createEventHub({ heartbeatMs: 60_000, serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config: cfg, logger: silentLogger, now, events, sinks: [] });
+  const incidents = await createIncidents({ config: cfg, logger: silentLogger, now, events, sinks: [] });
   const app = express();
   app.use(incidentRoutes(incidents.service, { read: bearer(true), write: bearer(true) }, now));
   app.use(slackRoutes({ service: incidents.service, signingSecret: () => cfg.slack?.signingSecret, now, logger: silentLogger }));

@@ -38,8 +38,8 @@ function setup() {
 describe('waiting for a sink to catch up with an incident', () => {
   it('answers the ref once every change logged before the wait is delivered, and at once when it already is', async () => {
     const { store, waits, outbox, gated, manual } = setup();
-    const id = manual();
-    store.addUpdate(id, { text: 'u1', author: 'api', at: Date.now() });
+    const id = await manual();
+    await store.addUpdate(id, { text: 'u1', author: 'api', at: Date.now() });
     outbox.kick();
     let answered: string | undefined | null = null;
     const waiting = waits.wait('slack', id, 60_000).then((ref) => { answered = ref; return ref; });
@@ -54,7 +54,7 @@ describe('waiting for a sink to catch up with an incident', () => {
 
   it('gives up after its timeout, and on close', async () => {
     const { waits, manual } = setup();
-    const id = manual();
+    const id = await manual();
     expect(await waits.wait('slack', id, 20)).toBeUndefined();
     const pending = waits.wait('slack', id, 60_000);
     waits.close();

@@ -27,28 +27,28 @@ const page = (autoPublish: boolean): PageConfig => ({
 const states = (s: Record<string, PublicStatus>): TrackedComponent[] =>
   page(true).components.map((c) => ({ id: c.id, name: c.name, status: s[c.id] ?? 'operational', thirdParty: false, since: 0 }));
 
-describe('automatic public notices', () => {
-  it('publishes nothing when the page does not enable them (the default)', () => {
+describe('automatic public notices', async () => {
+  it('publishes nothing when the page does not enable them (the default)', async () => {
     const s = store();
-    autoPublish(page(false), states({ checkout: 'major_outage' }), s, 1000);
-    expect(s.listPublic()).toEqual([]);
+    await autoPublish(page(false), states({ checkout: 'major_outage' }), s, 1000);
+    expect(await s.listPublic()).toEqual([]);
   });
 
-  it('opens one plain-words notice for components newly in outage, adds none for them again, and resolves it once all are back', () => {
+  it('opens one plain-words notice for components newly in outage, adds none for them again, and resolves it once all are back', async () => {
     const s = store();
-    autoPublish(page(true), states({ checkout: 'major_outage', search: 'partial_outage', mail: 'degraded_performance' }), s, 1000);
-    const [notice] = s.listPublic();
+    await autoPublish(page(true), states({ checkout: 'major_outage', search: 'partial_outage', mail: 'degraded_performance' }), s, 1000);
+    const [notice] = await s.listPublic();
     expect(notice).toMatchObject({ incidentId: null, title: 'Outage: Checkout and Search', impact: 'critical', status: 'investigating', components: ['checkout', 'search'] });
     expect(notice!.updates.map((u) => u.body)).toEqual(['We are investigating an outage affecting Checkout and Search.']);
     // Still down: nothing new. One of them back: still open.
-    autoPublish(page(true), states({ checkout: 'major_outage', search: 'partial_outage' }), s, 2000);
-    autoPublish(page(true), states({ checkout: 'major_outage' }), s, 3000);
-    expect(s.listPublic().map((x) => [x.id, x.status])).toEqual([[notice!.id, 'investigating']]);
-    autoPublish(page(true), states({}), s, 4000);
-    const done = s.getPublic(notice!.id)!;
+    await autoPublish(page(true), states({ checkout: 'major_outage', search: 'partial_outage' }), s, 2000);
+    await autoPublish(page(true), states({ checkout: 'major_outage' }), s, 3000);
+    expect((await s.listPublic()).map((x) => [x.id, x.status])).toEqual([[notice!.id, 'investigating']]);
+    await autoPublish(page(true), states({}), s, 4000);
+    const done = (await s.getPublic(notice!.id))!;
     expect([done.status, done.resolvedAt, done.updates.at(-1)!.body]).toEqual(['resolved', 4000, 'Checkout and Search are working normally again.']);
     // A later outage is a new notice.
-    autoPublish(page(true), states({ mail: 'partial_outage' }), s, 5000);
-    expect(s.listPublic({ state: 'open' }).map((x) => [x.title, x.impact])).toEqual([['Partial outage: Email', 'major']]);
+    await autoPublish(page(true), states({ mail: 'partial_outage' }), s, 5000);
+    expect((await s.listPublic({ state: 'open' })).map((x) => [x.title, x.impact])).toEqual([['Partial outage: Email', 'major']]);
   });
 });

@@ -47,25 +47,25 @@ export function publicIncidentRoutes(deps: { incidents: IncidentService; pages: 
   const router = express.Router();
   const json = readBody('json', '64kb');
   const view = (x: PublicIncident) => publicIncidentJson(x, deps.pageUrl(x.page));
-  const incident = (req: Request) => {
+  const incident = async (req: Request) => {
     const raw = req.params.id;
     const id = typeof raw === 'string' ? parseId(raw) : undefined;
-    if (id === undefined || !deps.incidents.get(id)) throw new NotFoundError(`no incident ${String(raw)}`);
+    if (id === undefined || !(await deps.incidents.get(id))) throw new NotFoundError(`no incident ${String(raw)}`);
     return id;
   };
 
-  router.post('/api/v1/incidents/:id/publish', deps.auth.write, json, (req, res) => {
-    const id = incident(req);
-    const x = deps.pages.publisher.publish(id, parseBody(publishBody, req.body));
+  router.post('/api/v1/incidents/:id/publish', deps.auth.write, json, async (req, res) => {
+    const id = await incident(req);
+    const x = await deps.pages.publisher.publish(id, parseBody(publishBody, req.body));
     res.status(201).location(`/api/v1/public-incidents/${x.id}`).json(view(x));
   });
-  router.get('/api/v1/incidents/:id/public', deps.auth.read, (req, res) => {
-    res.json({ public_incidents: deps.pages.forIncident(incident(req)).map(view) });
+  router.get('/api/v1/incidents/:id/public', deps.auth.read, async (req, res) => {
+    res.json({ public_incidents: (await deps.pages.forIncident(await incident(req))).map(view) });
   });
   // The status page's view: every recent public incident with the internal incident it stands for.
-  router.get('/api/v1/public-incidents', deps.auth.read, (req, res) => {
+  router.get('/api/v1/public-incidents', deps.auth.read, async (req, res) => {
     const limit = parseBody(listPublicQuery, req.query, 'query').limit;
-    res.json({ public_incidents: deps.pages.publicIncidents(limit).map(view) });
+    res.json({ public_incidents: (await deps.pages.publicIncidents(limit)).map(view) });
   });
   // What the status page's "Tell customers" form offers.
   router.get('/api/v1/pages', deps.auth.read, (_req, res) => {
@@ -73,13 +73,13 @@ export function publicIncidentRoutes(deps: { incidents: IncidentService; pages: 
       pages: deps.pages.list().map((p) => ({ id: p.id, title: p.title, url: deps.pageUrl(p.id) ?? null, components: p.components.map((c) => ({ id: c.id, name: c.name })) })),
     });
   });
-  router.get('/api/v1/public-incidents/:id', deps.auth.read, (req, res) => {
-    const x = deps.pages.publisher.get(String(req.params.id));
+  router.get('/api/v1/public-incidents/:id', deps.auth.read, async (req, res) => {
+    const x = await deps.pages.publisher.get(String(req.params.id));
     if (!x) throw new NotFoundError(`no public incident ${String(req.params.id)}`);
     res.json(view(x));
   });
-  router.post('/api/v1/public-incidents/:id/updates', deps.auth.write, json, (req, res) => {
-    res.json(view(deps.pages.publisher.addUpdate(String(req.params.id), parseBody(publicUpdateBody, req.body))));
+  router.post('/api/v1/public-incidents/:id/updates', deps.auth.write, json, async (req, res) => {
+    res.json(view(await deps.pages.publisher.addUpdate(String(req.params.id), parseBody(publicUpdateBody, req.body))));
   });
   return router;
 }

@@ -71,7 +71,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
     return true;
   };
 
-  router.post('/slack/commands', configured, readBody('form', '64kb'), (req, res) => {
+  router.post('/slack/commands', configured, readBody('form', '64kb'), async (req, res) => {
     if (!admitted(req, res, 'command', () => res.json({ response_type: 'ephemeral', text: 'This command was already received; it was not run again.' }))) return;
     const form = req.body as Record<string, string>;
     // Slack's periodic certificate check of the endpoint: acknowledge, run nothing.
@@ -80,7 +80,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
       return;
     }
     const user = form.user_name || form.user_id || 'slack';
-    const result = runSlackCommand({ service: deps.service, ...(deps.publishing ? { publishing: deps.publishing } : {}) }, form.text ?? '', user, deps.now());
+    const result = await runSlackCommand({ service: deps.service, ...(deps.publishing ? { publishing: deps.publishing } : {}) }, form.text ?? '', user, deps.now());
     const { api, threads } = deps;
     const responseUrl = form.response_url;
     if (result.thread && api && threads && responseUrl) {
@@ -93,7 +93,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
     res.json(result.reply);
   });
 
-  router.post('/slack/interactions', configured, readBody('form', '64kb'), (req, res) => {
+  router.post('/slack/interactions', configured, readBody('form', '64kb'), async (req, res) => {
     if (!admitted(req, res, 'interaction', () => res.status(200).end())) return;
     let payload: unknown;
     try {
@@ -101,7 +101,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
     } catch {
       throw new BadRequestError('payload: not valid JSON');
     }
-    const answer = runInteraction(deps.service, payload);
+    const answer = await runInteraction(deps.service, payload);
     const after = answer.after;
     // Once the answer has left: Slack's 3 s do not wait for Slack's own API.
     if (after) {

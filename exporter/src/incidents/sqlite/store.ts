@@ -137,6 +137,41 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
     return [...touched.keys()];
   });
 
+  const createTx = db.transaction((input: ManualIncidentInput): number => {
+    const mark = outbox.timelineMark();
+    const info = q.insert.run({
+      title: input.title, source: 'manual', root_cause: null, severity: input.severity,
+      components: sortedJson([...input.components, ...input.blastRadius]),
+      blast_radius: sortedJson(input.blastRadius), took_down: '[]', at: input.at,
+    });
+    const id = Number(info.lastInsertRowid);
+    addEntry(id, {
+      at: input.at, kind: 'opened', author: input.author, status: 'investigating',
+      text: input.text ?? `Opened: ${input.title}`,
+    });
+    outbox.record(id, 'opened', input.at, mark);
+    return id;
+  });
+  const updateTx = db.transaction((id: number, u: { text: string; status?: UpdateStatus; author: string; at: number }) => {
+    mustGetOpen(id);
+    const mark = outbox.timelineMark();
+    if (u.status) q.setStatus.run({ id, status: u.status, at: u.at });
+    else q.touch.run({ id, at: u.at });
+    addEntry(id, { at: u.at, kind: 'update', author: u.author, text: u.text, ...(u.status ? { status: u.status } : {}) });
+    outbox.record(id, 'updated', u.at, mark);
+  });
+  const resolveTx = db.transaction((id: number, r: { text?: string; author: string; at: number }) => {
+    const row = mustGetOpen(id);
+    const mark = outbox.timelineMark();
+    q.resolve.run({ id, at: r.at });
+    addEntry(id, {
+      at: r.at, kind: 'resolved', author: r.author, status: 'resolved',
+      text: r.text ?? `Resolved by ${r.author} after ${formatDuration(r.at - row.started_at)}`,
+    });
+    outbox.record(id, 'resolved', r.at, mark);
+  });
+
+  // better-sqlite3 is synchronous; the interface is not (store.ts), so each call settles at once.
   return {
     ...outbox,
     // A public write notes what customers were told in the internal incident, resolved or not.
@@ -148,53 +183,23 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
     }),
     location: file,
     sinks: [...opts.sinks],
-    get(id) {
+    async get(id) {
       const row = q.get.get(id);
       if (!row) return undefined;
       return { ...toIncident(row), timeline: q.timeline.all(id).map(toEntry) };
     },
-    list(filter = {}) {
+    async list(filter = {}) {
       const limit = filter.limit ?? 100;
       const stmt = filter.state === 'open' ? q.listOpen : filter.state === 'resolved' ? q.listResolved : q.listAll;
       return stmt.all(limit).map(toIncident);
     },
-    openIncidents: () => q.open.all().map(toIncident),
-    openCount: () => q.openCount.get()!.n,
-    apply: (actions, now) => (actions.length ? applyTx(actions, now) : []),
-    createManual: db.transaction((input: ManualIncidentInput): number => {
-      const mark = outbox.timelineMark();
-      const info = q.insert.run({
-        title: input.title, source: 'manual', root_cause: null, severity: input.severity,
-        components: sortedJson([...input.components, ...input.blastRadius]),
-        blast_radius: sortedJson(input.blastRadius), took_down: '[]', at: input.at,
-      });
-      const id = Number(info.lastInsertRowid);
-      addEntry(id, {
-        at: input.at, kind: 'opened', author: input.author, status: 'investigating',
-        text: input.text ?? `Opened: ${input.title}`,
-      });
-      outbox.record(id, 'opened', input.at, mark);
-      return id;
-    }),
-    addUpdate: db.transaction((id: number, u: { text: string; status?: UpdateStatus; author: string; at: number }) => {
-      mustGetOpen(id);
-      const mark = outbox.timelineMark();
-      if (u.status) q.setStatus.run({ id, status: u.status, at: u.at });
-      else q.touch.run({ id, at: u.at });
-      addEntry(id, { at: u.at, kind: 'update', author: u.author, text: u.text, ...(u.status ? { status: u.status } : {}) });
-      outbox.record(id, 'updated', u.at, mark);
-    }),
-    resolve: db.transaction((id: number, r: { text?: string; author: string; at: number }) => {
-      const row = mustGetOpen(id);
-      const mark = outbox.timelineMark();
-      q.resolve.run({ id, at: r.at });
-      addEntry(id, {
-        at: r.at, kind: 'resolved', author: r.author, status: 'resolved',
-        text: r.text ?? `Resolved by ${r.author} after ${formatDuration(r.at - row.started_at)}`,
-      });
-      outbox.record(id, 'resolved', r.at, mark);
-    }),
-    close() {
+    openIncidents: async () => q.open.all().map(toIncident),
+    openCount: async () => q.openCount.get()!.n,
+    apply: async (actions, now) => (actions.length ? applyTx(actions, now) : []),
+    createManual: async (input) => createTx(input),
+    addUpdate: async (id, u) => updateTx(id, u),
+    resolve: async (id, r) => resolveTx(id, r),
+    async close() {
       if (db.open) db.close();
     },
   };
