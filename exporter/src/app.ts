@@ -33,7 +33,8 @@ import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
 import { createPages } from './pages/index.js';
 import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
-import { publicIncidentRoutes } from './http/routes/public-incidents.js';
+import { publicIncidentRoutes, slackPublishing } from './http/routes/public-incidents.js';
+import { SLACK_SINK } from './sinks/slack.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -115,7 +116,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     void incidents.onSnapshot(s, c);
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
-  const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger }));
+  const pageUrls = new Map<string, string>();
+  const pages = await startupStep(dataStep, () => createPages({
+    config, store: incidents.store, now, logger, pageUrl: (id) => pageUrls.get(id), onNoted: (id) => incidents.service.noted(id),
+  }));
   listeners.push((s) => void pages.onSnapshot(s));
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
   // History settings are read once: a changed retention takes effect at the next start.
@@ -178,10 +182,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   // Answers may be reused for half an interval (at most a minute): the state changes once per cycle at most.
   const pageDeps = { pages, logger, maxAgeSeconds: () => Math.max(1, Math.min(60, Math.floor(config.intervalMs / 2_000))) };
-  const pageUrls = new Map<string, string>();
   let url = '';
   // The interactivity route's own client (views.open, response_url), read at start like the sinks.
   const slackApi = config.slack?.botToken ? createSlackApi({ token: config.slack.botToken, ...(config.slack.apiUrl ? { baseUrl: config.slack.apiUrl } : {}) }) : undefined;
+  // A slash command's follow-up links the incident's thread once the Slack sink (read at start) has it.
+  const threadChannel = config.slack?.botToken ? config.slack.incidentChannel : undefined;
+  const threads = threadChannel
+    ? { channel: threadChannel, delivered: (id: number, ms: number) => incidents.delivered(SLACK_SINK, id, ms) }
+    : undefined;
   const app = createHttpApp({
     logger,
     auth,
@@ -200,7 +208,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       publicIncidentRoutes({ incidents: incidents.service, pages, auth, pageUrl: (id) => pageUrls.get(id) }),
       mountedPages(pageDeps, config.pages ?? [], () => url),
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
-      slackRoutes({ service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}), now, logger: logger.child({ subsystem: 'incidents' }) }),
+      slackRoutes({
+        service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}),
+        ...(threads ? { threads } : {}),
+        publishing: slackPublishing(pages, (id) => pageUrls.get(id)), now, logger: logger.child({ subsystem: 'incidents' }),
+      }),
       eventsRouter,
     ],
   });

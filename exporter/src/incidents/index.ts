@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
+import { deliveryWaits } from './delivery-waits.js';
 import type { IncidentPublisher } from './events.js';
 import { startOutbox } from './outbox.js';
 import { createIncidentService, type IncidentService } from './service.js';
@@ -38,6 +39,8 @@ export interface Incidents {
   setConfig(config: Config): void;
   readonly service: IncidentService;
   readonly store: IncidentStore;
+  /** See DeliveryWaits.wait: the sink's ref once it has every change of the incident logged so far. */
+  delivered(sink: string, incidentId: number, timeoutMs: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,8 @@ export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
   const store = await storeBackend(config).open(config, deps.sinks.map((s) => s.name), logger);
-  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox });
+  const waits = deliveryWaits(store);
+  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox, onSettled: (sink, key) => waits.settled(sink, key) });
   const service = createIncidentService({
     store,
     logger,
@@ -73,7 +77,9 @@ export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
     },
     service,
     store,
+    delivered: (sink, incidentId, timeoutMs) => waits.wait(sink, incidentId, timeoutMs),
     async close() {
+      waits.close();
       await outbox.close();
       await store.close();
     },

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import { formatId } from './ids.js';
 import type { DeliveryResult, IncidentSink } from './sink.js';
-import type { Delivery, SinkOutbox } from './store.js';
+import type { Delivery, DeliveryKey, SinkOutbox } from './store.js';
 
 export interface OutboxOptions {
   readonly store: SinkOutbox;
@@ -25,6 +25,8 @@ export interface OutboxOptions {
   readonly maxDelayMs?: number;
   /** 0..1, randomises each delay by up to this fraction so many rows do not retry in lockstep. */
   readonly jitter?: number;
+  /** After a change (and the older ones of its incident) was stored as delivered or failed for a sink. */
+  readonly onSettled?: (sink: string, d: DeliveryKey, outcome: 'delivered' | 'failed') => void;
 }
 
 export interface Outbox {
@@ -91,11 +93,13 @@ function sinkLoop(sink: IncidentSink, opts: OutboxOptions, t: Tuning): Outbox {
     const log = { incident: formatId(d.incidentId), change: d.seq, attempt: d.attempts + 1 };
     if (r.outcome === 'delivered') {
       await store.delivered(d, r.ref);
+      opts.onSettled?.(sink.name, d, 'delivered');
       return true;
     }
     if (r.outcome === 'failed') {
       await store.failed(d, r.error);
       logger.error({ ...log, err: r.error }, 'incident delivery failed for good; later changes go on');
+      opts.onSettled?.(sink.name, d, 'failed');
       return true;
     }
     const delay = Math.max(backoffDelay(d.attempts, t.base, t.max, t.jitter), r.retryAfterMs ?? 0);

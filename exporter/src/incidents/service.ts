@@ -44,6 +44,12 @@ export interface IncidentService {
   createManual(input: { title: string; components: readonly string[]; severity?: Severity; text?: string; author: string }): Promise<IncidentWithTimeline>;
   addUpdate(id: number, input: { text: string; status?: UpdateStatus; author: string }): Promise<IncidentWithTimeline>;
   resolve(id: number, input: { text?: string; author: string }): Promise<IncidentWithTimeline>;
+  /**
+   * Announces a change another part wrote to the store in its own transaction (publishing to an
+   * audience page notes it in the incident): the SSE event, and the sinks' outbox is woken. Never
+   * rejects: the write is done, a failed read back is logged.
+   */
+  noted(id: number): Promise<void>;
 }
 
 /** Events carry the incident without its timeline: clients fetch that when they need it. */
@@ -90,6 +96,23 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     return inc;
   };
 
+  /**
+   * decide's `recorded` (a synchronous lookup): the open incidents' timelines are read once, before
+   * deciding, and only for a snapshot with a component seen for the first time since the start (the
+   * first snapshot or two after a start); any other snapshot reads nothing more.
+   */
+  const recordedStates = async (open: readonly Incident[], changes: readonly StateChange[]) => {
+    const last = new Map<number, Map<string, State>>();
+    if (changes.some((ch) => !previous.has(ch.component))) {
+      for (const i of open) {
+        const states = new Map<string, State>();
+        for (const e of (await store.get(i.id))?.timeline ?? []) if (e.component !== undefined && e.to !== undefined) states.set(e.component, e.to);
+        last.set(i.id, states);
+      }
+    }
+    return (id: number, component: string): State | undefined => last.get(id)?.get(component);
+  };
+
   const pending = pendingQueue();
   let drainQueued: Promise<void> | undefined;
   const failures = failureLog(logger, now);
@@ -101,7 +124,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     let decided: ReturnType<typeof decide>;
     try {
       open = await store.openIncidents();
-      decided = decide({ open, snapshot, changes, previous });
+      decided = decide({ open, snapshot, changes, previous, recorded: await recordedStates(open, changes) });
       touched = await store.apply(decided.actions, now());
     } catch (e) {
       // Nothing was written (one transaction) and `previous` stays: the snapshot is tried again.
@@ -198,6 +221,14 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
         await store.addUpdate(id, { ...input, at: now() });
       });
       return announce(id, 'updated');
+    },
+    async noted(id) {
+      try {
+        if (await store.get(id)) await announce(id, 'updated');
+      } catch (e) {
+        // The note committed with the caller's write: only its announcement is lost (as a snapshot's).
+        logger.error({ incident: formatId(id), err: (e as Error).message }, 'incident note recorded, but reading it back failed');
+      }
     },
     async resolve(id, input) {
       await write(async () => {

@@ -23,6 +23,9 @@ export interface PagesDeps {
   readonly store: PublicIncidentStore;
   readonly now: () => number;
   readonly logger: Logger;
+  /** See PublisherDeps. */
+  readonly pageUrl?: (page: string) => string | undefined;
+  readonly onNoted?: (incidentId: number) => Promise<void>;
 }
 
 export interface Pages {
@@ -37,6 +40,8 @@ export interface Pages {
   uptime(id: string): UptimeReport | undefined;
   /** Public incidents of an internal incident, on every page (the internal view). */
   forIncident(incidentId: number): Promise<PublicIncident[]>;
+  /** The newest public incidents of every page (the internal view). */
+  publicIncidents(limit: number): Promise<PublicIncident[]>;
   close(): void;
 }
 
@@ -76,7 +81,10 @@ export function createPages(deps: PagesDeps): Pages {
   sync(config);
   const pageOf = (id: string) => (config.pages ?? []).find((p) => p.id === id);
   let noticesDone: Promise<void> = Promise.resolve();
-  const publisher = createPublisher({ store: deps.store, pages: () => config.pages ?? [], now: deps.now });
+  const publisher = createPublisher({
+    store: deps.store, pages: () => config.pages ?? [], now: deps.now,
+    ...(deps.pageUrl ? { pageUrl: deps.pageUrl } : {}), ...(deps.onNoted ? { onNoted: deps.onNoted } : {}),
+  });
   return {
     publisher,
     list: () => config.pages ?? [],
@@ -123,6 +131,7 @@ export function createPages(deps: PagesDeps): Pages {
       return e ? storeUptime(e.history, page!.components.map((c) => c.id), UPTIME_DAYS, deps.now()) : undefined;
     },
     forIncident: (incidentId) => deps.store.listPublic({ incidentId }),
+    publicIncidents: (limit) => deps.store.listPublic({ limit }),
     close() {
       for (const e of entries.values()) e.history.close();
       entries.clear();

@@ -21,6 +21,7 @@ import { applyDiff, canApply, mergeComponent, type DiffEvent } from './stream-st
 import { connectStream, type Stream } from './stream.js';
 import { UPTIME_DAYS, createUptime } from './uptime.js';
 import { compareTiers, type Tier } from '@statusgraph/core';
+import { ToldCache, toldEl } from './public-incidents.js';
 
 interface Boot {
   canWrite: boolean;
@@ -204,6 +205,8 @@ function refreshDemo(): void {
 }
 
 // ---- incidents -----------------------------------------------------------------------------
+const told = new ToldCache();
+
 function incidentEl(i: IncidentView): HTMLElement {
   const open = i.resolvedAt === null;
   const timeline = timelineNewestFirst(i.timeline ?? []);
@@ -217,6 +220,7 @@ function incidentEl(i: IncidentView): HTMLElement {
       open ? '' : ` · resolved after ${formatDuration(i.durationSeconds ?? 0)}`),
     h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`,
       open ? null : h('span', {}, ' · ', h('a', { href: `api/v1/incidents/${encodeURIComponent(i.id)}/summary`, target: '_blank', rel: 'noopener' }, 'post-mortem draft'))),
+    toldEl(i, told.get(i, renderIncidents), boot.canWrite ? told.pages : null),
     // Newest first, numbered in time order: `reversed` counts down, `value` pins each number.
     timeline.length ? h('ol', { class: 'timeline', reversed: true }, ...timeline.map(({ n, entry: e }) =>
       h('li', { value: n }, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
@@ -414,6 +418,8 @@ async function start(): Promise<void> {
   dirty.states = true;
   renderNow();
   renderIncidents();
+  // What customers were told: loaded beside the rest, shown when it comes (an older server without it shows nothing).
+  told.loadAll(boot.canWrite).then(renderIncidents, () => undefined);
   for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
   // The stream continues from the components just read: its first event is what changed since.
   stream = connectStream(() => `api/v1/events${version ? `?since=${encodeURIComponent(version)}` : ''}`, Math.max(3 * boot.intervalMs, 45_000), {

@@ -223,5 +223,25 @@ export function describeIncidentStoreContract(name: string, factory: StoreFactor
       expect((await store.listPublic({ page: 'public', state: 'resolved' })).map((i) => i.id)).toEqual(['pub1']);
       expect(await store.listPublic({ limit: 1 })).toHaveLength(1);
     });
+
+    it('notes what customers were told in the internal incident, in the same write: a timeline entry, a change, a queued delivery; resolved or not', async () => {
+      const s = await fresh(['a']);
+      const x = await manual(s.store);
+      const upd = (id: string, status: 'investigating' | 'resolved', at: number) => ({ id, status, body: `${status} body`, at });
+      const before = (await s.store.changes(x)).length;
+      await s.store.publish({ id: 'pub1', page: 'public', incidentId: x, title: 'Checkout errors', impact: 'major', components: [], update: upd('u1', 'investigating', T0 + 1), note: { text: 'Published: told', author: '@erin' } });
+      await s.store.resolve(x, { author: 'api', at: T0 + 2 });
+      await s.store.addPublicUpdate('pub1', upd('u2', 'resolved', T0 + 3), { text: 'Public update: fixed', author: 'api' });
+      // A refused public write notes nothing.
+      await expect(async () => s.store.addPublicUpdate('pub1', upd('u3', 'resolved', T0 + 4), { text: 'never', author: 'api' })).rejects.toThrow(IncidentStateError);
+      const store = await s.reopen();
+      const inc = (await store.get(x))!;
+      expect(inc.timeline.filter((e) => e.kind === 'public').map((e) => [e.at, e.author, e.text])).toEqual([[T0 + 1, '@erin', 'Published: told'], [T0 + 3, 'api', 'Public update: fixed']]);
+      const log = await store.changes(x);
+      expect(log).toHaveLength(before + 3);
+      expect(log.filter((c) => c.entries.some((e) => e.kind === 'public')).map((c) => [c.kind, c.at])).toEqual([['updated', T0 + 1], ['updated', T0 + 3]]);
+      const queued = (await store.outbox({ sink: 'a' })).filter((r) => r.incidentId === x).map((r) => r.seq);
+      expect(queued).toEqual(log.map((c) => c.seq));
+    });
   });
 }

@@ -155,7 +155,13 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
   // better-sqlite3 is synchronous; the interface is not (store.ts), so each call settles at once.
   return {
     ...outbox,
-    ...sqlitePublicIncidents(db),
+    // A public write notes what customers were told in the internal incident, resolved or not.
+    ...sqlitePublicIncidents(db, (id, n, at) => {
+      const mark = outbox.timelineMark();
+      q.touch.run({ id, at });
+      addEntry(id, { at, kind: 'public', author: n.author, text: n.text });
+      outbox.record(id, 'updated', at, mark);
+    }),
     location: file,
     sinks: [...opts.sinks],
     async get(id) {
