@@ -125,7 +125,12 @@ export async function openPostgresIncidentStore(opts: PostgresStoreOptions): Pro
 
   return {
     ...outbox.api,
-    ...postgresPublicIncidents(pool),
+    // A public write notes what customers were told in the internal incident, resolved or not.
+    ...postgresPublicIncidents(pool, (fn) => write((db, record) => fn(db, async (id, n, at) => {
+      await db.query('UPDATE incidents SET updated_at = $2 WHERE id = $1', [id, at]);
+      await addEntry(db, id, { at, kind: 'public', author: n.author, text: n.text });
+      await record(id, 'updated', at);
+    }))),
     location: 'PostgreSQL (store.kind: postgres)',
     sinks: [...opts.sinks],
     async get(id) {
