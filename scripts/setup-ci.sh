@@ -39,24 +39,5 @@ else
   echo "setup-ci: every Debian package the tests need is installed"
 fi
 
-# A Prometheus 3 promtool beside Debian 12's 2.42, so the rule tests run on both lines (issue 16):
-# Debian 12 has no 3.x, Debian unstable's static-enough Go build (libc6 >= 2.34) runs here. Only the
-# binary is unpacked into node_modules/.cache (no install, no root); the .deb is pinned by version
-# and by the SHA256 from unstable's signed index. When unstable moves on and the pool drops this
-# version, the download fails: take the new version and SHA256 from `apt-cache show promtool`
-# with unstable in the sources, and change both here and in test/alerting/tools.ts.
-PROMTOOL3_DEB="promtool_3.5.3+ds1-6_amd64.deb"
-PROMTOOL3_SHA256="1fb8bad7b932e7a44bccb12517f0bd96d5d5d83f15d3a1c0e2aa705cbf93fe90"
-PROMTOOL3_DIR="$(cd "$(dirname "$0")/.." && pwd)/node_modules/.cache/statusgraph/${PROMTOOL3_DEB%.deb}"
-if [ -x "$PROMTOOL3_DIR/promtool" ]; then
-  echo "setup-ci: $PROMTOOL3_DEB is unpacked"
-else
-  echo "setup-ci: fetching $PROMTOOL3_DEB (Debian unstable) for the Prometheus 3 rule tests"
-  tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' EXIT
-  curl -fsS --retry 3 -o "$tmp/$PROMTOOL3_DEB" "http://deb.debian.org/debian/pool/main/p/prometheus/$PROMTOOL3_DEB"
-  echo "$PROMTOOL3_SHA256  $tmp/$PROMTOOL3_DEB" | sha256sum -c --quiet
-  dpkg-deb -x "$tmp/$PROMTOOL3_DEB" "$tmp/x"
-  mkdir -p "$PROMTOOL3_DIR"
-  install -m 0755 "$tmp/x/usr/bin/promtool" "$PROMTOOL3_DIR/promtool"
-fi
+# A Prometheus 3 promtool beside Debian 12's 2.42 (issue 16): see the script.
+bash "$(dirname "$0")/fetch-promtool3.sh"

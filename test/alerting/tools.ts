@@ -25,12 +25,13 @@ export interface Promtool {
 
 /**
  * The promtools the rule and metrics checks run on: Debian 12's 2.42 on PATH, and Debian
- * unstable's 3.5.3 that scripts/setup-ci.sh (npm test's pretest) unpacks into node_modules/.cache.
+ * unstable's 3.x that scripts/fetch-promtool3.sh (run by npm test's pretest) unpacks into
+ * node_modules/.cache (the pinned 3.5.3, or unstable's current 3.x once the pool drops it).
  */
 export const PROMTOOLS: readonly Promtool[] = [
   { major: 2, cmd: 'promtool' },
   {
     major: 3,
-    cmd: path.resolve(import.meta.dirname, '../../node_modules/.cache/statusgraph/promtool_3.5.3+ds1-6_amd64/promtool'),
+    cmd: path.resolve(import.meta.dirname, '../../node_modules/.cache/statusgraph/promtool3/promtool'),
   },
 ];
