@@ -40,9 +40,13 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
   // Edge meaning (statusgraph_dependency_edge_info) may come before or after the edge itself.
   const meaning = new Map<string, { strength: EdgeStrength; carries?: string }>();
   const addEdge = (source: string, target: string, m?: { strength: EdgeStrength; carries?: string }) => {
-    if (source === target) return;
+    if (source === target) {
+      return;
+    }
     const key = `${source}\u0000${target}`;
-    if (m) meaning.set(key, m);
+    if (m) {
+      meaning.set(key, m);
+    }
     edges.set(key, { source, target, ...meaning.get(key) });
   };
   let hasImpactData = false;
@@ -92,8 +96,12 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
         noComponent++;
         continue;
       }
-      if (kind === 'impacted' || kind === 'affected') hasImpactData = true;
-      if (!applySample(kind, component, s, draft, addEdge)) badValue++;
+      if (kind === 'impacted' || kind === 'affected') {
+        hasImpactData = true;
+      }
+      if (!applySample(kind, component, s, draft, addEdge)) {
+        badValue++;
+      }
     }
   }
 
@@ -116,9 +124,15 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
     .map((d) => finish(d));
   const rootCauses = new Set(nodes.flatMap((n) => n.rootCauses));
   const warnings: string[] = [];
-  if (noComponent > 0) warnings.push(`${noComponent} series or rows without a component label were skipped`);
-  if (unknown > 0) warnings.push(`${unknown} series that are not statusgraph metrics were skipped`);
-  if (badValue > 0) warnings.push(`${badValue} series with a missing label or an invalid value were skipped`);
+  if (noComponent > 0) {
+    warnings.push(`${noComponent} series or rows without a component label were skipped`);
+  }
+  if (unknown > 0) {
+    warnings.push(`${unknown} series that are not statusgraph metrics were skipped`);
+  }
+  if (badValue > 0) {
+    warnings.push(`${badValue} series with a missing label or an invalid value were skipped`);
+  }
   const sortedEdges = [...edges.values()].sort((a, b) => (a.source + '\u0000' + a.target < b.source + '\u0000' + b.target ? -1 : 1));
   return { nodes, edges: sortedEdges, rootCauses, warnings };
 }
@@ -135,7 +149,9 @@ function applySample(
   switch (kind) {
     case 'status': {
       const state = parseState(s.value);
-      if (state === undefined) return false;
+      if (state === undefined) {
+        return false;
+      }
       const d = draft(component);
       d.state = state;
       d.tier ??= l.tier;
@@ -145,7 +161,9 @@ function applySample(
     case 'impacted':
     case 'affected': {
       // One series per root cause; a value of 0 would mean "not impacted", should it ever appear.
-      if (!l.root_cause || s.value === 0) return !!l.root_cause;
+      if (!l.root_cause || s.value === 0) {
+        return !!l.root_cause;
+      }
       const d = draft(component);
       (kind === 'impacted' ? d.rootCauses : d.affectedBy).add(l.root_cause);
       d.tier ??= l.tier;
@@ -153,14 +171,18 @@ function applySample(
     }
     case 'edge': {
       const strength = EDGE_STRENGTHS.find((x) => x === l.strength);
-      if (!l.depends_on || !strength) return false;
+      if (!l.depends_on || !strength) {
+        return false;
+      }
       draft(component);
       draft(l.depends_on);
       addEdge(component, l.depends_on, { strength, ...(l.carries ? { carries: l.carries } : {}) });
       return true;
     }
     case 'dependency': {
-      if (!l.depends_on) return false;
+      if (!l.depends_on) {
+        return false;
+      }
       draft(component);
       draft(l.depends_on);
       addEdge(component, l.depends_on);
@@ -181,12 +203,18 @@ function applySample(
     case 'baseline':
     case 'success': {
       const probe = l.probe;
-      if (!probe || typeof s.value !== 'number') return false;
+      if (!probe || typeof s.value !== 'number') {
+        return false;
+      }
       const p = draft(component).probes;
       const info = p.get(probe) ?? {};
-      if (kind === 'duration') info.durationSeconds = s.value;
-      else if (kind === 'baseline') info.baselineSeconds = s.value;
-      else info.success = s.value >= 1;
+      if (kind === 'duration') {
+        info.durationSeconds = s.value;
+      } else if (kind === 'baseline') {
+        info.baselineSeconds = s.value;
+      } else {
+        info.success = s.value >= 1;
+      }
       p.set(probe, info);
       return true;
     }
