@@ -25,6 +25,7 @@ import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { historyRoutes } from './http/routes/history.js';
 import { createIncidents } from './incidents/index.js';
+import { storeBackend } from './incidents/backends.js';
 import { buildSinks } from './sinks/registry.js';
 import { formatId } from './incidents/ids.js';
 import { createSlackApi } from './slack-api/client.js';
@@ -36,7 +37,6 @@ import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
 import { publicIncidentRoutes, slackPublishing } from './http/routes/public-incidents.js';
 import { SLACK_SINK } from './sinks/slack.js';
 import { startCluster, type Cluster } from './cluster/index.js';
-import { leaderOnly } from './sinks/leader-only.js';
 import { clusterRoutes } from './http/routes/cluster.js';
 
 export interface ServiceOptions {
@@ -96,8 +96,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // monitor's probes on fresh pools and closes the old pools once the old probes are closed.
   let pools = new HttpDispatchers();
   // A replica of a cluster probes its share, exchanges rounds and applies the agreed ones (docs/cluster.md).
-  const cluster: Cluster | undefined = config.cluster
-    ? await startupStep('cluster database', () => startCluster({ config: config.cluster!, intervalMs: config.intervalMs, components: config.components, logger, now }))
+  // It meets the others in the incident store's PostgreSQL, whose migrations (version 5) made its tables.
+  const cluster: Cluster | undefined = config.cluster && config.store?.kind === 'postgres'
+    ? await startupStep('cluster database', async () => {
+      await storeBackend(config).migrate(config, logger);
+      return startCluster({ config: config.cluster!, dsn: (config.store as { dsn: string }).dsn, intervalMs: config.intervalMs, components: config.components, logger, now });
+    })
     : undefined;
   const wire = (c: Config, http: HttpDispatchers, carried?: CarriedState) => {
     const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, ...(carried ? { carried } : {}), ...(cluster ? { exchange: cluster } : {}) });
@@ -110,7 +114,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
   let monitor = wire(config, pools);
   cluster?.onDecision((d) => monitor.decide(d.component, d.results, d.startedAt));
-  // Work that must happen once runs on the leader only: incident decisions here, deliveries in the sinks, reports below.
+  // Work that must happen once runs on the leader only: incident decisions here (fenced in the
+  // store's transaction), the outbox's deliveries, reports below.
   const leads = () => cluster === undefined || cluster.isLeader();
 
   const sessions = new SessionStore(now);
@@ -120,8 +125,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const events = createEventHub({ serializeSnapshot: componentsView, serializeComponent: componentView });
   // The DSN is a secret: the step names the store, never its address.
   const storeStep = config.store?.kind === 'postgres' ? 'incident store (PostgreSQL)' : dataStep;
-  const sinks = buildSinks(config, { logger }).map((sk) => (cluster ? leaderOnly(sk, cluster) : sk));
-  const incidents = await startupStep(storeStep, () => createIncidents({ config, logger, now, events, sinks }));
+  const incidents = await startupStep(storeStep, () => createIncidents({
+    config, logger, now, events, sinks: buildSinks(config, { logger }),
+    ...(cluster ? { fence: (db, what) => cluster.fence(db, what), outboxGate: { active: () => cluster.isLeader(), pollMs: config.intervalMs } } : {}),
+  }));
+  cluster?.onLeadership((leading) => { if (leading) incidents.kickOutbox(); });
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     if (leads()) void incidents.onSnapshot(s, c);

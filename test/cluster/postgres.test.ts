@@ -3,7 +3,9 @@ import pg from 'pg';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
-import { CLUSTER_DDL, ensureClusterSchema } from '../../exporter/src/cluster/schema.js';
+import { migratePostgres } from '../../exporter/src/incidents/postgres/migrations.js';
+import { openPostgresIncidentStore } from '../../exporter/src/incidents/postgres/store.js';
+import type { Action } from '../../exporter/src/incidents/types.js';
 import { Lease, LeaseLost } from '../../exporter/src/cluster/lease.js';
 import { Registry } from '../../exporter/src/cluster/registry.js';
 import { Exchange } from '../../exporter/src/cluster/exchange.js';
@@ -31,8 +33,8 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: db.primary.dsn(), max: 6 });
   // Idle clients see the server's stop as an error: expected in the database-away test.
   pool.on('error', () => undefined);
-  // Two replicas starting at once: the advisory lock makes the DDL run one after the other.
-  await Promise.all([ensureClusterSchema(pool), ensureClusterSchema(pool), ensureClusterSchema(pool)]);
+  // Three replicas starting at once: the store's migration lock makes one of them create the tables.
+  await Promise.all([migratePostgres(pool), migratePostgres(pool), migratePostgres(pool)]);
 });
 
 afterAll(async () => {
@@ -41,10 +43,11 @@ afterAll(async () => {
 });
 
 describe('the cluster tables on a real PostgreSQL', () => {
-  it('creates every table once, whoever starts first', async () => {
+  it('are the incident store\'s version 5, created once whoever starts first; 4 stays reserved', async () => {
     const rows = await db.primary.query<{ n: string }>(`SELECT count(*)::text AS n FROM pg_tables WHERE tablename LIKE 'cluster_%'`);
     expect(rows[0]!.n).toBe('4');
-    expect(CLUSTER_DDL.length).toBeGreaterThan(4);
+    const versions = await db.primary.query<{ version: number }>('SELECT version FROM statusgraph_migrations ORDER BY version');
+    expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 5]);
     expect((await db.primary.query('SELECT * FROM cluster_lease'))).toHaveLength(1);
   });
 
@@ -87,6 +90,37 @@ describe('the cluster tables on a real PostgreSQL', () => {
     const rows = await db.primary.query<{ holder: string; token: string }>(`SELECT holder, token::text FROM cluster_events WHERE kind = 'test' ORDER BY id`);
     expect(rows).toEqual([{ holder: 'lease-a', token: first }, { holder: 'lease-b', token: String(BigInt(first) + 1n) }]);
     await b.release();
+  });
+
+  it('fences the incident store\'s automatic decisions: a former leader\'s is rolled back in its own transaction', async () => {
+    const ca = capture();
+    const a = new Lease({ pool, name: 'store-a', ttlMs: 60_000, logger: ca.logger, monotonic: clock().now });
+    const b = new Lease({ pool, name: 'store-b', ttlMs: 60_000, logger: capture().logger, monotonic: clock().now });
+    await db.primary.query(`UPDATE cluster_lease SET expires_at = '-infinity'`);
+    expect(await a.tick()).toBe(true);
+    const store = await openPostgresIncidentStore({ dsn: db.primary.dsn(), sinks: ['grafana'], logger: capture().logger, fence: async (c, what) => { await a.check(c, what); } });
+    try {
+      const entry = (at: number, text: string) => ({ at, kind: 'opened' as const, author: 'statusgraph', text });
+      const opening = (root: string, at: number): Action => ({
+        type: 'open', rootCause: root, title: `${root}: Major outage`, severity: 'major', components: [root], blastRadius: [], tookDown: [], at, entry: entry(at, 'opened'),
+      });
+      expect(await store.apply([opening('fence-db', 1_000)], 1_000)).toHaveLength(1);
+      // a is paused past its lease (made to, here): b takes a new term; a's own clock has not moved.
+      await db.primary.query(`UPDATE cluster_lease SET expires_at = clock_timestamp() - interval '1 second'`);
+      expect(await b.tick()).toBe(true);
+      await expect(store.apply([opening('fence-cache', 2_000)], 2_000)).rejects.toBeInstanceOf(LeaseLost);
+      const roots = (await store.list()).map((i) => i.rootCause);
+      expect(roots).toEqual(['fence-db']);
+      expect((await store.outbox()).map((o) => o.incidentId)).toHaveLength(1);
+      expect(ca.lines.map((l) => l.event)).toEqual(['lease_acquired', 'lease_lost', 'fenced_write_refused']);
+      expect(ca.lines.at(-1)!.msg).toContain('did not write automatic incident decisions');
+      // A person's write (the API on whichever replica answered) is not the leader's to make.
+      await store.createManual({ title: 'by hand', components: ['fence-db'], blastRadius: [], severity: 'minor', author: 'api', at: 3_000 });
+      expect(await store.openCount()).toBe(2);
+    } finally {
+      await store.close();
+      await b.release();
+    }
   });
 
   it('records a checker\'s health change once, whichever leader says it, and tells a new leader what was said', async () => {

@@ -5,12 +5,15 @@ import { HttpTarget } from '../support/targets.js';
 import { freePort, until } from '../support/ports.js';
 import { assign } from '../../exporter/src/cluster/assign.js';
 import { startWebhookRecorder } from '../support/webhook-recorder.js';
+import { startGrafanaStandIn } from '../support/grafana.js';
+import { startSlackApi } from '../support/slack-api.js';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 // Issue 22, acceptance 2 and 3, with real processes: three replicas of one config (each with its
-// name and its route to the targets from the environment) sharing one real PostgreSQL.
+// name and its route to the targets from the environment) sharing one real PostgreSQL, which is
+// also their incident store (store: postgres): one set of incidents and one outbox for all.
 
 const TOKEN = 'cluster-e2e-token-3b9d21';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -22,26 +25,29 @@ let target: HttpTarget;
 let closedPort: number;
 const running: RunningExporter[] = [];
 
-const config = (extra = '') => `${extra}
+/** `more`: components after the twelve (written as YAML list items). */
+const config = (extra = '', more = '') => `${extra}
 interval: ${INTERVAL_MS}ms
 timeout: 1s
 auth:
   tokens: [${TOKEN}]
+store:
+  kind: postgres
+  dsn: \${PG_DSN}
 cluster:
   name: \${REPLICA}
   location: \${LOCATION}
   lease: ${INTERVAL_MS}ms
-  dsn: \${PG_DSN}
 components:
 ${Array.from({ length: COMPONENTS }, (_, i) => `  - name: svc-${i}
     tier: service
     probes: [{ kind: http, url: "\${TARGET}" }]`).join('\n')}
-`;
+${more}`;
 
 /** One replica; `broken`: its own route to the targets leads nowhere (a closed port). */
-async function replica(name: string, broken = false, extra = { config: '', env: {} as Record<string, string> }, waitReady = true): Promise<RunningExporter> {
+async function replica(name: string, broken = false, extra = { config: '', env: {} as Record<string, string>, more: '' }, waitReady = true): Promise<RunningExporter> {
   const r = await startExporter({
-    config: config(extra.config),
+    config: config(extra.config, extra.more),
     headers: auth,
     waitReady,
     env: { REPLICA: name, LOCATION: broken ? 'far' : 'near', PG_DSN: db.primary.dsn(), TARGET: broken ? `http://127.0.0.1:${closedPort}/health` : target.url, ...extra.env },
@@ -70,11 +76,12 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop()));
-  // Each test starts from an empty cluster (the tables exist once a replica has started).
+  // Each test starts from an empty cluster and no incidents (the tables exist once a replica has started).
   await db.primary.query(`DO $$ BEGIN
     IF to_regclass('cluster_lease') IS NOT NULL THEN
       TRUNCATE cluster_replicas, cluster_results, cluster_events;
       UPDATE cluster_lease SET holder = NULL, expires_at = '-infinity';
+      TRUNCATE incidents, timeline, incident_changes, sink_outbox, sink_state, public_incidents, public_updates RESTART IDENTITY;
     END IF;
   END $$`);
 });
@@ -139,6 +146,7 @@ describe('three replicas on one PostgreSQL', () => {
       const extra = {
         config: `webhooks:\n  - name: rec\n    url: \${HOOK_URL}\n    token: \${HOOK_TOKEN}\n`,
         env: { HOOK_URL: hook.url, HOOK_TOKEN: hook.token },
+        more: '',
       };
       const names = ['w-a', 'w-b', 'w-c'];
       const rs = await Promise.all(names.map((n) => replica(n, false, extra)));
@@ -155,15 +163,80 @@ describe('three replicas on one PostgreSQL', () => {
       const start = await rounds(paused, 'svc-0');
       await until('two more rounds on the former leader', async () => (await rounds(paused, 'svc-0')) >= start + 2, 30_000, 100);
       expect(paused.logLines().some((l) => l.event === 'lease_lost')).toBe(true);
-      expect(await incidents(paused)).toEqual([]);
+      // One store: the former leader reads the new leader's incidents, one per root cause, and wrote none.
+      const recorded = (await incidents(leader)) as { id: string; rootCause: string }[];
+      expect(await incidents(paused)).toEqual(recorded);
+      expect(new Set(recorded.map((i) => i.rootCause)).size).toBe(recorded.length);
       const opened = hook.applied().filter((r) => r.body.change.kind === 'opened').map((r) => r.body.incident.id);
-      expect(opened.length).toBe((await incidents(leader)).length);
+      expect(opened.length).toBe(recorded.length);
       expect(new Set(opened).size).toBe(opened.length);
       expect(hook.received().length).toBe(hook.applied().length);
       expect(hook.violations()).toEqual([]);
     } finally {
       target.set({ status: 200 });
       await hook.close();
+    }
+  });
+
+  it('one incident open, kill -9 of the leader: the next leader keeps ONE incident, and every annotation and thread reply goes out once', async () => {
+    const CHANNEL = 'C0CLUSTER1';
+    const [grafana, slack, pay] = await Promise.all([startGrafanaStandIn(), startSlackApi({ channels: [{ id: CHANNEL, name: 'incidents' }] }), HttpTarget.start()]);
+    try {
+      const extra = {
+        config: `grafana:\n  url: ${grafana.url}\n  token: \${GRAFANA_TOKEN}\nslack:\n  bot_token: \${SLACK_BOT_TOKEN}\n  incident_channel: ${CHANNEL}\n  api_url: ${slack.url}\n`,
+        env: { GRAFANA_TOKEN: grafana.token, SLACK_BOT_TOKEN: slack.token, PAY_URL: pay.url },
+        more: '  - name: pay\n    tier: service\n    probes: [{ kind: http, url: "${PAY_URL}" }]\n',
+      };
+      const names = ['o-a', 'o-b', 'o-c'];
+      const rs = await Promise.all(names.map((n) => replica(n, false, extra)));
+      const before = await leaderOf(names);
+      const leader = rs[names.indexOf(before.holder!)]!;
+      const pending = async () => (await db.primary.query('SELECT 1 FROM sink_outbox')).length;
+      pay.set({ status: 503 });
+      await until('the incident, its annotation and its Slack message, the outbox drained', async () => {
+        const open = (await incidents(leader)) as { id: string }[];
+        return open.length === 1 && grafana.annotations().length === 1 && slack.topMessages(CHANNEL).length === 1 && (await pending()) === 0;
+      }, 30_000, 100);
+      const [inc] = (await incidents(leader)) as { id: string; rootCause: string; resolvedAt: string | null }[];
+      expect(inc!.rootCause).toBe('pay');
+
+      const killedAt = Date.now();
+      await leader.kill('SIGKILL');
+      await until('another leader', async () => { const l = await lease(); return l.valid && l.holder !== before.holder; }, 30_000, 20);
+      const after = await lease();
+      expect(after.acquired_ms - killedAt).toBeLessThanOrEqual(2 * INTERVAL_MS);
+      const next = rs[names.indexOf(after.holder!)]!;
+
+      // The new leader resolves the incident the dead one opened, and delivers what follows.
+      pay.set({ status: 200 });
+      await until('the incident resolved and every change delivered', async () => {
+        const all = (await incidents(next)) as { resolvedAt: string | null }[];
+        return all.length === 1 && all[0]!.resolvedAt !== null && (await pending()) === 0;
+      }, 30_000, 100);
+      // Two more rounds on every survivor: nothing more may come.
+      const survivors = rs.filter((r) => r !== leader);
+      const start = await Promise.all(survivors.map((r) => rounds(r, 'pay')));
+      await until('two more rounds', async () => (await Promise.all(survivors.map((r) => rounds(r, 'pay')))).every((n, i) => n >= start[i]! + 2), 30_000, 100);
+
+      for (const r of survivors) expect(((await incidents(r)) as { id: string }[]).map((i) => i.id)).toEqual([inc!.id]);
+      // Grafana: one annotation, created by one POST, closed (timeEnd) by the new leader.
+      const annotations = grafana.annotations();
+      expect(annotations).toHaveLength(1);
+      expect(annotations[0]!.tags).toContain(`incident:${inc!.id}`);
+      expect(annotations[0]!.timeEnd).toBeGreaterThan(annotations[0]!.time);
+      expect(grafana.requests().filter((q) => q.method === 'POST' && q.status < 300)).toHaveLength(1);
+      expect(grafana.violations()).toEqual([]);
+      // Slack: one thread; each change after the opening replied exactly once, in order.
+      const tops = slack.topMessages(CHANNEL);
+      expect(tops).toHaveLength(1);
+      const changes = await db.primary.query<{ seq: number; kind: string }>('SELECT seq, kind FROM incident_changes ORDER BY seq');
+      expect(changes.map((c) => c.kind)).toContain('resolved');
+      const replied = slack.replies(CHANNEL, tops[0]!.ts).map((m) => Number(m.metadata?.event_payload.seq));
+      expect(replied).toEqual(changes.filter((c) => c.kind !== 'opened').map((c) => Number(c.seq)));
+      expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1 + replied.length);
+    } finally {
+      pay.set({ status: 200 });
+      await Promise.all([grafana.close(), slack.close(), pay.down()]);
     }
   });
 

@@ -109,6 +109,23 @@ describe('PostgreSQL store: several processes on one database', () => {
     }
   });
 
+  it('applies a version that arrives after a higher one was applied (4 is reserved while 5 ships)', async () => {
+    const db = await freshDatabase();
+    const pool = createPool({ dsn: db.dsn, logger });
+    try {
+      expect(await migratePostgres(pool)).toEqual({ from: 0, to: PG_SCHEMA_VERSION });
+      expect(PG_MIGRATIONS.map((m) => m.version)).not.toContain(4);
+      const withFour = [...PG_MIGRATIONS, { version: 4, sql: 'CREATE TABLE reserved_four (x INTEGER)' }].sort((a, b) => a.version - b.version);
+      expect(await migratePostgres(pool, withFour)).toEqual({ from: PG_SCHEMA_VERSION, to: PG_SCHEMA_VERSION });
+      const applied = (await pool.query<{ version: number }>('SELECT version FROM statusgraph_migrations ORDER BY version')).rows.map((r) => r.version);
+      expect(applied).toEqual([1, 2, 3, 4, 5]);
+      expect((await pool.query('SELECT count(*) FROM reserved_four')).rows).toHaveLength(1);
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  });
+
   it('two stores claiming due work at once get disjoint incidents (SKIP LOCKED), and neither takes the other\'s claim', async () => {
     const db = await freshDatabase();
     const [a, b] = [await open(db.dsn, ['s']), await open(db.dsn, ['s'])];

@@ -12,16 +12,14 @@ import type { ProbeResult } from '../engine/round.js';
 import type { RoundExchange } from '../engine/monitor.js';
 import { assign, DEFAULT_REPLICATION, effectiveReplication, shareOf } from './assign.js';
 import { Exchange } from './exchange.js';
-import { Lease } from './lease.js';
+import { Lease, type Queryable } from './lease.js';
 import { Merger, type Decision } from './merge.js';
 import { registerClusterMetrics, type ClusterView } from './metrics.js';
 import { Registry, type Member } from './registry.js';
-import { ensureClusterSchema } from './schema.js';
 import { ClusterLoops } from './loops.js';
 import { recordCheckerEvent } from './announce.js';
 
-export { CLUSTER_DDL } from './schema.js';
-export { FENCE_CHECK_SQL, LeaseLost } from './lease.js';
+export { LeaseLost } from './lease.js';
 export type { Decision } from './merge.js';
 
 export interface ComponentShape {
@@ -31,6 +29,8 @@ export interface ComponentShape {
 
 export interface ClusterDeps {
   readonly config: ClusterConfig;
+  /** The incident store's PostgreSQL (store.dsn), already migrated: the cluster's tables are its version 5. */
+  readonly dsn: string;
   readonly intervalMs: number;
   readonly components: readonly ComponentShape[];
   readonly logger: Logger;
@@ -43,8 +43,11 @@ export interface Cluster extends RoundExchange {
   isLeader(): boolean;
   /** The fencing token of the current term while leader. */
   token(): string | undefined;
-  /** [holder, token] for FENCE_CHECK_SQL in another pool's transaction while leader; undefined otherwise. */
-  fenceParams(): readonly [string, string] | undefined;
+  /**
+   * The fencing check in a transaction of another pool (the incident store's automatic decisions):
+   * throws LeaseLost, logged, unless this replica leads under the current token.
+   */
+  fence(c: Queryable, what: string): Promise<void>;
   /** Runs `write` in a transaction that checks the token; throws LeaseLost (logged) when not leader. */
   fenced<T>(what: string, write: (c: pg.PoolClient, token: string) => Promise<T>): Promise<T>;
   /** Agreed rounds, to apply to the monitor (Monitor.decide). */
@@ -58,19 +61,13 @@ export interface Cluster extends RoundExchange {
   stop(): Promise<void>;
 }
 
-/** Connects, creates the tables (once, under a lock), joins and starts the loops. */
+/** Connects, joins and starts the loops; the tables come from the store's migrations (run before). */
 export async function startCluster(deps: ClusterDeps): Promise<Cluster> {
   const { default: PG } = await import('pg');
   const { config, logger } = deps;
-  const pool = new PG.Pool({ connectionString: config.dsn, max: 4, connectionTimeoutMillis: Math.min(10_000, config.leaseMs), idleTimeoutMillis: 60_000 });
+  const pool = new PG.Pool({ connectionString: deps.dsn, max: 4, connectionTimeoutMillis: Math.min(10_000, config.leaseMs), idleTimeoutMillis: 60_000 });
   // An idle connection broken by a database restart is reported here; the next query reconnects.
   pool.on('error', (err) => logger.debug({ event: 'cluster_db_idle_error', err: err.message }, 'idle PostgreSQL connection closed'));
-  try {
-    await ensureClusterSchema(pool);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw err;
-  }
   const log = logger.child({ subsystem: 'cluster', replica: config.name });
   const state = new ClusterState(deps, pool, log);
   const loops = new ClusterLoops(state, log);
@@ -82,7 +79,7 @@ export async function startCluster(deps: ClusterDeps): Promise<Cluster> {
     report: (c, results, startedAt) => state.report(c, results, startedAt),
     isLeader: () => state.lease.isLeader(),
     token: () => state.lease.token(),
-    fenceParams: () => { const t = state.lease.token(); return t === undefined ? undefined : [config.name, t] as const; },
+    fence: async (c, what) => { await state.lease.check(c, what); },
     fenced: (what, write) => state.lease.fenced(what, write),
     onDecision: (l) => { state.decisionListeners.push(l); },
     onLeadership: (l) => { state.leadershipListeners.push(l); },

@@ -8,6 +8,11 @@ import type { Logger } from 'pino';
  */
 export const FENCE_CHECK_SQL = `SELECT 1 FROM cluster_lease WHERE id = 1 AND holder = $1 AND token = $2 AND expires_at > clock_timestamp() FOR SHARE`;
 
+/** What the check needs of a connection: any client in a transaction (the store's, on its own pool). */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 /** A fenced write was refused: this replica no longer holds the lease under its token. */
 export class LeaseLost extends Error {
   constructor(readonly token: string) {
@@ -87,21 +92,11 @@ export class Lease {
    * that the write was refused, when the token is no longer the current one.
    */
   async fenced<T>(what: string, write: (c: pg.PoolClient, token: string) => Promise<T>): Promise<T> {
-    const token = this.held?.token;
-    if (token === undefined || !this.isLeader()) {
-      if (this.held) this.lost('lease expired before it was renewed (process paused or database unreachable)');
-      this.refused(what, token ?? 'none');
-    }
     const c = await this.deps.pool.connect();
     try {
       await c.query('BEGIN');
-      const ok = await c.query(FENCE_CHECK_SQL, [this.deps.name, token]);
-      if (ok.rows.length === 0) {
-        await c.query('ROLLBACK');
-        this.lost('the database refused the fencing token');
-        this.refused(what, token!);
-      }
-      const out = await write(c, token!);
+      const token = await this.check(c, what);
+      const out = await write(c, token);
       await c.query('COMMIT');
       return out;
     } catch (err) {
@@ -110,6 +105,25 @@ export class Lease {
     } finally {
       c.release();
     }
+  }
+
+  /**
+   * The fencing check inside a transaction the caller opened (the incident store's, on its own
+   * pool): throws LeaseLost, logged, unless this replica still holds the lease under its token;
+   * then the lease row stays share-locked until that transaction ends. Returns the token.
+   */
+  async check(c: Queryable, what: string): Promise<string> {
+    const token = this.held?.token;
+    if (token === undefined || !this.isLeader()) {
+      if (this.held) this.lost('lease expired before it was renewed (process paused or database unreachable)');
+      this.refused(what, token ?? 'none');
+    }
+    const ok = await c.query(FENCE_CHECK_SQL, [this.deps.name, token]);
+    if (ok.rows.length === 0) {
+      this.lost('the database refused the fencing token');
+      this.refused(what, token);
+    }
+    return token;
   }
 
   private refused(what: string, token: string): never {

@@ -24,26 +24,29 @@ export const clusterSchema = z.strictObject({
   // Probers per component; 2 by default, never more than the live replicas.
   replication: z.number().int().min(1).max(16).optional(),
   lease: LEASE.optional(),
-  // PostgreSQL, e.g. ${file:/run/secrets/statusgraph-dsn} or ${STATUSGRAPH_DSN}: a secret key, redacted.
-  dsn: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  // No DSN of its own: the replicas share the incident store's PostgreSQL (store: {kind: postgres}).
 }).optional();
 
 export type ClusterFile = z.output<typeof clusterSchema>;
 
 /**
+ * The replicas meet in the incident store's PostgreSQL: a cluster over SQLite (one file per
+ * process) would share nothing, so `cluster:` needs `store: {kind: postgres}`.
+ *
  * The lease may be at most 1.5 intervals: a dead leader's lease runs out within it and another
  * replica, trying every third of a lease, takes it within 1.5 + 0.5 = 2 intervals (issue 22:
  * "failover within two intervals").
  */
 export function checkCluster(input: unknown, intervalMs: number, ctx: { file: string; where: Where; issues: ConfigIssue[] }): void {
-  const c = (input as { cluster?: { lease?: unknown; dsn?: unknown } } | undefined)?.cluster;
+  const doc = input as { cluster?: { lease?: unknown }; store?: { kind?: unknown } } | undefined;
+  const c = doc?.cluster;
   if (!c || typeof c !== 'object') return;
   const lease = LEASE.safeParse(c.lease);
   if (c.lease !== undefined && lease.success && lease.data > intervalMs * 1.5) {
     ctx.issues.push({ file: ctx.file, ...ctx.where(['cluster', 'lease']), message: `must be at most 1.5 intervals (${intervalMs * 1.5} ms), so that a new leader takes over within two intervals` });
   }
-  if (c.dsn === undefined) {
-    ctx.issues.push({ file: ctx.file, ...ctx.where([], 'cluster'), message: 'needs dsn: the PostgreSQL the replicas share, e.g. dsn: ${file:/run/secrets/statusgraph-dsn}' });
+  if (doc?.store?.kind !== 'postgres') {
+    ctx.issues.push({ file: ctx.file, ...ctx.where([], 'cluster'), message: 'needs store: {kind: postgres, dsn: ...}: the replicas share the incident store\'s PostgreSQL (a SQLite store is one file per process)' });
   }
 }
 
@@ -55,6 +58,5 @@ export function buildCluster(c: ClusterFile, intervalMs: number): ClusterConfig 
     ...(c.replication !== undefined ? { replication: c.replication } : {}),
     // One interval by default, at least a second: failover then takes 1 to 1.33 intervals.
     leaseMs: c.lease ?? Math.min(300_000, Math.max(1_000, intervalMs)),
-    dsn: c.dsn!,
   };
 }

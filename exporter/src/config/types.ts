@@ -148,7 +148,7 @@ export const HISTORY_DEFAULTS: HistoryConfig = Object.freeze({
   flushIntervalMs: 5_000,
 });
 
-/** `cluster:`: this replica's part in a cluster sharing PostgreSQL (docs/cluster.md). */
+/** `cluster:`: this replica's part in a cluster sharing the incident store's PostgreSQL (docs/cluster.md). */
 export interface ClusterConfig {
   /** Unique among the replicas; the host name by default. */
   readonly name: string;
@@ -156,8 +156,6 @@ export interface ClusterConfig {
   /** Probers per component as configured; 2 by default (cluster/assign.ts). */
   readonly replication?: number;
   readonly leaseMs: number;
-  /** Secret (redacted): comes from ${file:...} or the environment. */
-  readonly dsn: string;
 }
 /**
  * Where incidents, their outboxes and public incidents live (read at start; a reload keeps it).
