@@ -104,11 +104,13 @@ async function startNodeTarget(): Promise<Target> {
 }
 
 function configOf(name: string, db: PostgresCluster, nginx: Target): string {
-  return `${statusgraphHttpConfig({ n, origin: nginx.origin, prefix: '/sg/', intervalSeconds })}cluster:
+  return `${statusgraphHttpConfig({ n, origin: nginx.origin, prefix: '/sg/', intervalSeconds })}store:
+  kind: postgres
+  dsn: ${db.primary.dsn()}
+cluster:
   name: ${name}
   location: bench
   replication: ${replication}
-  dsn: ${db.primary.dsn()}
 `;
 }
 
