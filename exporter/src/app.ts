@@ -129,7 +129,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     config, logger, now, events, sinks: buildSinks(config, { logger }),
     ...(cluster ? { fence: (db, what) => cluster.fence(db, what), outboxGate: { active: () => cluster.isLeader(), pollMs: config.intervalMs } } : {}),
   }));
-  cluster?.onLeadership((leading) => { if (leading) incidents.kickOutbox(); });
+  // A new leader delivers at once; a former one drops the decisions it could not record (the new
+  // leader decides that time span from its own view).
+  cluster?.onLeadership((leading) => { if (leading) incidents.kickOutbox(); else incidents.forgetPending(); });
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     if (leads()) void incidents.onSnapshot(s, c);

@@ -50,6 +50,8 @@ export interface Incidents {
   delivered(sink: string, incidentId: number, timeoutMs: number): Promise<string | undefined>;
   /** Look at the outbox now (this process became the one that delivers). */
   kickOutbox(): void;
+  /** See IncidentService.forgetPending (this process stopped deciding). */
+  forgetPending(): void;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
     store,
     delivered: (sink, incidentId, timeoutMs) => waits.wait(sink, incidentId, timeoutMs),
     kickOutbox: () => outbox.kick(),
+    forgetPending: () => service.forgetPending(),
     async close() {
       waits.close();
       await outbox.close();
