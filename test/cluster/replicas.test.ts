@@ -318,6 +318,55 @@ describe('three replicas on one PostgreSQL', () => {
     expect(names).toContain(l.holder);
   });
 
+  it('PostgreSQL stopped 60 s with an incident open while the outage ends: once back, ONE incident resolved, each change delivered once', async () => {
+    const [grafana, hook, pay] = await Promise.all([startGrafanaStandIn(), startWebhookRecorder(), HttpTarget.start()]);
+    try {
+      const extra = {
+        config: `grafana:\n  url: ${grafana.url}\n  token: \${GRAFANA_TOKEN}\nwebhooks:\n  - name: rec\n    url: \${HOOK_URL}\n    token: \${HOOK_TOKEN}\n`,
+        env: { GRAFANA_TOKEN: grafana.token, HOOK_URL: hook.url, HOOK_TOKEN: hook.token, PAY_URL: pay.url },
+        more: '  - name: pay\n    tier: service\n    probes: [{ kind: http, url: "${PAY_URL}" }]\n',
+      };
+      const names = ['d-a', 'd-b', 'd-c'];
+      const rs = await Promise.all(names.map((n) => replica(n, false, extra)));
+      await leaderOf(names);
+      const pending = async () => (await db.primary.query('SELECT 1 FROM sink_outbox')).length;
+      pay.set({ status: 503 });
+      await until('the incident open and delivered', async () => (await incidents(rs[0]!)).length === 1 && grafana.annotations().length === 1 && (await pending()) === 0, 30_000, 100);
+      const received = hook.received().length;
+
+      await db.primary.stop();
+      pay.set({ status: 200 });
+      // Issue 22's 60 s without the database, counted in rounds of pay (30 at 2 s): every replica
+      // carries on, nothing is sent.
+      const start = await Promise.all(rs.map((r) => rounds(r, 'pay')));
+      await until('60 s of pay rounds without the database', async () => (await Promise.all(rs.map((r) => rounds(r, 'pay')))).some((n, i) => n >= start[i]! + 60_000 / INTERVAL_MS), 120_000, 500);
+      for (const r of rs) expect(r.process.exitCode).toBeNull();
+      expect(hook.received().length).toBe(received);
+
+      await db.primary.start();
+      await until('the incident resolved and the outbox drained', async () => {
+        const all = (await incidents(rs[0]!)) as { resolvedAt: string | null }[];
+        return all.length === 1 && all[0]!.resolvedAt !== null && (await pending()) === 0;
+      }, 60_000, 200);
+      const after = await Promise.all(rs.map((r) => rounds(r, 'pay')));
+      await until('two more rounds', async () => (await Promise.all(rs.map((r) => rounds(r, 'pay')))).every((n, i) => n >= after[i]! + 2), 30_000, 100);
+
+      expect(await incidents(rs[0]!)).toHaveLength(1);
+      const changes = await db.primary.query<{ seq: number }>('SELECT seq FROM incident_changes ORDER BY seq');
+      // Each change applied once by the webhook receiver (a repeat on the wire would be flagged).
+      expect(hook.applied().map((a) => a.body.change.seq).sort((x, y) => x - y)).toEqual(changes.map((c) => Number(c.seq)));
+      expect(hook.applied().map((a) => a.body.change.kind)).toContain('resolved');
+      expect(hook.violations()).toEqual([]);
+      expect(grafana.annotations()).toHaveLength(1);
+      expect(grafana.annotations()[0]!.timeEnd).toBeGreaterThan(grafana.annotations()[0]!.time);
+      expect(grafana.requests().filter((q) => q.method === 'POST' && q.status < 300)).toHaveLength(1);
+      expect(grafana.violations()).toEqual([]);
+    } finally {
+      pay.set({ status: 200 });
+      await Promise.all([grafana.close(), hook.close(), pay.down()]);
+    }
+  });
+
   it('a replica that starts while PostgreSQL is unreachable exits with one line naming the cluster database, without the password', async () => {
     const r = await startExporter({
       config: config(), headers: auth, waitReady: false,
