@@ -548,7 +548,26 @@ function build(b: BuildInput): Config {
     pages: buildPages(fc.pages),
     secrets: [...new Set(secrets.filter((s) => s.length > 0))],
   };
-  return deepFreeze(config);
+  return deepFreeze(unpinText(config));
+}
+
+/**
+ * Copies the longer strings of a parsed config, which V8 keeps as slices of the whole YAML text:
+ * one URL kept for the process's life kept all of it (1.1 MB at 10,000 components, found by a
+ * heap snapshot; bench/README.md "Peak RSS over budget"). Plain objects and arrays only, before
+ * they are frozen. 13 characters: V8 copies shorter substrings anyway.
+ */
+function unpinText<T>(o: T): T {
+  if (Array.isArray(o) || (o !== null && typeof o === 'object' && Object.getPrototypeOf(o) === Object.prototype)) {
+    const rec = o as Record<string, unknown>;
+    for (const k of Object.keys(rec)) {
+      const v = rec[k];
+      if (typeof v === 'string') {
+        if (v.length >= 13) rec[k] = JSON.parse(JSON.stringify(v)) as string;
+      } else unpinText(v);
+    }
+  }
+  return o;
 }
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {

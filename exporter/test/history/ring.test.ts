@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sameHiddenClassCount } from '../../../test/support/hidden-classes.js';
+import { sameHiddenClassCount } from '../../../test/support/v8-internals.js';
 import { LatencyRing } from '../../src/history/ring.js';
 
 describe('LatencyRing', () => {
