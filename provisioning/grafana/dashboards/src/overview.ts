@@ -149,6 +149,9 @@ function dependencies(): dashboard.PanelBuilder {
       t('success', `statusgraph_probe_success{${SEL.component}}`, '{{component}} {{probe}}'),
       // Open incidents at any range: annotations reach the panel only when they overlap it.
       t('incidents', `statusgraph_incident_open{${SEL.component}}`, '{{incident}} {{component}}'),
+      // A cluster's replicas set aside as unhealthy checkers (docs/cluster.md): one row per
+      // replica whoever was scraped, 0 when any replica sees it unhealthy. One process: no rows.
+      t('checkers', 'min by (replica) (statusgraph_replica_checker_healthy)', '{{replica}}'),
     ]);
 }
 
