@@ -6,11 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROBE_KINDS } from '../../exporter/src/probes/registry.js';
 import { parseConfig } from '../../exporter/src/config/load.js';
 import { PROMTOOLS, runTool } from '../alerting/tools.js';
+import { startExporter, type RunningExporter } from '../support/exporter.js';
+import { until } from '../support/ports.js';
+import { startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
 import { tempDir } from '../support/tmp.js';
 import { bindMounts, envFileValues, loadCompose, resolveVariables } from './lib/compose.js';
 import { COMPOSE_CLUSTER_CONFIG, COMPOSE_FILE, DATASOURCES_FILE, ENV_EXAMPLE, PROMETHEUS_CLUSTER_CONFIG, repoPath } from './lib/paths.js';
@@ -163,3 +166,46 @@ function runToolEnv(cmd: string, args: string[], env: Record<string, string>): P
     execFile(cmd, args, { env: { PATH: process.env.PATH, ...env } }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
   }));
 }
+
+/*
+ * The two replicas as the profile runs them: this config, each replica's environment from the
+ * compose file, only the DSN pointed at a real PostgreSQL of the test (the example services do
+ * not run here: every component fails the same way on both replicas, which is no disagreement).
+ */
+describe('profile cluster: the two replicas, running on a real PostgreSQL', () => {
+  let db: PostgresCluster;
+  const running: RunningExporter[] = [];
+  interface ClusterView { replica: string; leader: boolean; replicas: { name: string; location: string; live: boolean; checkerHealthy: boolean | null; assignedComponents: number }[] }
+  const view = async (r: RunningExporter) => (await (await fetch(`${r.url}/api/v1/cluster`)).json()) as ClusterView;
+
+  beforeAll(async () => {
+    db = await startPostgresCluster({ replica: false });
+    const config = fs.readFileSync(replicaConfigCopy(), 'utf8');
+    // Not /-/ready: a replica is ready after its warm-up (a lease plus an interval, 30 s here);
+    // the compose healthcheck asks /-/healthy, as the test below does.
+    for (const name of REPLICAS) running.push(await startExporter({ config, waitReady: false, env: { ...replicaEnv(name), STATUSGRAPH_CLUSTER_DSN: db.primary.dsn() } }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+    await db?.destroy();
+  });
+
+  it('form one cluster: both live with their own name and location, one leader, every component probed by both', async () => {
+    const expected = REPLICAS.map((n) => [services[n].environment.STATUSGRAPH_REPLICA, services[n].environment.STATUSGRAPH_LOCATION, true]).sort();
+    await until('both replicas see both, and one leads', async () => {
+      const views = await Promise.all(running.map((r) => view(r).catch(() => undefined)));
+      if (views.some((v) => v === undefined)) return false;
+      return views.every((v) => v!.replicas.filter((m) => m.live).length === 2) && views.filter((v) => v!.leader).length === 1;
+    }, 60_000, 250);
+    const views = await Promise.all(running.map(view));
+    expect(views.map((v) => v.replica)).toEqual(REPLICAS.map((n) => services[n].environment.STATUSGRAPH_REPLICA));
+    for (const v of views) {
+      expect(v.replicas.map((m) => [m.name, m.location, m.live]).sort()).toEqual(expected);
+      // R = 2 of 2: each replica probes all 9 components; nobody is set aside.
+      expect(v.replicas.map((m) => [m.assignedComponents, m.checkerHealthy])).toEqual([[9, true], [9, true]]);
+    }
+    // The compose healthcheck's endpoint answers on both.
+    for (const r of running) expect((await fetch(`${r.url}/-/healthy`)).status).toBe(200);
+  }, 90_000);
+});
