@@ -36,7 +36,7 @@ describe('the checker line in headless Chromium', () => {
   it('names the replica set aside above the graph, in the theme\'s warning colour, and draws every node below it', async () => {
     const banner = page.getByTestId('statusgraph-checker-banner');
     expect(await banner.textContent()).toBe('Checker unhealthy: replica us-1 (results set aside; components show what the other replicas see)');
-    const { theme } = grafanaTheme() as { theme: { colors: { warning: { text: string } } } };
+    const theme = grafanaTheme().theme as unknown as { colors: { warning: { text: string } } };
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(theme.colors.warning.text.slice(i, i + 2), 16));
     expect(await banner.evaluate((el) => getComputedStyle(el).color)).toBe(`rgb(${r}, ${g}, ${b})`);
     expect(await page.locator('svg [data-node]').count()).toBe(REFERENCE.length);
