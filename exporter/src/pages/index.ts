@@ -37,6 +37,11 @@ export interface Pages {
   state(id: string): PageState | undefined;
   /** What the public documents of a page are built from. */
   input(id: string, baseUrl: string): Promise<PageJsonInput | undefined>;
+  /**
+   * Bumped by every snapshot and every public-incident write of this process, once it is written:
+   * a document built at one revision is the same until the next (the routers cache by it).
+   */
+  revision(): number;
   uptime(id: string): UptimeReport | undefined;
   /** Public incidents of an internal incident, on every page (the internal view). */
   forIncident(incidentId: number): Promise<PublicIncident[]>;
@@ -81,12 +86,22 @@ export function createPages(deps: PagesDeps): Pages {
   sync(config);
   const pageOf = (id: string) => (config.pages ?? []).find((p) => p.id === id);
   let noticesDone: Promise<void> = Promise.resolve();
-  const publisher = createPublisher({
+  let revision = 0;
+  const written = <A extends unknown[], T>(fn: (...a: A) => Promise<T>) => async (...a: A): Promise<T> => {
+    try {
+      return await fn(...a);
+    } finally {
+      revision++;
+    }
+  };
+  const made = createPublisher({
     store: deps.store, pages: () => config.pages ?? [], now: deps.now,
     ...(deps.pageUrl ? { pageUrl: deps.pageUrl } : {}), ...(deps.onNoted ? { onNoted: deps.onNoted } : {}),
   });
+  const publisher: Publisher = { ...made, publish: written(made.publish), addUpdate: written(made.addUpdate) };
   return {
     publisher,
+    revision: () => revision,
     list: () => config.pages ?? [],
     onSnapshot(s) {
       const notices: Array<() => Promise<void>> = [];
@@ -105,7 +120,11 @@ export function createPages(deps: PagesDeps): Pages {
         }));
       }
       // One snapshot's notices after the previous one's: each reads the open notices it may add to.
-      const run = noticesDone.then(async () => { for (const n of notices) await n(); });
+      revision++;
+      const run = noticesDone.then(async () => {
+        for (const n of notices) await n();
+        revision++;
+      });
       noticesDone = run;
       return run;
     },
