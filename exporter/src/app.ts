@@ -34,6 +34,9 @@ import { defaultStaticDir } from './statuspage/assets.js';
 import { createPages } from './pages/index.js';
 import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
 import { publicIncidentRoutes } from './http/routes/public-incidents.js';
+import { maintenanceRoutes } from './http/routes/maintenance.js';
+import { createMaintenance, type Maintenance } from './maintenance/service.js';
+import { openMaintenanceStore } from './maintenance/sqlite/store.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -91,8 +94,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Each monitor gets its own HTTP pools, closed after its probes: a reload starts the new
   // monitor's probes on fresh pools and closes the old pools once the old probes are closed.
   let pools = new HttpDispatchers();
+  // Maintenance windows: built after the incident store (which migrates the shared file), read by
+  // every monitor through `cover`.
+  let maintenance: Maintenance | undefined;
+  const cover = () => maintenance?.cover() ?? new Map();
   const wire = (c: Config, http: HttpDispatchers, carried?: CarriedState) => {
-    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, ...(carried ? { carried } : {}) });
+    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, cover, ...(carried ? { carried } : {}) });
     m.onSnapshot((s, ch) => { for (const l of listeners) l(s, ch); });
     return m;
   };
@@ -108,9 +115,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
   const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
+  const windows = await startupStep(dataStep, async () => createMaintenance({
+    store: openMaintenanceStore({ dataDir: config.dataDir }), logger: logger.child({ subsystem: 'maintenance' }), now, config: () => config,
+    onChange: () => monitor.coverChanged(),
+  }));
+  maintenance = windows;
   listeners.push((s, c) => {
     events.publishSnapshot(s);
     incidents.onSnapshot(s, c);
+    windows.onSnapshot(s);
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
   const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger }));
@@ -159,6 +172,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       pools = freshPools;
       config = next;
       incidents.setConfig(next);
+      windows.setConfig();
       pages.setConfig(next);
       redaction.set(next.secrets);
       reloadOk = true;
@@ -190,6 +204,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
       }),
       incidentRoutes(incidents.service, auth, now),
+      maintenanceRoutes(windows, auth),
       publicIncidentRoutes({ incidents: incidents.service, pages, auth, pageUrl: (id) => pageUrls.get(id) }),
       mountedPages(pageDeps, config.pages ?? [], () => url),
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
@@ -202,6 +217,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const closeOpened = async () => {
     await stopMonitor(monitor, pools);
     events.close();
+    await windows.close();
     await incidents.close();
     await slackApi?.close();
     history.close();
@@ -263,6 +279,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await publicSide.close();
+      await windows.close();
       await incidents.close();
       await slackApi?.close();
       history.close();

@@ -9,7 +9,7 @@ import { Publisher, type SnapshotListener } from './publisher.js';
 import { applyRound, initialState, learnsBaseline, type ComponentState, type ProbeResult } from './round.js';
 import { Scheduler } from './scheduler.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
-import type { ProbeStatus, Snapshot } from './snapshot.js';
+import type { Cover, ProbeStatus, Snapshot } from './snapshot.js';
 import type { RoundCounts } from './attribution.js';
 
 export type { SnapshotListener } from './publisher.js';
@@ -55,6 +55,8 @@ export interface MonitorDeps {
   /** Monotonic time and timers for scheduling, publishing and deadlines; the real ones by default. */
   readonly clock?: Clock;
   readonly carried?: CarriedState;
+  /** Which components maintenance windows cover now (maintenance/); none by default. */
+  readonly cover?: Cover;
 }
 
 const probeKey = (p: ProbeConfig) => `${p.kind}/${p.name}`;
@@ -74,6 +76,7 @@ export class Monitor {
   /** Third-party components: a root cause among them makes an unavailable round "vendor". */
   private readonly vendors: ReadonlySet<string>;
   private readonly isVendor = (name: string) => this.vendors.has(name);
+  private readonly covered = (name: string) => this.builder.covered(name);
   /** Per configured kind that has a library to load: its load, started once, never rejecting. */
   private readonly loads = new Map<string, Promise<void>>();
   /** Latched once a published snapshot holds a result for every component. */
@@ -83,7 +86,7 @@ export class Monitor {
     const { config } = deps;
     const clock = deps.clock ?? SYSTEM_CLOCK;
     this.vendors = new Set(config.components.filter((c) => c.tier === 'third-party').map((c) => c.name));
-    this.builder = new SnapshotBuilder(config.components, deps.carried?.seq ?? 0, deps.now);
+    this.builder = new SnapshotBuilder(config.components, deps.carried?.seq ?? 0, deps.now, deps.cover);
     this.runtimes = config.components.map((c) => this.runtime(c, this.builder.upstreamOf(c.name)));
     this.runtimes.forEach((rt, i) => this.indexByName.set(rt.config.name, i));
     this.scheduler = new Scheduler({
@@ -163,13 +166,20 @@ export class Monitor {
     return this.everyChecked || this.deps.carried !== undefined;
   }
 
+  /** A maintenance window started, ended or was created or cancelled: publish at once. */
+  coverChanged(): void {
+    this.publisher.schedule(true);
+  }
+
   start(): void {
     this.scheduler.start();
   }
 
   private finish(i: number, results: readonly ProbeResult[], startedAt: number): void {
     const rt = this.runtimes[i]!;
-    const r = applyRound(rt, rt.state, results, this.deps.now(), { rootCauses: this.builder.rootCausesOf(rt.config.name), isVendor: this.isVendor });
+    const r = applyRound(rt, rt.state, results, this.deps.now(), {
+      rootCauses: this.builder.rootCausesOf(rt.config.name), isVendor: this.isVendor, name: rt.config.name, covered: this.covered,
+    });
     for (let j = 0; j < rt.probes.length; j++) {
       const p = rt.probes[j]!;
       const o = results[j]!.outcome;

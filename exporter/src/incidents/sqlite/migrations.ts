@@ -153,6 +153,38 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Maintenance windows (issue 19), in the same file but apart from incidents: maintenance/
+    // reads them through its own MaintenanceStore. Windows created at run time (API, page, Slack),
+    // and the early ends of any window's occurrence, config ones included (keyed by window id and
+    // occurrence start), so an occurrence ended once healthy or cancelled stays ended after a restart.
+    version: 4,
+    sql: `
+      CREATE TABLE maintenance_windows (
+        id            TEXT    PRIMARY KEY,
+        title         TEXT    NOT NULL,
+        description   TEXT,
+        components    TEXT    NOT NULL,          -- JSON array, sorted
+        starts_at     INTEGER NOT NULL,
+        ends_at       INTEGER NOT NULL,
+        recover_after INTEGER,
+        author        TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        CHECK (ends_at > starts_at)
+      );
+      CREATE INDEX maintenance_windows_end ON maintenance_windows (ends_at);
+
+      CREATE TABLE maintenance_endings (
+        window_id   TEXT    NOT NULL,
+        starts_at   INTEGER NOT NULL,
+        ended_at    INTEGER NOT NULL,
+        reason      TEXT    NOT NULL CHECK (reason IN ('recovered', 'cancelled')),
+        author      TEXT    NOT NULL,
+        PRIMARY KEY (window_id, starts_at)
+      );
+      CREATE INDEX maintenance_endings_at ON maintenance_endings (ended_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

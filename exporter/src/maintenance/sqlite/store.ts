@@ -1,0 +1,69 @@
+/*
+ * The SQLite maintenance store: tables of migration v4 in data_dir/incidents.db (WAL). Its own
+ * connection: the incident store owns the other, and neither reads the other's tables.
+ */
+import { openDatabase } from '../../data-files.js';
+import { DB_FILE } from '../../incidents/sqlite/store.js';
+import { migrate } from '../../incidents/sqlite/migrations.js';
+import { WindowExistsError, type MaintenanceStore, type StoredWindow, type WindowEnding } from '../store.js';
+
+interface WindowRow {
+  id: string; title: string; description: string | null; components: string; starts_at: number; ends_at: number;
+  recover_after: number | null; author: string; created_at: number;
+}
+interface EndingRow { window_id: string; starts_at: number; ended_at: number; reason: WindowEnding['reason']; author: string }
+
+const toWindow = (r: WindowRow): StoredWindow => ({
+  id: r.id, title: r.title, ...(r.description !== null ? { description: r.description } : {}),
+  components: JSON.parse(r.components) as string[], startMs: r.starts_at, endMs: r.ends_at,
+  ...(r.recover_after !== null ? { recoverAfter: r.recover_after } : {}), author: r.author, createdAt: r.created_at,
+});
+const toEnding = (r: EndingRow): WindowEnding => ({ windowId: r.window_id, startMs: r.starts_at, endedAt: r.ended_at, reason: r.reason, author: r.author });
+
+export function openMaintenanceStore(opts: { readonly dataDir: string }): MaintenanceStore {
+  const db = openDatabase(opts.dataDir, DB_FILE);
+  try {
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    db.pragma('journal_mode = WAL');
+    // FULL: an ad hoc window acknowledged over the API must survive a power loss (issue 19, kill -9).
+    db.pragma('synchronous = FULL');
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const q = {
+    insert: db.prepare(`INSERT INTO maintenance_windows (id, title, description, components, starts_at, ends_at, recover_after, author, created_at)
+      VALUES (@id, @title, @description, @components, @startMs, @endMs, @recoverAfter, @author, @createdAt)`),
+    get: db.prepare<[string], WindowRow>('SELECT * FROM maintenance_windows WHERE id = ?'),
+    since: db.prepare<[number], WindowRow>('SELECT * FROM maintenance_windows WHERE ends_at > ? ORDER BY starts_at, id'),
+    end: db.prepare('INSERT INTO maintenance_endings (window_id, starts_at, ended_at, reason, author) VALUES (@windowId, @startMs, @endedAt, @reason, @author) ON CONFLICT DO NOTHING'),
+    endings: db.prepare<[number], EndingRow>('SELECT * FROM maintenance_endings WHERE ended_at >= ? ORDER BY ended_at, window_id'),
+  };
+  return {
+    async create(w) {
+      try {
+        q.insert.run({ ...w, description: w.description ?? null, components: JSON.stringify([...new Set(w.components)].sort()), recoverAfter: w.recoverAfter ?? null });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new WindowExistsError(w.id);
+        throw e;
+      }
+    },
+    async get(id) {
+      const r = q.get.get(id);
+      return r ? toWindow(r) : undefined;
+    },
+    async windows(since) {
+      return q.since.all(since).map(toWindow);
+    },
+    async end(e) {
+      return q.end.run(e).changes === 1;
+    },
+    async endings(since) {
+      return q.endings.all(since).map(toEnding);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
