@@ -79,6 +79,8 @@ export class Monitor {
   private readonly covered = (name: string) => this.builder.covered(name);
   /** Per configured kind that has a library to load: its load, started once, never rejecting. */
   private readonly loads = new Map<string, Promise<void>>();
+  /** Callers of coverChanged() waiting for the next snapshot; released by stop(). */
+  private readonly coverWaiters = new Set<() => void>();
   /** Latched once a published snapshot holds a result for every component. */
   private everyChecked = false;
 
@@ -166,9 +168,18 @@ export class Monitor {
     return this.everyChecked || this.deps.carried !== undefined;
   }
 
-  /** A maintenance window started, ended or was created or cancelled: publish at once. */
-  coverChanged(): void {
-    this.publisher.schedule(true);
+  /**
+   * A maintenance window started, ended or was created or cancelled: publish at once. Resolves
+   * when a snapshot built with the new cover is out, so an API answer is in force when it is sent.
+   */
+  coverChanged(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => { off(); this.coverWaiters.delete(done); resolve(); };
+      const off = this.publisher.onSnapshot(done);
+      // A monitor stopped by a reload publishes no more: its successor builds with the new cover.
+      this.coverWaiters.add(done);
+      this.publisher.schedule(true);
+    });
   }
 
   start(): void {
@@ -234,6 +245,7 @@ export class Monitor {
   async stop(): Promise<void> {
     this.scheduler.stop();
     this.publisher.stop();
+    for (const done of [...this.coverWaiters]) done();
     await Promise.allSettled(this.runtimes.flatMap((rt) => rt.probes.map((p) => p.runner.close())));
   }
 }

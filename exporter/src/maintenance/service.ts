@@ -27,8 +27,8 @@ export interface MaintenanceDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly config: () => Config;
-  /** The cover changed (a window began, ended, was created or cancelled): publish a snapshot now. */
-  readonly onChange: () => void;
+  /** The cover changed (a window began, ended, was created or cancelled): publish a snapshot now; resolves once out. */
+  readonly onChange: () => Promise<void> | void;
   /** An occurrence began or ended, for the sinks (Grafana annotation, Alertmanager silence). */
   readonly onWindow?: (e: { readonly type: 'started' | 'ended'; readonly window: MaintenanceWindowView }) => void;
 }
@@ -77,7 +77,7 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
     cached = { cover: coverOf(active), active, until: nextChange(windows, active, t, RECHECK_MS) };
     announce(before, active, t);
     clearTimeout(timer);
-    timer = setTimeout(() => { cached = undefined; refresh(); deps.onChange(); }, Math.max(1, cached.until - t));
+    timer = setTimeout(() => { cached = undefined; refresh(); void deps.onChange(); }, Math.max(1, cached.until - t));
     timer.unref();
     return cached;
   };
@@ -88,12 +88,12 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
     for (const a of after) if (!was.has(k(a))) deps.onWindow?.({ type: 'started', window: view(a.any, a.ref, endings, t) });
     for (const a of before) if (!is.has(k(a))) deps.onWindow?.({ type: 'ended', window: view(a.any, a.ref, endings, t) });
   };
-  const changed = () => { cached = undefined; refresh(); deps.onChange(); };
+  const changed = async () => { cached = undefined; refresh(); await deps.onChange(); };
 
   const endOccurrence = async (e: WindowEnding): Promise<boolean> => {
     const done = await store.end(e);
     if (done) endings.set(`${e.windowId}@${e.startMs}`, e);
-    changed();
+    await changed();
     return done;
   };
 
@@ -126,7 +126,7 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
       const any: AnyWindow = { window: w, source: 'adhoc', author };
       stored = [...stored, any];
       logger.info({ event: 'maintenance_created', window: w.id, components: w.components, start: s.startMs, end: s.endMs, author }, 'maintenance window created');
-      changed();
+      await changed();
       return view(any, s, endings, now());
     }),
     cancel: (id, author) => serial(async () => {
@@ -157,7 +157,7 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
           .catch((err: unknown) => logger.error({ event: 'maintenance_end_failed', window: a.ref.id, err: String(err) }, 'could not record the early end of a maintenance window'));
       }
     },
-    setConfig: changed,
+    setConfig() { void changed(); },
     async close() {
       clearTimeout(timer);
       await writes;
