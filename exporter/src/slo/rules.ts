@@ -35,21 +35,22 @@ function rule(kind: 'record' | 'alert', name: string, expr: string, extra = ''):
 }
 
 function errorRatio(w: string): string {
-  // 1 - (available + planned)/total: these series exist from the exporter's first round, so no
+  // 1 - available/(total - planned): these series exist from the exporter's first round, so no
   // rate() misses the first increment of a series created mid-window (the per-cause series are
-  // created lazily). Planned work (maintenance windows, issue 19) is counted apart, not as errors:
-  // it burns no budget; `or ... * 0` keeps the ratio for an exporter from before the planned series.
+  // created lazily). Planned work (maintenance windows, issue 19) is left out of the measure, as
+  // the uptime bars leave it out: it burns no budget and earns none. `or ... * 0` keeps the ratio
+  // for an exporter from before the planned series.
   return `1 - (
+    sum by (component) (rate(${METRICS.componentAvailableRounds}[${w}]))
+  /
     (
-      sum by (component) (rate(${METRICS.componentAvailableRounds}[${w}]))
-    +
+      sum by (component) (rate(${METRICS.componentRounds}[${w}]))
+    -
       (
         sum by (component) (rate(${METRICS.componentUnavailableRounds}{cause="planned"}[${w}]))
         or sum by (component) (rate(${METRICS.componentRounds}[${w}])) * 0
       )
     )
-  /
-    sum by (component) (rate(${METRICS.componentRounds}[${w}]))
 )`;
 }
 
