@@ -126,7 +126,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     windows.onSnapshot(s);
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
-  const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger }));
+  const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger, maintenances: () => windows.list({ days: 14 }) }));
   listeners.push((s) => pages.onSnapshot(s));
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
   // History settings are read once: a changed retention takes effect at the next start.

@@ -3,6 +3,7 @@
  * the public state history behind the uptime bars (one history store per page under
  * data_dir/pages/<id>), automatic notices, and publishing. Its HTTP side is publicpage/.
  */
+import type { MaintenanceWindowView } from '@statusgraph/core';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config, PageConfig } from '../config/types.js';
@@ -23,6 +24,8 @@ export interface PagesDeps {
   readonly store: PublicIncidentStore;
   readonly now: () => number;
   readonly logger: Logger;
+  /** Maintenance windows to announce (issue 19): recent, active and upcoming ones. */
+  readonly maintenances?: () => readonly MaintenanceWindowView[];
 }
 
 export interface Pages {
@@ -103,7 +106,10 @@ export function createPages(deps: PagesDeps): Pages {
     input(id, baseUrl) {
       const e = pageOf(id) ? entries.get(id) : undefined;
       if (!e) return undefined;
-      return { state: e.tracker.current(), incidents: deps.store.listPublic({ page: id, limit: 50 }), baseUrl, now: deps.now() };
+      return {
+        state: e.tracker.current(), incidents: deps.store.listPublic({ page: id, limit: 50 }), baseUrl, now: deps.now(),
+        ...(deps.maintenances ? { maintenances: deps.maintenances() } : {}),
+      };
     },
     uptime(id) {
       const page = pageOf(id);
