@@ -19,6 +19,7 @@ export const HELP_TEXT = [
   '• `/incident resolve <id> [text]` resolves it',
   '• `/incident list` shows the open incidents',
   '• `/incident help` shows this',
+  '• `/incident maintenance help`: maintenance windows (start now for 30m, list, cancel)',
 ].join('\n');
 
 function words(text: string): string[] {

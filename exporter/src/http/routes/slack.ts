@@ -8,6 +8,8 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../../errors.js';
+import type { Maintenance } from '../../maintenance/service.js';
+import { isMaintenanceCommand, runMaintenanceCommand } from '../../slack/maintenance-command.js';
 import type { IncidentService } from '../../incidents/service.js';
 import type { SlackApi } from '../../slack-api/client.js';
 import { runSlackCommand } from '../../slack/handler.js';
@@ -24,6 +26,8 @@ export interface SlackRouteDeps {
   readonly api?: SlackApi;
   readonly now: () => number;
   readonly logger: Logger;
+  /** `/incident maintenance ...` (issue 19), when maintenance windows are wired. */
+  readonly maintenance?: Maintenance;
 }
 
 export function slackRoutes(deps: SlackRouteDeps): Router {
@@ -63,7 +67,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
     return true;
   };
 
-  router.post('/slack/commands', configured, readBody('form', '64kb'), (req, res) => {
+  router.post('/slack/commands', configured, readBody('form', '64kb'), async (req, res) => {
     if (!admitted(req, res, 'command', () => res.json({ response_type: 'ephemeral', text: 'This command was already received; it was not run again.' }))) return;
     const form = req.body as Record<string, string>;
     // Slack's periodic certificate check of the endpoint: acknowledge, run nothing.
@@ -72,7 +76,12 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
       return;
     }
     const user = form.user_name || form.user_id || 'slack';
-    res.json(runSlackCommand(deps.service, form.text ?? '', user, deps.now()));
+    const text = form.text ?? '';
+    if (deps.maintenance && isMaintenanceCommand(text)) {
+      res.json(await runMaintenanceCommand(deps.maintenance, text, user));
+      return;
+    }
+    res.json(runSlackCommand(deps.service, text, user, deps.now()));
   });
 
   router.post('/slack/interactions', configured, readBody('form', '64kb'), (req, res) => {
