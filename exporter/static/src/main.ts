@@ -3,6 +3,7 @@
  * lives on the SSE stream: every snapshot repaints states, extends the sparklines and the uptime
  * bars; every incident event updates the timeline. Nothing polls.
  */
+import { maintenanceClasses, maintenanceLine } from './maintenance.js';
 import { getJson, postJson } from './api.js';
 import { byId, h, replace, s } from './dom.js';
 import { createGraph } from './graph.js';
@@ -95,11 +96,12 @@ function sparkSvg(buckets: readonly Bucket[]): SVGElement {
 
 function card(c: ComponentView): HTMLElement {
   const probes = c.probes ?? [];
-  return h('article', { class: `comp s-${c.state}${c.impacted ? ' impacted' : ''}`, 'data-component': c.name, 'data-state': c.state, 'data-impacted': String(c.impacted) },
+  return h('article', { class: `comp s-${c.state}${c.impacted ? ' impacted' : ''}${maintenanceClasses(c)}`, 'data-component': c.name, 'data-state': c.state, 'data-impacted': String(c.impacted) },
     h('header', {},
       h('span', { class: 'dot', 'aria-hidden': 'true' }),
       h('h4', {}, c.displayName),
       h('span', { class: 'state' }, stateLabel(c.state))),
+    maintenanceLine(c) ? h('p', { class: 'maint' }, maintenanceLine(c)!) : null,
     c.impacted ? h('p', { class: 'impact' }, `Impacted by ${c.rootCauses.join(', ')}`) : null,
     affectedLine(c) ? h('p', { class: 'affect' }, affectedLine(c)!) : null,
     c.reason && c.state !== 'operational' ? h('p', { class: 'reason' }, c.reason) : null,
