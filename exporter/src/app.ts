@@ -37,6 +37,8 @@ import { publicIncidentRoutes } from './http/routes/public-incidents.js';
 import { maintenanceRoutes } from './http/routes/maintenance.js';
 import { createMaintenance, type Maintenance } from './maintenance/service.js';
 import { openMaintenanceStore } from './maintenance/sqlite/store.js';
+import { startWindowAnnotations } from './grafana/window-annotations.js';
+import { createAnnotationClient } from './grafana/client.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -115,9 +117,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
   const events = createEventHub({ serializeSnapshot: componentsView });
   const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
+  const windowStore = await startupStep(dataStep, async () => openMaintenanceStore({ dataDir: config.dataDir }));
+  // A Grafana region annotation per window occurrence, through the store's durable queue (read at
+  // start like the incident sinks).
+  const annotations = config.grafana
+    ? startWindowAnnotations({ store: windowStore, client: createAnnotationClient(config.grafana), now, logger: logger.child({ subsystem: 'maintenance' }) })
+    : undefined;
   const windows = await startupStep(dataStep, async () => createMaintenance({
-    store: openMaintenanceStore({ dataDir: config.dataDir }), logger: logger.child({ subsystem: 'maintenance' }), now, config: () => config,
+    store: windowStore, logger: logger.child({ subsystem: 'maintenance' }), now, config: () => config,
     onChange: () => monitor.coverChanged(),
+    ...(annotations ? {
+      onWindow: (e) => {
+        annotations.queue(e.window).catch((err: unknown) => logger.error({ event: 'maintenance_annotation_failed', window: e.window.id, err: String(err) }, 'maintenance annotation not queued'));
+      },
+    } : {}),
   }));
   maintenance = windows;
   listeners.push((s, c) => {
@@ -217,6 +230,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const closeOpened = async () => {
     await stopMonitor(monitor, pools);
     events.close();
+    await annotations?.close();
     await windows.close();
     await incidents.close();
     await slackApi?.close();
@@ -279,6 +293,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await publicSide.close();
+      await annotations?.close();
       await windows.close();
       await incidents.close();
       await slackApi?.close();

@@ -30,6 +30,20 @@ export interface WindowEnding {
   readonly author: string;
 }
 
+/** An occurrence's annotation waiting to reach its destination (Grafana). */
+export interface PendingAnnotation {
+  readonly windowId: string;
+  readonly startMs: number;
+  /** JSON of what the destination must show. */
+  readonly body: string;
+  readonly version: number;
+  readonly attempts: number;
+  /** The destination's id once known. */
+  readonly ref: string | null;
+  /** Set before a create left: a retry looks the annotation up first. */
+  readonly sentAt: number | null;
+}
+
 export class WindowExistsError extends Error {
   constructor(readonly id: string) {
     super(`maintenance window ${id} already exists`);
@@ -46,5 +60,15 @@ export interface MaintenanceStore {
   end(e: WindowEnding): Promise<boolean>;
   /** Early ends recorded at or after `since`, by time. */
   endings(since: number): Promise<WindowEnding[]>;
+  /** The annotation of an occurrence must show `body`: a new version, due at `at`. */
+  queueAnnotation(a: { readonly windowId: string; readonly startMs: number; readonly body: string; readonly at: number }): Promise<void>;
+  /** Annotations whose newest version is not delivered and that are due at `now`, oldest due first. */
+  dueAnnotations(now: number, limit: number): Promise<PendingAnnotation[]>;
+  /** A create is about to leave. */
+  annotationSent(windowId: string, startMs: number, at: number): Promise<void>;
+  /** `version` (or a newer one queued meanwhile stays pending) is delivered; `ref` is the destination's id. */
+  annotationDelivered(windowId: string, startMs: number, version: number, ref: string): Promise<void>;
+  /** A delivery failed: try again at `nextAt`. */
+  annotationFailed(windowId: string, startMs: number, error: string, nextAt: number): Promise<void>;
   close(): Promise<void>;
 }

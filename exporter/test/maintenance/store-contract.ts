@@ -62,6 +62,28 @@ export function describeMaintenanceStoreContract(name: string, factory: Maintena
       expect(await store.endings(T0 + 6 * MIN)).toHaveLength(1);
     });
 
+    it('queues one annotation per occurrence: the newest body is due, delivery of an older version leaves the newer pending', async () => {
+      const { store } = await fresh();
+      await store.queueAnnotation({ windowId: 'nightly', startMs: T0, body: '{"v":1}', at: T0 });
+      await store.queueAnnotation({ windowId: 'nightly', startMs: T0 + 1_440 * MIN, body: '{"n":1}', at: T0 + 5 });
+      expect(await store.dueAnnotations(T0 - 1, 10)).toEqual([]);
+      const [first] = await store.dueAnnotations(T0, 10);
+      expect(first).toEqual({ windowId: 'nightly', startMs: T0, body: '{"v":1}', version: 1, attempts: 0, ref: null, sentAt: null });
+      await store.annotationSent('nightly', T0, T0 + 1);
+      await store.annotationFailed('nightly', T0, 'status 500', T0 + 1_000);
+      expect(await store.dueAnnotations(T0 + 999, 10)).toEqual([expect.objectContaining({ startMs: T0 + 1_440 * MIN })]);
+      // Oldest due first: the next night's (due at T0 + 5) before the retry (due at T0 + 1,000).
+      expect((await store.dueAnnotations(T0 + 1_000, 10)).map((a) => [a.startMs, a.attempts, a.sentAt])).toEqual([[T0 + 1_440 * MIN, 0, null], [T0, 1, T0 + 1]]);
+      // The window ends while version 1 is being delivered: version 2 stays due after 1 is done.
+      await store.queueAnnotation({ windowId: 'nightly', startMs: T0, body: '{"v":2}', at: T0 + 2_000 });
+      await store.annotationDelivered('nightly', T0, 1, '41');
+      expect((await store.dueAnnotations(T0 + 2_000, 10)).filter((a) => a.startMs === T0)).toEqual([
+        { windowId: 'nightly', startMs: T0, body: '{"v":2}', version: 2, attempts: 0, ref: '41', sentAt: T0 + 1 },
+      ]);
+      await store.annotationDelivered('nightly', T0, 2, '41');
+      expect((await store.dueAnnotations(T0 + 9_000, 10)).map((a) => a.startMs)).toEqual([T0 + 1_440 * MIN]);
+    });
+
     it('keeps windows and endings across a restart', async () => {
       const s = await fresh();
       await s.store.create(window('mw-a', T0, T0 + 30 * MIN));

@@ -183,6 +183,24 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (window_id, starts_at)
       );
       CREATE INDEX maintenance_endings_at ON maintenance_endings (ended_at);
+
+      -- One Grafana region annotation per occurrence: the body it must show (version), what
+      -- Grafana has (synced_version), its id (ref), and sent_at set before a POST leaves, so a
+      -- retry after a lost answer looks it up by its tag instead of posting it twice.
+      CREATE TABLE maintenance_annotations (
+        window_id       TEXT    NOT NULL,
+        starts_at       INTEGER NOT NULL,
+        body            TEXT    NOT NULL,          -- JSON: time, timeEnd, tags, text
+        version         INTEGER NOT NULL,
+        synced_version  INTEGER NOT NULL DEFAULT 0,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        ref             TEXT,
+        sent_at         INTEGER,
+        PRIMARY KEY (window_id, starts_at)
+      );
+      CREATE INDEX maintenance_annotations_due ON maintenance_annotations (next_attempt_at) WHERE version > synced_version;
     `,
   },
 ];

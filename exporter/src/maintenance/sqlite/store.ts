@@ -5,7 +5,7 @@
 import { openDatabase } from '../../data-files.js';
 import { DB_FILE } from '../../incidents/sqlite/store.js';
 import { migrate } from '../../incidents/sqlite/migrations.js';
-import { WindowExistsError, type MaintenanceStore, type StoredWindow, type WindowEnding } from '../store.js';
+import { WindowExistsError, type MaintenanceStore, type PendingAnnotation, type StoredWindow, type WindowEnding } from '../store.js';
 
 interface WindowRow {
   id: string; title: string; description: string | null; components: string; starts_at: number; ends_at: number;
@@ -39,6 +39,13 @@ export function openMaintenanceStore(opts: { readonly dataDir: string }): Mainte
     since: db.prepare<[number], WindowRow>('SELECT * FROM maintenance_windows WHERE ends_at > ? ORDER BY starts_at, id'),
     end: db.prepare('INSERT INTO maintenance_endings (window_id, starts_at, ended_at, reason, author) VALUES (@windowId, @startMs, @endedAt, @reason, @author) ON CONFLICT DO NOTHING'),
     endings: db.prepare<[number], EndingRow>('SELECT * FROM maintenance_endings WHERE ended_at >= ? ORDER BY ended_at, window_id'),
+    queue: db.prepare(`INSERT INTO maintenance_annotations (window_id, starts_at, body, version, next_attempt_at) VALUES (@windowId, @startMs, @body, 1, @at)
+      ON CONFLICT (window_id, starts_at) DO UPDATE SET body = excluded.body, version = version + 1, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL`),
+    due: db.prepare<[number, number], { window_id: string; starts_at: number; body: string; version: number; attempts: number; ref: string | null; sent_at: number | null }>(
+      'SELECT window_id, starts_at, body, version, attempts, ref, sent_at FROM maintenance_annotations WHERE version > synced_version AND next_attempt_at <= ? ORDER BY next_attempt_at, window_id LIMIT ?'),
+    sent: db.prepare('UPDATE maintenance_annotations SET sent_at = ? WHERE window_id = ? AND starts_at = ?'),
+    delivered: db.prepare('UPDATE maintenance_annotations SET synced_version = MAX(synced_version, @version), ref = @ref, attempts = 0, last_error = NULL WHERE window_id = @windowId AND starts_at = @startMs'),
+    failed: db.prepare('UPDATE maintenance_annotations SET attempts = attempts + 1, last_error = @error, next_attempt_at = @nextAt WHERE window_id = @windowId AND starts_at = @startMs'),
   };
   return {
     async create(w) {
@@ -61,6 +68,23 @@ export function openMaintenanceStore(opts: { readonly dataDir: string }): Mainte
     },
     async endings(since) {
       return q.endings.all(since).map(toEnding);
+    },
+    async queueAnnotation(a) {
+      q.queue.run(a);
+    },
+    async dueAnnotations(now, limit) {
+      return q.due.all(now, limit).map((r): PendingAnnotation => ({
+        windowId: r.window_id, startMs: r.starts_at, body: r.body, version: r.version, attempts: r.attempts, ref: r.ref, sentAt: r.sent_at,
+      }));
+    },
+    async annotationSent(windowId, startMs, at) {
+      q.sent.run(at, windowId, startMs);
+    },
+    async annotationDelivered(windowId, startMs, version, ref) {
+      q.delivered.run({ windowId, startMs, version, ref });
+    },
+    async annotationFailed(windowId, startMs, error, nextAt) {
+      q.failed.run({ windowId, startMs, error, nextAt });
     },
     async close() {
       db.close();
