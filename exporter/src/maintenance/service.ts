@@ -144,7 +144,10 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
       return view(any, s, endings, now());
     }),
     onSnapshot(s) {
-      for (const a of refresh().active) {
+      const active = refresh().active;
+      // Occurrences no longer in force (ended, cancelled) need no count.
+      if (recovery.size > active.length) for (const k of recovery.keys()) if (!active.some((a) => `${a.ref.id}@${a.ref.startMs}` === k)) recovery.delete(k);
+      for (const a of active) {
         const n = a.any.window.recoverAfter;
         if (n === undefined) continue;
         const k = `${a.ref.id}@${a.ref.startMs}`;
