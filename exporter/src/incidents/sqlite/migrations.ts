@@ -2,6 +2,7 @@
  * Versioned schema, tracked in SQLite's `user_version`. Append a migration; never edit a shipped one.
  */
 import type Database from 'better-sqlite3';
+import { openDatabase } from '../../data-files.js';
 
 export interface Migration {
   readonly version: number;
@@ -222,4 +223,25 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     })();
   }
   return latest;
+}
+
+/**
+ * Opens `name` under `dataDir` migrated, in WAL, with FULL sync: what is acknowledged (an
+ * incident, a maintenance window) must survive power loss, and writes are rare. Migrates (or
+ * refuses a newer schema) before switching to WAL, so a refused file is left as it was. The
+ * incident store and the maintenance store each open their own connection with it.
+ */
+export function openMigratedDatabase(dataDir: string, name: string): Database.Database {
+  const db = openDatabase(dataDir, name);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
 }

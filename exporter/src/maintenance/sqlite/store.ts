@@ -2,9 +2,8 @@
  * The SQLite maintenance store: tables of migration v4 in data_dir/incidents.db (WAL). Its own
  * connection: the incident store owns the other, and neither reads the other's tables.
  */
-import { openDatabase } from '../../data-files.js';
 import { DB_FILE } from '../../incidents/sqlite/store.js';
-import { migrate } from '../../incidents/sqlite/migrations.js';
+import { openMigratedDatabase } from '../../incidents/sqlite/migrations.js';
 import { WindowExistsError, type MaintenanceStore, type PendingAnnotation, type StoredWindow, type WindowEnding } from '../store.js';
 
 interface WindowRow {
@@ -21,17 +20,7 @@ const toWindow = (r: WindowRow): StoredWindow => ({
 const toEnding = (r: EndingRow): WindowEnding => ({ windowId: r.window_id, startMs: r.starts_at, endedAt: r.ended_at, reason: r.reason, author: r.author });
 
 export function openMaintenanceStore(opts: { readonly dataDir: string }): MaintenanceStore {
-  const db = openDatabase(opts.dataDir, DB_FILE);
-  try {
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
-    db.pragma('journal_mode = WAL');
-    // FULL: an ad hoc window acknowledged over the API must survive a power loss (issue 19, kill -9).
-    db.pragma('synchronous = FULL');
-  } catch (e) {
-    db.close();
-    throw e;
-  }
+  const db = openMigratedDatabase(opts.dataDir, DB_FILE);
   const q = {
     insert: db.prepare(`INSERT INTO maintenance_windows (id, title, description, components, starts_at, ends_at, recover_after, author, created_at)
       VALUES (@id, @title, @description, @components, @startMs, @endMs, @recoverAfter, @author, @createdAt)`),
