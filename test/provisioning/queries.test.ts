@@ -29,7 +29,8 @@ const MAX_DATA_POINTS = 1000;
  * Families the exporter writes only while they have a series, so that today's configs give the
  * same /metrics as before (issue 18): no component is affected in this test's topology.
  */
-const CONDITIONAL_FAMILIES = [METRICS.componentAffected, METRICS.dependencyEdgeInfo];
+// Families exposed only while they have samples (edge meaning, maintenance windows): absent from a plain exporter.
+const CONDITIONAL_FAMILIES = [METRICS.componentAffected, METRICS.dependencyEdgeInfo, METRICS.componentUnderMaintenance, METRICS.componentPlannedOutage];
 const PROMETHEUS_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added', 'ALERTS', 'ALERTS_FOR_STATE'];
 const dashboard = loadDashboard(DASHBOARD_FILE);
 // The variables Prometheus answers, in order (the $datasource variable lists data sources, not values).

@@ -56,7 +56,7 @@ export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily
   // Maintenance windows (issue 19): absent without one, so a config without windows exposes what it did.
   add(METRICS.componentUnderMaintenance, 'Present with value 1 while a maintenance window covers the component (window: its id); absent otherwise.', 'gauge',
     (c, emit) => (c.window ? emit([['component', c.name], ['window', c.window.id]], 1) : ''), false);
-  add(METRICS.componentPlannedImpact, 'Present with value 1 while the component is in partial or major outage and every root cause of it is under a maintenance window (planned work); absent otherwise.', 'gauge',
+  add(METRICS.componentPlannedOutage, 'Present with value 1 while the component is in partial or major outage and every root cause of it is under a maintenance window (planned work); absent otherwise.', 'gauge',
     (c, emit) => (c.planned ? emit([['component', c.name], ['tier', c.tier]], 1) : ''), false);
   add(METRICS.probeSuccess, 'Whether the last run of the probe succeeded (1) or failed (0).', 'gauge', perProbe((p) => (p.success ? 1 : 0)));
   add(METRICS.probeDurationSeconds, 'Latency of the last run of the probe.', 'gauge', perProbe((p) => p.durationSeconds));

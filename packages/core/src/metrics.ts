@@ -16,7 +16,7 @@ export const METRICS = {
   /** 1 while a maintenance window (issue 19) covers the component, else 0. */
   componentUnderMaintenance: 'statusgraph_component_under_maintenance',
   /** 1 while the component's outage is planned work (every root cause under maintenance); absent otherwise. */
-  componentPlannedImpact: 'statusgraph_component_planned_outage',
+  componentPlannedOutage: 'statusgraph_component_planned_outage',
   probeSuccess: 'statusgraph_probe_success',
   probeDurationSeconds: 'statusgraph_probe_duration_seconds',
   probeBaselineSeconds: 'statusgraph_probe_baseline_seconds',
