@@ -4,6 +4,7 @@
  * bars; every incident event updates the timeline. Nothing polls.
  */
 import { maintenanceClasses, maintenanceLine } from './maintenance.js';
+import { maintenanceForm } from './maintenance-form.js';
 import { getJson, postJson } from './api.js';
 import { byId, h, replace, s } from './dom.js';
 import { createGraph } from './graph.js';
@@ -255,6 +256,7 @@ function renderCreateForm(): void {
   const el = byId('incident-form');
   if (!boot.canWrite) {
     replace(el);
+    replace(byId('maintenance-form'));
     return;
   }
   const msg = h('span', { class: 'msg', role: 'status' });
@@ -274,6 +276,7 @@ function renderCreateForm(): void {
       .then((inc) => { applyIncident(inc); form.reset(); }, (err: Error) => { msg.textContent = err.message; });
   });
   replace(el, h('details', {}, h('summary', {}, 'New incident'), form));
+  replace(byId('maintenance-form'), maintenanceForm(components.map((c) => c.name)));
 }
 
 function applyIncident(inc: IncidentView): void {

@@ -20,3 +20,9 @@ export function maintenanceLine(c: MaintenanceFields): string | null {
   if (c.planned && c.plannedRootCauses?.length) return `Planned: ${c.plannedRootCauses.join(', ')} under maintenance`;
   return null;
 }
+
+/** The API body of the page's "start maintenance now" form: `duration` as minutes, blank title left to the server. */
+export function maintenanceBody(components: readonly string[], minutes: number, title: string): { components: string[]; duration: string; title?: string } {
+  const t = title.trim();
+  return { components: [...components], duration: `${Math.round(minutes)}m`, ...(t ? { title: t } : {}) };
+}

@@ -19,3 +19,11 @@ describe('internal page: maintenance windows', () => {
     expect(maintenanceLine({})).toBeNull();
   });
 });
+
+describe('internal page: the "start maintenance now" form body', () => {
+  it('is the API body of "start now for N minutes", a blank title left to the server', async () => {
+    const { maintenanceBody } = await import('../../static/src/maintenance.js');
+    expect(maintenanceBody(['postgresql-primary'], 30, '  ')).toEqual({ components: ['postgresql-primary'], duration: '30m' });
+    expect(maintenanceBody(['a', 'b'], 90, ' Upgrade ')).toEqual({ components: ['a', 'b'], duration: '90m', title: 'Upgrade' });
+  });
+});
