@@ -14,6 +14,8 @@ export const METRICS = {
   success: CONTRACT.probeSuccess,
   info: CONTRACT.componentInfo,
   incidentOpen: CONTRACT.incidentOpen,
+  maintenance: CONTRACT.componentUnderMaintenance,
+  planned: CONTRACT.componentPlannedOutage,
 } as const;
 
 export type MetricKind = keyof typeof METRICS;
@@ -37,6 +39,7 @@ export function metricOf(sample: Sample): MetricKind | undefined {
   if (fromQuery) return fromQuery;
   const l = sample.labels;
   if ('incident' in l) return 'incidentOpen';
+  if ('window' in l) return 'maintenance';
   if ('strength' in l) return 'edge';
   if ('depends_on' in l) return 'dependency';
   if ('root_cause' in l) return 'impacted';
@@ -49,7 +52,7 @@ export function metricOf(sample: Sample): MetricKind | undefined {
 const REF_IDS: Readonly<Record<string, MetricKind>> = {
   status: 'status', impacted: 'impacted', impact: 'impacted', affected: 'affected', edge_info: 'edge', edges_info: 'edge', dependencies: 'dependency', dependency: 'dependency',
   edges: 'dependency', duration: 'duration', latency: 'duration', baseline: 'baseline', success: 'success', info: 'info',
-  incidents: 'incidentOpen',
+  incidents: 'incidentOpen', maintenance: 'maintenance', planned: 'planned',
 };
 
 function refIdKind(refId: string | undefined): MetricKind | undefined {
