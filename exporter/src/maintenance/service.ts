@@ -82,6 +82,8 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
   const refresh = (): NonNullable<typeof cached> => {
     const t = now();
     if (cached && t < cached.until) return cached;
+    // What ended over a week ago is neither listed nor in force: forget it (a long run would keep it all).
+    stored = stored.filter((w) => w.window.schedule.kind !== 'once' || w.window.schedule.endMs > t - LOOKBACK_MS);
     const windows = all();
     const before = cached?.active ?? [];
     const active = activeAt(windows, endings, t);
