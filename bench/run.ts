@@ -3,7 +3,7 @@
  * touch the next one's figures). Build the exporter first: the benchmarks run the built CLI.
  *
  *   npm run build -w exporter
- *   npx tsx bench/run.ts                 # scale, detect, datastores, render, history with their defaults
+ *   npx tsx bench/run.ts                 # scale, detect, datastores, render, history, page with their defaults
  *   npx tsx bench/run.ts scale detect    # a selection
  *
  * Each script prints one JSON line per result and writes bench/results/<name>-<time>.json; see
@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const ALL = ['scale', 'detect', 'datastores', 'render', 'history'] as const;
+const ALL = ['scale', 'detect', 'datastores', 'render', 'history', 'page'] as const;
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((c) => !(ALL as readonly string[]).includes(c));
 if (unknown.length) {

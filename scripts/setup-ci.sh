@@ -38,3 +38,6 @@ if [ ${#need[@]} -gt 0 ]; then
 else
   echo "setup-ci: every Debian package the tests need is installed"
 fi
+
+# A Prometheus 3 promtool beside Debian 12's 2.42 (issue 16): see the script.
+bash "$(dirname "$0")/fetch-promtool3.sh"

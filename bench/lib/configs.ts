@@ -23,6 +23,22 @@ export function statusgraphHttpConfig(opts: { n: number; origin: string; prefix:
 }
 
 /**
+ * The status page benchmark's config: `n` HTTP components with a graph to draw, every 10th
+ * infrastructure and the nine after it services depending on it (as test/statuspage/page-10k).
+ */
+export function statusgraphPageConfig(opts: { n: number; origin: string; prefix: string; intervalSeconds: number }): string {
+  const lines = [`interval: ${opts.intervalSeconds}s`, `timeout: ${probeTimeoutSeconds(opts.intervalSeconds)}s`, 'components:'];
+  for (let i = 0; i < opts.n; i++) {
+    const name = componentName(i);
+    const infra = i % 10 === 0;
+    lines.push(`  - name: ${name}`, `    tier: ${infra ? 'infrastructure' : 'service'}`);
+    if (!infra) lines.push(`    depends_on: [${componentName(i - (i % 10))}]`);
+    lines.push('    probes:', '      - kind: http', `        url: ${opts.origin}${opts.prefix}${name}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * Prometheus driving blackbox_exporter the way its README says: one scrape of /probe per target
  * per interval, the target in the `target` parameter. Prometheus spreads the targets over the
  * interval, as statusgraph does. It also scrapes statusgraph's /metrics, as in production.

@@ -20,7 +20,7 @@ import { createLogger, Redaction } from './log.js';
 import { scheduleReports, type ReportSchedule } from './reports/index.js';
 import express from 'express';
 import { createEventHub } from './http/events.js';
-import { componentsView } from './http/components-view.js';
+import { componentView, componentsView } from './http/components-view.js';
 import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { historyRoutes } from './http/routes/history.js';
@@ -33,7 +33,8 @@ import { statusPageRouter, type DemoControl } from './statuspage/router.js';
 import { defaultStaticDir } from './statuspage/assets.js';
 import { createPages } from './pages/index.js';
 import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
-import { publicIncidentRoutes } from './http/routes/public-incidents.js';
+import { publicIncidentRoutes, slackPublishing } from './http/routes/public-incidents.js';
+import { SLACK_SINK } from './sinks/slack.js';
 import { maintenanceRoutes } from './http/routes/maintenance.js';
 import { createMaintenance, type Maintenance } from './maintenance/service.js';
 import { openMaintenanceStore } from './maintenance/sqlite/store.js';
@@ -115,8 +116,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const loginLimiter = new LoginLimiter(now);
   const auth = createAuth(() => config.auth, { sessions, logger });
   // Incidents and the SSE stream follow every snapshot; the stream sends the same view as /api/v1/components.
-  const events = createEventHub({ serializeSnapshot: componentsView });
-  const incidents = await startupStep(dataStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
+  const events = createEventHub({ serializeSnapshot: componentsView, serializeComponent: componentView });
+  // The DSN is a secret: the step names the store, never its address.
+  const storeStep = config.store?.kind === 'postgres' ? 'incident store (PostgreSQL)' : dataStep;
+  const incidents = await startupStep(storeStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
   const windowStore = await startupStep(dataStep, async () => openMaintenanceStore({ dataDir: config.dataDir }));
   // A Grafana region annotation per window occurrence, through the store's durable queue (read at
   // start like the incident sinks).
@@ -135,12 +138,16 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   maintenance = windows;
   listeners.push((s, c) => {
     events.publishSnapshot(s);
-    incidents.onSnapshot(s, c);
+    void incidents.onSnapshot(s, c);
     windows.onSnapshot(s);
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
-  const pages = await startupStep(dataStep, () => createPages({ config, store: incidents.store, now, logger, maintenances: () => windows.list({ days: 14 }) }));
-  listeners.push((s) => pages.onSnapshot(s));
+  const pageUrls = new Map<string, string>();
+  const pages = await startupStep(dataStep, () => createPages({
+    config, store: incidents.store, now, logger, pageUrl: (id) => pageUrls.get(id), onNoted: (id) => incidents.service.noted(id),
+    maintenances: () => windows.list({ days: 14 }),
+  }));
+  listeners.push((s) => void pages.onSnapshot(s));
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
   // History settings are read once: a changed retention takes effect at the next start.
   const history = await startupStep(dataStep, () => createHistory({
@@ -151,7 +158,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const eventsRouter = express.Router().get('/api/v1/events', auth.read, events.handler);
   const metrics = new MetricsRenderer(PROBE_KINDS.values(), {
     incidentsOpen: () => incidents.openCount(),
-    openIncidents: () => incidents.store.openIncidents().map((i) => ({ incident: formatId(i.id), components: i.components, severity: i.severity })),
+    openIncidents: () => incidents.openIncidents().map((i) => ({ incident: formatId(i.id), components: i.components, severity: i.severity })),
     reloadSuccessful: () => reloadOk,
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,
@@ -176,6 +183,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       if (next.listen.host !== config.listen.host || next.listen.port !== config.listen.port) {
         logger.warn({ event: 'reload' }, 'listen address changed: takes effect at the next restart');
       }
+      // Compared whole, never logged: the DSN is a secret.
+      if (JSON.stringify(next.store) !== JSON.stringify(config.store)) {
+        logger.warn({ event: 'reload' }, 'store changed: the incident store is opened at start; the change takes effect at the next restart');
+      }
       const old = monitor;
       const oldPools = pools;
       const freshPools = new HttpDispatchers();
@@ -199,15 +210,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   // Answers may be reused for half an interval (at most a minute): the state changes once per cycle at most.
   const pageDeps = { pages, logger, maxAgeSeconds: () => Math.max(1, Math.min(60, Math.floor(config.intervalMs / 2_000))) };
-  const pageUrls = new Map<string, string>();
   let url = '';
   // The interactivity route's own client (views.open, response_url), read at start like the sinks.
   const slackApi = config.slack?.botToken ? createSlackApi({ token: config.slack.botToken, ...(config.slack.apiUrl ? { baseUrl: config.slack.apiUrl } : {}) }) : undefined;
+  // A slash command's follow-up links the incident's thread once the Slack sink (read at start) has it.
+  const threadChannel = config.slack?.botToken ? config.slack.incidentChannel : undefined;
+  const threads = threadChannel
+    ? { channel: threadChannel, delivered: (id: number, ms: number) => incidents.delivered(SLACK_SINK, id, ms) }
+    : undefined;
   const app = createHttpApp({
     logger,
     auth,
     metrics,
     snapshot: () => monitor.snapshot(),
+    streamVersion: (s) => events.versionOf(s),
     ready: () => monitor.ready(),
     reload,
     routers: [
@@ -221,7 +237,11 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       publicIncidentRoutes({ incidents: incidents.service, pages, auth, pageUrl: (id) => pageUrls.get(id) }),
       mountedPages(pageDeps, config.pages ?? [], () => url),
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
-      slackRoutes({ service: incidents.service, maintenance: windows, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}), now, logger: logger.child({ subsystem: 'incidents' }) }),
+      slackRoutes({
+        service: incidents.service, maintenance: windows, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}),
+        ...(threads ? { threads } : {}),
+        publishing: slackPublishing(pages, (id) => pageUrls.get(id)), now, logger: logger.child({ subsystem: 'incidents' }),
+      }),
       eventsRouter,
     ],
   });

@@ -9,6 +9,9 @@ import { listenProblem } from './config/schema.js';
 import { startupFailureLine } from './startup-errors.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { startService } from './app.js';
+import { makeRedactor } from '@statusgraph/core';
+import { storeBackend } from './incidents/backends.js';
+import { createLogger, Redaction } from './log.js';
 import { addDemoCommand } from './demo/command.js';
 import { buildReport, postToSlack } from './reports/index.js';
 import { sloRuleFile } from './slo/rules.js';
@@ -57,6 +60,25 @@ export function buildCli(): Command {
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  program.command('migrate')
+    .description('bring the incident store (SQLite under data_dir, or PostgreSQL with store.kind: postgres) to this version\'s schema, then exit; `run` does the same at start, under a lock')
+    .requiredOption('--config <file>', 'config file (YAML)')
+    .action(async (o: { config: string }) => {
+      let redact = (s: string) => s;
+      try {
+        const config = loadConfigFile(o.config, { probeKinds: PROBE_KINDS });
+        redact = makeRedactor(config.secrets);
+        const logger = createLogger(new Redaction(), { level: 'silent' });
+        const { from, to } = await storeBackend(config).migrate(config, logger);
+        const where = config.store?.kind === 'postgres' ? 'PostgreSQL' : `SQLite (${config.dataDir})`;
+        process.stdout.write(from === to ? `incident store ${where}: schema version ${to}, nothing to do\n` : `incident store ${where}: schema version ${from} -> ${to}\n`);
+      } catch (err) {
+        // The DSN and every other secret of the config are masked, whatever the driver put in its message.
+        process.stderr.write(`${redact(err instanceof ConfigError ? err.message : startupFailureLine('migrate', err))}\n`);
         process.exitCode = 1;
       }
     });

@@ -58,14 +58,30 @@ export class StorageReadOnlyError extends StatusgraphError {
   constructor(message: string) { super(message, 503); }
 }
 
+/** The incident store's server is out of reach (PostgreSQL stopped or restarting, or the network). */
+export class StorageUnreachableError extends StatusgraphError {
+  constructor(message: string) { super(message, 503); }
+}
+
+/** Node's socket errors and PostgreSQL's connection and shutdown classes (08, 57P0x). */
+const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND|08\d{3}|57P0[1-3])$/;
+/** `pg`'s own words for a connection that broke or never came, which carry no code. */
+const UNREACHABLE_TEXT = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout)/;
+
 /**
  * The StatusgraphError for a write that failed because of the disk, or undefined for any other
  * failure. `what` names what was lost ("the incident"). Codes: SQLite's (better-sqlite3's
- * SqliteError.code, extended codes such as SQLITE_READONLY_DBMOVED included) and Node's errno.
+ * SqliteError.code, extended codes such as SQLITE_READONLY_DBMOVED included), Node's errno, and
+ * PostgreSQL's SQLSTATE for a server that is gone or shutting down (a 503: try again).
  */
 export function storageError(err: unknown, what = 'the change'): StatusgraphError | undefined {
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return undefined;
+  if (typeof code !== 'string') {
+    const text = (err as { message?: unknown } | null)?.message;
+    return typeof text === 'string' && UNREACHABLE_TEXT.test(text)
+      ? new StorageUnreachableError(`storage unreachable: ${what} could not be saved or read (connection lost); try again`) : undefined;
+  }
+  if (UNREACHABLE.test(code)) return new StorageUnreachableError(`storage unreachable: ${what} could not be saved or read (${code}); try again`);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
     return new StorageFullError(`storage full: ${what} could not be saved (${code})`);
   }

@@ -21,8 +21,9 @@ import { lines } from './scenarios.js';
  * page comes once, for db, and api's burn (charged to db) sends nothing of its own. Then the
  * exporter is killed with SIGKILL and started again on the same address: its counters start from
  * zero, Prometheus counts that as a reset, and the burn does not drop. The slow-burn ticket of a
- * trickle needs hours of real time: it is covered by the generated promtool cases
- * (provisioning/prometheus/tests/slo.test.yml, synthetic time).
+ * trickle needs days of history: slo-slow-burn.test.ts checks it with these binaries on
+ * backfilled data (and the generated promtool cases, provisioning/prometheus/tests/slo.test.yml,
+ * with synthetic time).
  */
 
 async function switchable(): Promise<{ url: string; up: boolean; stop(): Promise<void> }> {
@@ -100,7 +101,7 @@ describe('end to end: SLO burn-rate alerts, one page per root cause, counters ac
     // Several flushes of every group later (group_interval 1 s), still one page.
     const settled = Date.now() + 5_000;
     await until('a few more group flushes', async () => Date.now() > settled, 10_000, 500);
-    const burns = slack.messages.filter((m) => lines(m).some((l) => l.includes(FAST)) && m.body.attachments?.[0]?.title?.startsWith('Outage'));
+    const burns = slack.messages.filter((m) => lines(m).some((l) => l.includes(FAST)) && String(m.body.attachments?.[0]?.title).startsWith('Outage'));
     const fastLines = slack.messages.flatMap((m) => lines(m).filter((l) => l.includes(FAST)).map((l) => [m.channel, l]));
     expect(fastLines.filter(([, l]) => l === `db: ${FAST}`)).toHaveLength(1);
     expect(fastLines.filter(([, l]) => l!.startsWith('api:'))).toEqual([]);

@@ -12,7 +12,8 @@ describe('http and tcp probes through the running exporter', () => {
   let exp: RunningExporter;
 
   beforeAll(async () => {
-    [ok, slow, twoA, twoB, err500, body, hang, flappy] = await Promise.all(Array.from({ length: 8 }, () => HttpTarget.start()));
+    const started = await Promise.all(Array.from({ length: 8 }, () => HttpTarget.start()));
+    [ok, slow, twoA, twoB, err500, body, hang, flappy] = started as [HttpTarget, HttpTarget, HttpTarget, HttpTarget, HttpTarget, HttpTarget, HttpTarget, HttpTarget];
     tcp = await TcpTarget.start();
     refusedPort = await freePort();
     err500.set({ status: 500 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExporter, metricValue, type RunningExporter } from '../support/exporter.js';
 import { HttpTarget } from '../support/targets.js';
 import { until } from '../support/ports.js';
+import { PROMTOOLS } from '../alerting/tools.js';
 
 const config = (targets: HttpTarget[], extra = '') => `
 interval: 1s
@@ -50,10 +51,13 @@ describe('reload and /metrics', () => {
     expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
     // ...but not the gauges named like counters.
     expect(text).not.toMatch(/^# TYPE nodejs_active_\w+_total /m);
-    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-    expect(r.error).toBeUndefined();
-    expect(`${r.stdout}${r.stderr}`).toBe('');
-    expect(r.status).toBe(0);
+    // Both Prometheus lines' linters (2.42 and 3.5.3).
+    for (const { major, cmd } of PROMTOOLS) {
+      const r = spawnSync(cmd, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(r.error, `promtool ${major}.x`).toBeUndefined();
+      expect(`${r.stdout}${r.stderr}`, `promtool ${major}.x`).toBe('');
+      expect(r.status, `promtool ${major}.x`).toBe(0);
+    }
   });
 
   it('rejects a bad config on /-/reload, keeps the running one, and says so in the metric', async () => {

@@ -102,7 +102,7 @@ components:
       const [now] = uptimeAfter.components.find((x) => x.name === c.name)!.days.slice(-1);
       // Same day: every state's time kept, and the downtime not counted as observed.
       expect(now![0]).toBe(before![0]);
-      for (let k = 1; k < 6; k++) expect(now![k]).toBeGreaterThanOrEqual(before![k]! - 0.001);
+      for (let k = 1; k < 6; k++) expect(now![k]).toBeGreaterThanOrEqual((before![k] as number) - 0.001);
       expect(now![1] - before![1]).toBeLessThan((Date.now() - tB) / 1000 - (gap[1] - gap[0]) / 1000 + 0.5);
     }
     const incidentsAfter = (await get<{ incidents: { id: string; startedAt: string }[] }>('/api/v1/incidents')).body.incidents;

@@ -50,8 +50,8 @@ function onlyRealRequests(g: GrafanaStandIn) {
 describe('grafana annotation outbox', () => {
   it('retries through failures and ends with exactly one annotation per incident, tags right, timeEnd on resolve', async () => {
     const { grafana, store, start } = await setup({ failFirst: 3 });
-    const a = manual(store);
-    const b = manual(store, ['web']);
+    const a = await manual(store);
+    const b = await manual(store, ['web']);
     const outbox = start();
     await until('annotations synced', synced(store), 10_000);
     expect(grafana.requests().filter((r) => r.status === 500)).toHaveLength(3);
@@ -59,48 +59,48 @@ describe('grafana annotation outbox', () => {
     expect(anns).toHaveLength(2);
     const ofA = anns.find((x) => x.tags.includes('incident:INC-' + a))!;
     expect(ofA.tags).toEqual(['incident', `incident:INC-${a}`, 'component:api', 'component:db', 'severity:critical']);
-    expect(ofA.tags).toEqual(annotationTags(store.get(a)!));
+    expect(ofA.tags).toEqual(annotationTags((await store.get(a))!));
     expect(ofA.dashboardUID).toBeNull();
-    expect(ofA.time).toBe(store.get(a)!.startedAt);
+    expect(ofA.time).toBe((await store.get(a))!.startedAt);
     expect(anns.find((x) => x.tags.includes('incident:INC-' + b))!.tags).toContain('component:web');
 
-    store.resolve(a, { author: 'api', at: Date.now() });
+    await store.resolve(a, { author: 'api', at: Date.now() });
     // The worker is idle with nothing due: the change reaches Grafana through kick().
     outbox.kick();
     await until('resolution synced', synced(store), 10_000);
     const after = grafana.annotations().find((x) => x.id === ofA.id)!;
-    expect(after.timeEnd).toBe(store.get(a)!.resolvedAt);
+    expect(after.timeEnd).toBe((await store.get(a))!.resolvedAt);
     expect(grafana.annotations()).toHaveLength(2);
     expect(onlyRealRequests(grafana).filter((r) => r.method === 'POST')).toHaveLength(2);
-    expect(onlyRealRequests(grafana).filter((r) => r.method === 'PATCH').map((r) => (r.body as { timeEnd?: number }).timeEnd)).toEqual([store.get(a)!.resolvedAt]);
+    expect(onlyRealRequests(grafana).filter((r) => r.method === 'PATCH').map((r) => (r.body as { timeEnd?: number }).timeEnd)).toEqual([(await store.get(a))!.resolvedAt]);
     expect(grafana.violations()).toEqual([]);
   });
 
   it('never posts a second annotation after a POST whose answer was lost', async () => {
     const { grafana, store, start } = await setup({ hangFirstPosts: 1, timeoutMs: 300 });
-    const id = manual(store);
+    const id = await manual(store);
     const outbox = start();
     await until('annotation synced', synced(store), 10_000);
     expect(grafana.annotations()).toHaveLength(1);
     // The lost POST, then a search that found it, then a PATCH to the found id.
     expect(grafana.requests().map((r) => r.method)).toEqual(['POST', 'GET', 'PATCH']);
     expect(grafana.violations()).toEqual([]);
-    store.resolve(id, { author: 'api', at: Date.now() });
+    await store.resolve(id, { author: 'api', at: Date.now() });
     outbox.kick();
     await until('resolution synced', synced(store), 10_000);
     expect(grafana.annotations()).toHaveLength(1);
-    expect(grafana.annotations()[0]!.timeEnd).toBe(store.get(id)!.resolvedAt);
+    expect(grafana.annotations()[0]!.timeEnd).toBe((await store.get(id))!.resolvedAt);
   });
 
   it('recreates an annotation someone deleted in Grafana, rather than retrying a PATCH forever', async () => {
     const { grafana, store, start } = await setup();
-    const id = manual(store);
+    const id = await manual(store);
     const outbox = start();
     await until('annotation synced', synced(store), 10_000);
     const [first] = grafana.annotations();
     const del = await fetch(`${grafana.url}/api/annotations/${first!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${grafana.token}` } });
     expect(del.status).toBe(200);
-    store.addUpdate(id, { text: 'still down', author: 'api', at: Date.now() });
+    await store.addUpdate(id, { text: 'still down', author: 'api', at: Date.now() });
     outbox.kick();
     await until('update synced', synced(store), 10_000);
     const anns = grafana.annotations();
@@ -112,12 +112,12 @@ describe('grafana annotation outbox', () => {
 
   it('keeps pending work across a restart with a bad token, and finishes it once the token is right', async () => {
     const { grafana, store, start, dataDir } = await setup();
-    manual(store);
+    await manual(store);
     const wrong = start(store, 'not-the-token');
     await until('a failed attempt', () => grafana.requests().some((r) => r.status === 401), 10_000);
     await wrong.close();
     expect(grafana.annotations()).toEqual([]);
-    store.close();
+    await store.close();
     const reopened = openIncidentStore({ dataDir, sinks: ['grafana'] });
     cleanups.push(() => reopened.close());
     start(reopened);
@@ -153,8 +153,8 @@ describe('grafana annotation outbox', () => {
 
     // Grafana holds what the old version created, in the same order (so the same ids).
     const setup = createAnnotationClient({ url: grafana.url, token: grafana.token });
-    const old = (id: number) => ({ ...annotationBody(store.get(id)!), text: `INC-${id} as first posted` });
-    expect([await setup.create(old(1)), await setup.create(old(3)), await setup.create(old(2))]).toEqual([1, 2, 3]);
+    const old = async (id: number) => ({ ...annotationBody((await store.get(id))!), text: `INC-${id} as first posted` });
+    expect([await setup.create(await old(1)), await setup.create(await old(3)), await setup.create(await old(2))]).toEqual([1, 2, 3]);
     await setup.close();
     const before = grafana.requests().length;
 

@@ -11,6 +11,9 @@ import { HttpTarget } from '../support/targets.js';
 // Post update with its modal, Resolve) through signed interactivity requests; a bad or stale
 // signature is a 401 that writes nothing; the answer leaves before the slow work (views.open held
 // by Slack does not hold the answer); `/incident` with no text answers with Block Kit help.
+// `/incident create` answers at once and links the new thread through response_url once Slack has
+// it (after a 429 held it back); `/incident publish` (issue 20) tells customers, posts public
+// updates and resolves, each noted in the thread with the public link, never the other way round.
 
 const TOKEN = 'slack-interactions-e2e-token-0c11';
 const SECRET = 'slack-interactions-signing-secret-77e2';
@@ -75,6 +78,12 @@ components:
   - name: db
     tier: infrastructure
     probes: [{ kind: http, url: "${svc.url}" }]
+pages:
+  - id: public
+    title: Example status
+    listen: 127.0.0.1:0
+    components:
+      - { name: Data, internal: [db] }
 `,
       env: { SLACK_SIGNING_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token },
     });
@@ -141,6 +150,77 @@ components:
     expect(await incident()).toMatchObject({ status: 'identified' });
     await until('the update in the thread', () => thread().some((m) => /\[identified\].*\(@carol\): Replica caught up/.test(m.text)), 15_000);
     await until('the top message shows identified', () => top().text.endsWith(': identified'), 15_000);
+  });
+
+  /** A signed `/incident` with its own response_url from the stand-in; the immediate answer. */
+  const command = async (text: string) => {
+    const responseUrl = slack.responseUrl();
+    const body = slashCommandBody({ text, user_name: 'erin', response_url: responseUrl });
+    const r = await timed(fetch(`${exp.url}/slack/commands`, { method: 'POST', headers: signedHeaders(SECRET, body), body }));
+    expect(r.status).toBe(200);
+    return { responseUrl, reply: (await r.json()) as { response_type: string; text: string } };
+  };
+  const responsesTo = (url: string) => slack.responses.filter((x) => x.url === url).map((x) => x.body);
+  const permalinkOf = (ts: string) => `https://statusgraph-test.slack.com/archives/${CHANNEL}/p${ts.replace('.', '')}`;
+  let created = '';
+
+  it('/incident create: answered at once; the thread, held back by a 429, is linked through response_url', async () => {
+    // Slack refuses the top message once with Retry-After 2 s: the thread is late, the answer is not.
+    slack.rateLimitNext('chat.postMessage', 1, 2);
+    const { responseUrl, reply } = await command('create "Checkout errors" --component db');
+    expect(reply.response_type).toBe('in_channel');
+    created = /\*(INC-\d+)\*/.exec(reply.text)![1]!;
+    expect(slack.topMessages(CHANNEL).some((m) => m.metadata?.event_payload.incident === created)).toBe(false);
+    expect(responsesTo(responseUrl)).toEqual([]);
+    const [followUp] = await until('the follow-up', () => (responsesTo(responseUrl).length ? responsesTo(responseUrl) : undefined), 20_000);
+    const topOfCreated = slack.topMessages(CHANNEL).find((m) => m.metadata?.event_payload.incident === created)!;
+    expect(followUp).toMatchObject({ response_type: 'in_channel', replace_original: false, text: `:speech_balloon: <${permalinkOf(topOfCreated.ts)}|${created}'s thread>` });
+    expect(slack.calls.filter((c) => c.status === 429)).toHaveLength(1);
+    expect(responsesTo(responseUrl)).toHaveLength(1);
+  });
+
+  it('/incident publish: published, three public updates and the resolution, each noted in the thread with the public link; the public side never links back', async () => {
+    const steps: [string, string, RegExp][] = [
+      [`publish ${created} --title "Checkout trouble" --component data Some payments fail.`, 'Some payments fail.', /published to \*Example status\* by @erin \[investigating\]/],
+      [`publish ${created} --status identified We found the cause.`, 'We found the cause.', /updated on .*\[identified\]/],
+      [`publish ${created} --status monitoring A fix is deployed.`, 'A fix is deployed.', /updated on .*\[monitoring\]/],
+      [`publish ${created} --status resolved Payments work again.`, 'Payments work again.', /resolved on .*\[resolved\]/],
+    ];
+    let publicUrl = '';
+    for (const [text, told, answer] of steps) {
+      const { responseUrl, reply } = await command(text);
+      expect(reply.response_type, reply.text).toBe('in_channel');
+      expect(reply.text).toMatch(answer);
+      publicUrl = /<(http[^|>]+)\|See it as customers do>/.exec(reply.text)![1]!;
+      const [followUp] = await until('the follow-up', () => (responsesTo(responseUrl).length ? responsesTo(responseUrl) : undefined), 20_000);
+      expect(followUp!.text).toContain(`${created}'s thread>`);
+      // The note is the newest reply of the incident's thread, with the public link.
+      const topOfCreated = slack.topMessages(CHANNEL).find((m) => m.metadata?.event_payload.incident === created)!;
+      const last = slack.replies(CHANNEL, topOfCreated.ts).at(-1)!;
+      expect(last.text).toContain(`:loudspeaker: *Customers told* (@erin) <${publicUrl}|public incident>`);
+      expect(last.text).toContain(told);
+    }
+    expect(publicUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#incident-[a-z0-9]{12}$/);
+    const told = (await (await fetch(`${exp.url}/api/v1/incidents/${created}/public`, { headers: jsonAuth })).json()) as { public_incidents: { status: string; url: string; updates: { body: string }[] }[] };
+    expect(told.public_incidents.map((x) => [x.status, x.url, x.updates.map((u) => u.body)])).toEqual([['resolved', publicUrl, steps.map((x) => x[1])]]);
+    // The public side: the same sequence, and nothing that leads back inside.
+    const base = publicUrl.slice(0, publicUrl.indexOf('/#'));
+    for (const p of ['/', '/api/v2/incidents.json', '/api/v2/summary.json', '/history.atom', '/history.rss']) {
+      const body = await (await fetch(`${base}${p}`)).text();
+      // summary.json lists unresolved incidents only, as Statuspage's does.
+      if (p !== '/api/v2/summary.json') expect(body, p).toContain('Checkout trouble');
+      for (const inside of [created, exp.url, `127.0.0.1:${exp.port}`, '/api/v1/', 'db']) expect(body, `${p}: ${inside}`).not.toMatch(new RegExp(`(^|[^a-z0-9-])${inside.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}($|[^a-z0-9-])`, 'i'));
+    }
+    // Mistakes are the caller's, told to the caller only, and write nothing.
+    for (const [text, why] of [
+      [`publish ${created} --title again Once more.`, /already published/],
+      [`publish INC-999 --title x Text.`, /no incident INC-999/],
+      [`publish ${created} --page partners --status monitoring x`, /unknown page "partners"/],
+      [`publish ${created}`, /usage/],
+    ] as const) {
+      const { reply } = await command(text);
+      expect(reply).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(why) });
+    }
   });
 
   it('Resolve: resolved, the top message loses its buttons; a second click warns the clicker only', async () => {

@@ -105,8 +105,8 @@ describe('an incident open for longer than the dashboard range', () => {
     // The incident began 8 hours ago: seeded in the exporter's own store before it starts.
     startedAt = Date.now() - 8 * HOUR;
     const store = openIncidentStore({ dataDir: data.path, sinks: ['grafana'] });
-    store.createManual({ title: 'Orders lost their database', components: ['api', 'db'], blastRadius: [], severity: 'major', author: 'oncall', at: startedAt });
-    store.close();
+    await store.createManual({ title: 'Orders lost their database', components: ['api', 'db'], blastRadius: [], severity: 'major', author: 'oncall', at: startedAt });
+    await store.close();
     exp = await startExporter({
       dataDir: data.path,
       headers: { authorization: `Bearer ${TOKEN}` },

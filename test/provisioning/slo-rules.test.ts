@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { tempDir } from '../support/tmp.js';
+import { PROMTOOLS, runTool } from '../alerting/tools.js';
 
 /*
  * provisioning/prometheus/rules/slo.yml and tests/slo.test.yml are generated from
@@ -41,6 +42,15 @@ function generate(args: string[]): string {
 }
 
 const REGENERATE = "regenerate with scripts/generate-slo-rules.sh (after npm run build)";
+const script = path.join(root, 'scripts/generate-slo-rules.sh');
+const GENERATED = ['rules/slo.yml', 'rules/alerts.yml', 'tests/slo.test.yml', 'tests/alerts.test.yml', 'tests/maintenance.test.yml'];
+
+/** scripts/generate-slo-rules.sh with `args`, writing into a fresh directory; the files it wrote. */
+function runScript(args: string[], body: (out: string, r: ReturnType<typeof spawnSync>) => Promise<void> | void) {
+  const dir = tempDir('sg-rules-');
+  const r = spawnSync('bash', [script, ...args, '--out', dir.path], { encoding: 'utf8' });
+  return Promise.resolve(body(dir.path, r)).finally(() => dir.remove());
+}
 
 describe('generated SLO rules', () => {
   it('rules/slo.yml is what `statusgraph rules` makes of examples/reference.yml', () => {
@@ -70,5 +80,57 @@ describe('generated SLO rules', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/nonexistent\.yml/);
+  });
+});
+
+describe('runbook links of the exporter\'s own alerts (scripts/generate-slo-rules.sh --runbook-base)', () => {
+  const links = (text: string) => [...text.matchAll(/runbook_url: '(https:[^']*#statusgraph[a-z]+)'/g)].map((m) => m[1]);
+
+  it('the committed rules and tests are the script\'s output with the default base: absolute https links', async () => {
+    await runScript([], (out, r) => {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      for (const f of GENERATED) expect(fs.readFileSync(path.join(out, f), 'utf8'), `${f}: ${REGENERATE}`).toBe(committed(f));
+    });
+    expect(links(committed('rules/alerts.yml'))).toEqual([
+      'https://statusgraph.example/docs/runbooks.md#statusgraphmaintenance',
+      'https://statusgraph.example/docs/runbooks.md#statusgraphexporterdown',
+      'https://statusgraph.example/docs/runbooks.md#statusgraphexporterabsent',
+      'https://statusgraph.example/docs/runbooks.md#statusgraphprobecycleoverrun',
+    ]);
+  });
+
+  it('puts another base into every exporter alert and its expected annotation; promtool 2 and 3 pass on the result', async () => {
+    const base = 'https://docs.acme.test:8443/ops/statusgraph/runbooks.html';
+    await runScript(['--runbook-base', base], async (out, r) => {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const alerts = fs.readFileSync(path.join(out, 'rules/alerts.yml'), 'utf8');
+      expect(links(alerts)).toEqual(links(committed('rules/alerts.yml')).map((l) => l!.replace(/^[^#]*/, base)));
+      // Only those lines change: the component alerts keep their template.
+      expect(alerts.replaceAll(base, 'https://statusgraph.example/docs/runbooks.md')).toBe(committed('rules/alerts.yml'));
+      const tests = fs.readFileSync(path.join(out, 'tests/alerts.test.yml'), 'utf8');
+      expect(links(tests).length).toBe(3);
+      expect(links(tests).every((l) => l!.startsWith(`${base}#`))).toBe(true);
+      const maint = fs.readFileSync(path.join(out, 'tests/maintenance.test.yml'), 'utf8');
+      expect(links(maint)).toEqual([`${base}#statusgraphmaintenance`]);
+      fs.copyFileSync(path.join(root, 'provisioning/prometheus/rules/recording.yml'), path.join(out, 'rules/recording.yml'));
+      for (const { major, cmd } of PROMTOOLS) {
+        for (const file of ['tests/alerts.test.yml', 'tests/maintenance.test.yml']) {
+          const t = await runTool(cmd, ['test', 'rules', file], out);
+          expect(t.code, `promtool ${major}.x ${file}: ${t.stdout}${t.stderr}`).toBe(0);
+        }
+      }
+    });
+  }, 120_000);
+
+  it('refuses a base that is not an absolute https URL without a fragment, and writes nothing', async () => {
+    for (const base of ['docs/runbooks.md', 'http://docs.acme.test/runbooks.md', 'https://docs.acme.test/runbooks.md#top', "https://docs.acme.test/it's.md"]) {
+      await runScript(['--runbook-base', base], (out, r) => {
+        expect(r.status, base).toBe(2);
+        expect(r.stderr).toContain('--runbook-base must be an absolute https URL');
+        expect(fs.readdirSync(out), base).toEqual([]);
+      });
+    }
   });
 });

@@ -2,7 +2,8 @@
  * Acceptance of the status page (issue 8) in headless Chromium against `statusgraph demo`:
  * break postgresql-primary through the page's demo control, see it turn red and its dependents
  * impacted within one interval without a reload, heal it and see the incident resolve; the
- * page's transfer stays under 100 KB; manual incidents through the page's forms; the stale mark.
+ * page's transfer stays under 100 KB; manual incidents through the page's forms; the stale mark;
+ * what customers were told (issue 20) under the incident, linked to the public incident.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,12 +38,13 @@ class TransferMeter {
     cdp.on('Network.dataReceived', (e) => {
       if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, (this.bytes.get(e.requestId) ?? 0) + e.encodedDataLength);
     });
-    cdp.on('Network.eventSourceMessageReceived', (e) => { if (this.urls.has(e.requestId) && e.eventName === 'snapshot') this.snapshots++; });
+    // The stream's first event: a `diff` from the version the page read (or a whole `snapshot`).
+    cdp.on('Network.eventSourceMessageReceived', (e) => { if (this.urls.has(e.requestId) && (e.eventName === 'snapshot' || e.eventName === 'diff')) this.snapshots++; });
     // encodedDataLength at the end is the request's whole transfer: headers and encoded body.
     cdp.on('Network.loadingFinished', (e) => { if (this.urls.has(e.requestId)) this.bytes.set(e.requestId, e.encodedDataLength); });
   }
   private resetAt = Date.now();
-  /** Snapshot events the stream delivered since the reset. */
+  /** Snapshot and diff events the stream delivered since the reset. */
   snapshots = 0;
   reset(): void {
     this.bytes.clear();
@@ -119,8 +121,8 @@ describe('status page on the demo', () => {
     await page.waitForSelector(`#demo button[data-action="fail"][data-component="${PRIMARY}"]`);
     await page.waitForSelector(`#graph g.node[data-component="${PRIMARY}"]`);
     await page.waitForSelector('#uptime .uprow');
-    // The stream never ends: count it up to its first complete snapshot, the page's first live picture.
-    await until('a snapshot on the stream', () => meter.snapshots >= 1, 10_000);
+    // The stream never ends: count it up to its first event, the page's first live picture.
+    await until('a first event on the stream', () => meter.snapshots >= 1, 10_000);
     const total = meter.total();
     const byUrl = meter.byUrl();
     console.log(`page transfer until live and rendered: ${total} bytes`, byUrl);
@@ -178,6 +180,42 @@ describe('status page on the demo', () => {
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(fs.statSync(screenshot).size).toBeGreaterThan(10_000);
+  });
+
+  it('publishes the incident from the page and shows what customers were told, linked to the public incident, without a reload (issue 20)', async () => {
+    const id = await page.getAttribute('#incidents article.incident.open', 'data-id');
+    const article = `#incidents article.incident[data-id="${id}"]`;
+    /**
+     * Fills and submits one of the incident's forms in one step: the incident list is redrawn on
+     * every incident event (a dependent joining), which would close a form half filled.
+     */
+    const submit = (selector: string, values: Record<string, string>) => page.evaluate(({ selector, values }) => {
+      const form = document.querySelector<HTMLFormElement>(selector)!;
+      for (const [name, value] of Object.entries(values)) (form.elements.namedItem(name) as HTMLInputElement).value = value;
+      form.requestSubmit();
+    }, { selector, values });
+    await page.waitForSelector(`${article} form.publish`, { state: 'attached' });
+    await submit(`${article} form.publish`, { 'public-page': 'public', 'public-title': 'Checkout is failing', 'public-body': 'Some customers cannot pay.', 'public-status': 'investigating' });
+    const told = `${article} .told-one`;
+    await page.waitForSelector(`${told} a`, { timeout: 10_000 });
+    await page.waitForSelector(`${told} form.public-update`, { state: 'attached' });
+    await submit(`${told} form.public-update`, { 'public-body': 'We know why.', 'public-status': 'identified' });
+    await page.waitForFunction((sel) => Array.from(document.querySelectorAll(`${sel} li`)).some((li) => li.textContent?.endsWith('[identified] We know why.')), told, { timeout: 10_000 });
+
+    const auth = { authorization: `Bearer ${demo.token}` };
+    const [pub] = ((await (await fetch(`${demo.url}/api/v1/incidents/${id}/public`, { headers: auth })).json()) as { public_incidents: { id: string; url: string; status: string }[] }).public_incidents;
+    expect(pub!.status).toBe('identified');
+    expect(pub!.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/#incident-${pub!.id}$`));
+    expect(await page.getAttribute(`${told} a`, 'href')).toBe(pub!.url);
+    expect(await page.textContent(`${told} a`)).toBe('“Checkout is failing”');
+    expect(await page.locator(`${told} li`).allTextContents()).toEqual([expect.stringMatching(/\[identified\] We know why\.$/), expect.stringMatching(/\[investigating\] Some customers cannot pay\.$/)]);
+    // Published to the one page there is: nothing more to offer.
+    expect(await page.locator(`${article} form.publish`).count()).toBe(0);
+    // The public page shows it, and nothing leads back.
+    const publicHtml = await (await fetch(pub!.url.slice(0, pub!.url.indexOf('/#')))).text();
+    expect(publicHtml).toContain('We know why.');
+    expect(publicHtml).not.toContain(id!);
+    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 
   it('heals postgresql-primary and shows the incident resolved', async () => {
@@ -243,6 +281,7 @@ describe('status page on the demo', () => {
     expect(await page.getAttribute('body', 'data-stream')).toBe('live');
     await page.evaluate(() => { (window as unknown as { noReload: boolean }).noReload = true; });
     const seqBefore = Number(await page.getAttribute('body', 'data-seq'));
+    const wholeBefore = Number(await page.getAttribute('body', 'data-snapshots'));
     await demo.kill();
     await page.waitForSelector('body[data-stream="stale"]');
     expect(await page.textContent('#live')).toMatch(/stale/i);
@@ -251,6 +290,8 @@ describe('status page on the demo', () => {
     await page.waitForSelector('body[data-stream="live"]', { timeout: 30_000 });
     // A new process counts snapshots from 1 again: the page shows the new stream's, without a reload.
     await page.waitForFunction((before) => Number(document.body.dataset.seq) !== before, seqBefore);
+    // Its Last-Event-ID names the old process's version: the new one answers with the whole picture.
+    expect(Number(await page.getAttribute('body', 'data-snapshots'))).toBeGreaterThan(wholeBefore);
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 });

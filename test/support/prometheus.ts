@@ -82,6 +82,8 @@ export interface StartPrometheusOptions {
   /** Data directory to use (e.g. one already filled by a backfill); a temp one otherwise. */
   readonly dataDir?: string;
   readonly retention?: string;
+  /** More command-line flags, e.g. `--rules.alert.resend-delay=1s`. */
+  readonly extraArgs?: readonly string[];
 }
 
 function run(cmd: string, args: string[]): Promise<string> {
@@ -142,6 +144,7 @@ export async function startPrometheus(opts: StartPrometheusOptions): Promise<Pro
       `--web.external-url=${url}`,
       '--web.enable-lifecycle',
       '--log.level=info',
+      ...(opts.extraArgs ?? []),
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     child = c;
     c.stdout?.on('data', (d: Buffer) => { output += d.toString(); });

@@ -7,7 +7,10 @@
  * Retry-After when told to. Write methods take JSON or a form; read methods (conversations.*) take
  * a form or a query only, as Slack's do. It records every message per channel and thread, with its
  * metadata (returned by history/replies only with include_all_metadata) and its edits, every
- * opened view, and every POST to a `response_url` it issued.
+ * opened view, and every POST to a `response_url` it issued. A `response_url` is as strict as
+ * Slack's (fixtures/slack: "valid 30 minutes, up to 5 uses"): a sixth use answers 404 `used_url`,
+ * a use after 30 minutes 404 `expired_url`, a body Slack would not show 400 (`no_text`,
+ * `invalid_blocks`, `msg_too_long`, `invalid_payload`); refused uses are kept apart and do not count.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -54,7 +57,10 @@ export interface SlackApiStandIn {
   /** Replies in a thread, oldest first (not the parent). */
   replies(channel: string, ts: string): StoredMessage[];
   readonly views: readonly { triggerId: string; view: Obj }[];
+  /** Accepted POSTs to issued response_urls, oldest first. */
   readonly responses: readonly { url: string; body: Obj }[];
+  /** Refused POSTs to response_urls, with Slack's error. */
+  readonly refusedResponses: readonly { url: string; status: number; error: string }[];
   /** A fresh trigger_id, valid for 3 s as Slack's are. */
   trigger(): string;
   /** A fresh response_url. */
@@ -70,6 +76,20 @@ export interface SlackApiStandIn {
 
 const WRITE = new Set(['chat.postMessage', 'chat.update', 'views.open']);
 const TRIGGER_LIFETIME_MS = 3000;
+/** A response_url: "valid 30 minutes, up to 5 uses" (fixtures/slack/slash-command-fields.md). */
+const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
+const RESPONSE_URL_USES = 5;
+
+/** Why Slack refuses a response_url body (status, error), or undefined when it shows it. */
+function responseProblem(raw: string): [number, string] | undefined {
+  let body: unknown;
+  try { body = JSON.parse(raw); } catch { return [400, 'invalid_payload']; }
+  if (!isObj(body)) return [400, 'invalid_payload'];
+  if (body.response_type !== undefined && body.response_type !== 'ephemeral' && body.response_type !== 'in_channel') return [400, 'invalid_payload'];
+  if (body.delete_original === true) return undefined;
+  const problem = textProblem(body);
+  return problem ? [400, problem === 'invalid_arguments' ? 'invalid_payload' : problem] : undefined;
+}
 
 function textProblem(args: Obj): string | undefined {
   const { text, blocks } = args;
@@ -108,15 +128,18 @@ function viewProblem(v: unknown): string | undefined {
   return others.length ? blocksProblem(others) : undefined;
 }
 
-export async function startSlackApi(opts: { token?: string; channels?: readonly ChannelSpec[] } = {}): Promise<SlackApiStandIn> {
+export async function startSlackApi(opts: { token?: string; channels?: readonly ChannelSpec[]; now?: () => number } = {}): Promise<SlackApiStandIn> {
+  /** The clock of response_url lifetimes (a test moves it past 30 minutes). */
+  const now = opts.now ?? Date.now;
   const token = opts.token ?? `xoxb-${crypto.randomBytes(10).toString('hex')}`;
   const channels = new Map((opts.channels ?? [{ id: 'C0INCIDENT', name: 'incidents' }]).map((c) => [c.id, { ...c, member: c.member ?? true }]));
   const messages: StoredMessage[] = [];
   const calls: ApiCall[] = [];
   const views: { triggerId: string; view: Obj }[] = [];
   const responses: { url: string; body: Obj }[] = [];
+  const refusedResponses: { url: string; status: number; error: string }[] = [];
   const triggers = new Map<string, number>();
-  const responsePaths = new Set<string>();
+  const responsePaths = new Map<string, { issued: number; uses: number }>();
   const scripted = new Map<string, { kind: '429' | 'fail' | 'hang'; status: number; body: Obj; retryAfter?: number }[]>();
   const hung = new Set<http.ServerResponse>();
   let seq = 0;
@@ -192,6 +215,14 @@ export async function startSlackApi(opts: { token?: string; channels?: readonly 
       if (!parent) return { ok: false, error: 'thread_not_found' };
       return paged([parent, ...messages.filter((m) => m.channel === ch.id && m.threadTs === parent.ts)], a);
     },
+    'chat.getPermalink'(a) {
+      const ch = channelOf(a.channel);
+      if (!ch || ch.id !== a.channel) return { ok: false, error: 'channel_not_found' };
+      const m = find(ch.id, a.message_ts);
+      if (!m) return { ok: false, error: 'message_not_found' };
+      const thread = m.threadTs ? `?thread_ts=${m.threadTs}&cid=${ch.id}` : '';
+      return { ok: true, channel: ch.id, permalink: `https://statusgraph-test.slack.com/archives/${ch.id}/p${m.ts.replace('.', '')}${thread}` };
+    },
     'views.open'(a) {
       const issued = triggers.get(String(a.trigger_id));
       if (issued === undefined) return { ok: false, error: 'invalid_trigger_id' };
@@ -224,10 +255,22 @@ export async function startSlackApi(opts: { token?: string; channels?: readonly 
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: string): void => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const json = (status: number, body: Obj, headers: Record<string, string> = {}) =>
+    const json = (status: number, body: Obj, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
-    if (responsePaths.has(path)) {
-      try { responses.push({ url: origin + path, body: JSON.parse(raw) as Obj }); } catch { return json(400, { ok: false, error: 'invalid_payload' }); }
+    };
+    const issued = responsePaths.get(path);
+    if (issued) {
+      const refuse = (status: number, error: string) => {
+        refusedResponses.push({ url: origin + path, status, error });
+        return json(status, { ok: false, error });
+      };
+      if (req.method !== 'POST') return refuse(405, 'method_not_allowed');
+      if (now() - issued.issued > RESPONSE_URL_LIFETIME_MS) return refuse(404, 'expired_url');
+      if (issued.uses >= RESPONSE_URL_USES) return refuse(404, 'used_url');
+      const problem = responseProblem(raw);
+      if (problem) return refuse(...problem);
+      issued.uses++;
+      responses.push({ url: origin + path, body: JSON.parse(raw) as Obj });
       return json(200, { ok: true });
     }
     const method = path.startsWith('/api/') ? path.slice(5) : '';
@@ -281,6 +324,7 @@ export async function startSlackApi(opts: { token?: string; channels?: readonly 
     replies: (channel, ts) => messages.filter((m) => m.channel === channel && m.threadTs === ts),
     views,
     responses,
+    refusedResponses,
     trigger() {
       const id = `${Date.now()}.${crypto.randomBytes(6).toString('hex')}`;
       triggers.set(id, Date.now());
@@ -288,7 +332,7 @@ export async function startSlackApi(opts: { token?: string; channels?: readonly 
     },
     responseUrl() {
       const path = `/commands/T0001/${crypto.randomBytes(4).toString('hex')}/${crypto.randomBytes(12).toString('hex')}`;
-      responsePaths.add(path);
+      responsePaths.set(path, { issued: now(), uses: 0 });
       return origin + path;
     },
     rateLimitNext: (method, n, retryAfter) => script(method, n, { kind: '429', status: 429, body: {}, retryAfter }),

@@ -15,6 +15,8 @@ export interface SlashCommandFields {
   user_id?: string;
   command?: string;
   channel_name?: string;
+  /** Default: a hooks.slack.com address (only for exporters that never follow up: no bot token). */
+  response_url?: string;
 }
 
 /** The urlencoded body Slack posts for `/incident <text>`. */
@@ -31,7 +33,7 @@ export function slashCommandBody(f: SlashCommandFields): string {
     user_name: f.user_name ?? 'alice',
     command: f.command ?? '/incident',
     text: f.text,
-    response_url: 'https://hooks.slack.com/commands/T0001/1234/abcd',
+    response_url: f.response_url ?? 'https://hooks.slack.com/commands/T0001/1234/abcd',
     trigger_id: '13345224609.738474920.8088930838d88f008e0',
     api_app_id: 'A123456',
   }).toString();

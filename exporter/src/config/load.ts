@@ -527,6 +527,7 @@ function build(b: BuildInput): Config {
     timeoutMs: fc.timeout,
     listen: parseListen(fc.listen),
     dataDir: path.resolve(fc.data_dir),
+    store: fc.store.kind === 'postgres' ? { kind: 'postgres', dsn: fc.store.dsn, poolSize: fc.store.pool_size } : { kind: 'sqlite' },
     maxConcurrency: fc.max_concurrency,
     ...(fc.auth ? { auth: {
       tokens: fc.auth.tokens,

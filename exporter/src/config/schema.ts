@@ -84,6 +84,16 @@ export const fileSchema = z.strictObject({
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }).default('127.0.0.1:9470'),
   data_dir: z.string().min(1).default('./data'),
+  // The incident store (issue 22): SQLite under data_dir, or one PostgreSQL database shared by
+  // every replica. The DSN is a secret key: write it as ${file:/run/secrets/...} or ${ENV}.
+  store: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sqlite') }),
+    z.strictObject({
+      kind: z.literal('postgres'),
+      dsn: z.string().min(1).refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// or postgresql:// URL'),
+      pool_size: positiveInt.max(100).default(5),
+    }),
+  ]).default({ kind: 'sqlite' }),
   max_concurrency: positiveInt.max(100_000).default(512),
   fail_after: positiveInt.default(1),
   recover_after: positiveInt.default(2),

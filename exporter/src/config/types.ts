@@ -149,6 +149,20 @@ export const HISTORY_DEFAULTS: HistoryConfig = Object.freeze({
   flushIntervalMs: 5_000,
 });
 
+/**
+ * Where incidents, their outboxes and public incidents live (read at start; a reload keeps it).
+ * SQLite under data_dir is the embedded default; PostgreSQL is for several replicas on one database.
+ */
+export type StoreConfig =
+  | { readonly kind: 'sqlite' }
+  | {
+      readonly kind: 'postgres';
+      /** postgres:// URL, a secret (from ${file:...} or ${ENV}); never logged. */
+      readonly dsn: string;
+      /** Connections at most per process. */
+      readonly poolSize: number;
+    };
+
 export interface Config {
   /** The file it was read from (absolute), for messages. */
   readonly file: string;
@@ -156,6 +170,8 @@ export interface Config {
   readonly timeoutMs: number;
   readonly listen: { readonly host: string; readonly port: number };
   readonly dataDir: string;
+  /** The loader always sets it; hand-built configs may leave it out (SQLite). */
+  readonly store?: StoreConfig;
   /** Most probes in flight at once. */
   readonly maxConcurrency: number;
   readonly auth?: AuthConfig;

@@ -47,7 +47,8 @@ export interface DayReport {
 export interface History {
   onSnapshot(s: Snapshot): void;
   uptime(names: readonly string[], days?: number): UptimeReport;
-  latency(): ProbeLatency[];
+  /** 24 h latency buckets of every probe, or of the probes of `components` only. */
+  latency(components?: readonly string[]): ProbeLatency[];
   /** When the exporter was not running, within [from, to). */
   gaps(from: number, to: number): Span[];
   /** Probes with stored results, of one component. */
@@ -144,7 +145,7 @@ export function createHistory(deps: HistoryDeps): History {
       guard('state history', () => store.record(s));
     },
     uptime: (names, days = UPTIME_DAYS) => storeUptime(store, names, days, deps.now()),
-    latency: () => rings.series(deps.now()),
+    latency: (components) => rings.series(deps.now(), components),
     gaps(from, to) {
       const q = store.runs(from);
       // Before the first run is "not yet installed", not a gap.

@@ -101,10 +101,19 @@ export class LatencyRings {
     return this.spare.pop()!;
   }
 
-  series(now: number): ProbeLatency[] {
+  /** Every probe's buckets, or only those of `components` (the page asks for the rows it shows). */
+  series(now: number, components?: readonly string[]): ProbeLatency[] {
     const out: ProbeLatency[] = [];
-    for (const [component, probes] of this.rings) {
+    const push = (component: string, probes: Map<string, Entry>) => {
       for (const [probe, e] of probes) out.push({ component, probe, widthMs: e.ring.widthMs, buckets: e.ring.snapshot(now) });
+    };
+    if (components) {
+      for (const name of components) {
+        const probes = this.rings.get(name);
+        if (probes) push(name, probes);
+      }
+    } else {
+      for (const [component, probes] of this.rings) push(component, probes);
     }
     return out;
   }

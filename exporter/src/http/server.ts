@@ -15,6 +15,8 @@ export interface HttpDeps {
   readonly auth: AuthMiddleware;
   readonly metrics: MetricsRenderer;
   snapshot(): Snapshot;
+  /** The SSE stream's version of a snapshot (`?since=` of GET /api/v1/events continues from it). */
+  streamVersion?(s: Snapshot): string;
   ready(): boolean;
   /** Reloads the config; rejects with the error when the new config is refused. */
   reload(): Promise<void>;
@@ -60,7 +62,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
   // JSON of many components compresses ~10x; the status page loads it on every visit.
   app.get('/api/v1/components', deps.auth.read, compression(), (_req, res) => {
-    res.json(componentsView(deps.snapshot()));
+    const s = deps.snapshot();
+    res.json({ ...componentsView(s), ...(deps.streamVersion ? { version: deps.streamVersion(s) } : {}) });
   });
   for (const r of deps.routers ?? []) app.use(r);
   app.use(notFound);

@@ -14,6 +14,11 @@ export interface DecideInput {
   readonly changes: readonly StateChange[];
   /** Own state of each component as last seen by the engine; empty after a start. */
   readonly previous: ReadonlyMap<string, State>;
+  /**
+   * The state a component last had in a stored incident's timeline (its newest entry naming the
+   * component with a `to`), asked only for a component seen for the first time since the start.
+   */
+  readonly recorded?: (incidentId: number, component: string) => State | undefined;
 }
 
 export interface DecideOutput {
@@ -151,7 +156,7 @@ function decidable(snapshot: Snapshot): (c: ComponentStatus) => boolean {
   };
 }
 
-export function decide({ open, snapshot, changes, previous }: DecideInput): DecideOutput {
+export function decide({ open, snapshot, changes, previous, recorded }: DecideInput): DecideOutput {
   const at = snapshot.at;
   const actions: Action[] = [];
   const working: Working[] = open.map((i) => ({
@@ -250,6 +255,10 @@ export function decide({ open, snapshot, changes, previous }: DecideInput): Deci
     const firstSight = !previous.has(ch.component);
     for (const w of working) {
       if (!w.components.has(ch.component)) continue;
+      // A restart finding the state the incident already recorded is no change: the fresh monitor
+      // reports "operational -> X" for everything down at start, and each restart during a long
+      // outage would otherwise add an entry (and a Slack reply, a webhook call) saying nothing new.
+      if (firstSight && 'id' in w.ref && recorded?.(w.ref.id, ch.component) === ch.to) continue;
       actions.push({
         type: 'entry', ref: w.ref,
         entry: {

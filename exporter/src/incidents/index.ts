@@ -7,12 +7,14 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Snapshot, StateChange } from '../engine/snapshot.js';
+import { deliveryWaits } from './delivery-waits.js';
 import type { IncidentPublisher } from './events.js';
 import { startOutbox } from './outbox.js';
 import { createIncidentService, type IncidentService } from './service.js';
 import type { IncidentSink } from './sink.js';
-import { openIncidentStore } from './sqlite/store.js';
+import { storeBackend } from './backends.js';
 import type { IncidentStore } from './store.js';
+import type { Incident } from './types.js';
 
 export interface IncidentsDeps {
   readonly config: Config;
@@ -29,20 +31,25 @@ export interface IncidentsDeps {
 }
 
 export interface Incidents {
-  onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): void;
+  onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): Promise<void>;
+  /** The open incidents as last read (service cache): /metrics reads them without waiting. */
+  openIncidents(): readonly Incident[];
   openCount(): number;
   /** After a successful reload: manual incidents validate against the new components. */
   setConfig(config: Config): void;
   readonly service: IncidentService;
   readonly store: IncidentStore;
+  /** See DeliveryWaits.wait: the sink's ref once it has every change of the incident logged so far. */
+  delivered(sink: string, incidentId: number, timeoutMs: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
-export function createIncidents(deps: IncidentsDeps): Incidents {
+export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
-  const store = openIncidentStore({ dataDir: config.dataDir, sinks: deps.sinks.map((s) => s.name) });
-  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox });
+  const store = await storeBackend(config).open(config, deps.sinks.map((s) => s.name), logger);
+  const waits = deliveryWaits(store);
+  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox, onSettled: (sink, key) => waits.settled(sink, key) });
   const service = createIncidentService({
     store,
     logger,
@@ -51,20 +58,30 @@ export function createIncidents(deps: IncidentsDeps): Incidents {
     publish: (e) => deps.events.publishIncident(e),
     onChange: () => outbox.kick(),
   });
-  const open = store.openCount();
+  try {
+    await service.refresh();
+  } catch (e) {
+    await outbox.close();
+    await store.close();
+    throw e;
+  }
+  const open = service.openCount();
   if (open) logger.info({ open }, 'open incidents restored from the store');
 
   return {
     onSnapshot: (snapshot, changes) => service.onSnapshot(snapshot, changes),
+    openIncidents: () => service.openIncidents(),
     openCount: () => service.openCount(),
     setConfig(next) {
       config = next;
     },
     service,
     store,
+    delivered: (sink, incidentId, timeoutMs) => waits.wait(sink, incidentId, timeoutMs),
     async close() {
+      waits.close();
       await outbox.close();
-      store.close();
+      await store.close();
     },
   };
 }

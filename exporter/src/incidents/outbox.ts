@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import { formatId } from './ids.js';
 import type { DeliveryResult, IncidentSink } from './sink.js';
-import type { Delivery, SinkOutbox } from './store.js';
+import type { Delivery, DeliveryKey, SinkOutbox } from './store.js';
 
 export interface OutboxOptions {
   readonly store: SinkOutbox;
@@ -25,6 +25,8 @@ export interface OutboxOptions {
   readonly maxDelayMs?: number;
   /** 0..1, randomises each delay by up to this fraction so many rows do not retry in lockstep. */
   readonly jitter?: number;
+  /** After a change (and the older ones of its incident) was stored as delivered or failed for a sink. */
+  readonly onSettled?: (sink: string, d: DeliveryKey, outcome: 'delivered' | 'failed') => void;
 }
 
 export interface Outbox {
@@ -40,6 +42,13 @@ export function backoffDelay(attempts: number, baseMs: number, maxMs: number, ji
 }
 
 interface Tuning { readonly base: number; readonly max: number; readonly jitter: number }
+
+/**
+ * While the store cannot be read (PostgreSQL stopped), a loop looks again after a backoff from the
+ * base delay, capped at 10 s rather than the destinations' 5 min: the queue drains within 10 s of
+ * the store's return.
+ */
+export const STORE_RETRY_MAX_MS = 10_000;
 
 export function startOutbox(opts: OutboxOptions): Outbox {
   const tuning: Tuning = { base: opts.baseDelayMs ?? 1000, max: opts.maxDelayMs ?? 5 * 60_000, jitter: opts.jitter ?? 0.2 };
@@ -76,17 +85,21 @@ function sinkLoop(sink: IncidentSink, opts: OutboxOptions, t: Tuning): Outbox {
   let closing: Promise<void> | undefined;
   /** Retry-After: no request to this destination before this time. */
   let pausedUntil = 0;
+  /** Reads of the queue that failed in a row (the store is out of reach). */
+  let storeFailures = 0;
 
   /** Records one result; returns false when the sink asked to pause. */
   const settle = async (d: Delivery, r: DeliveryResult): Promise<boolean> => {
     const log = { incident: formatId(d.incidentId), change: d.seq, attempt: d.attempts + 1 };
     if (r.outcome === 'delivered') {
       await store.delivered(d, r.ref);
+      opts.onSettled?.(sink.name, d, 'delivered');
       return true;
     }
     if (r.outcome === 'failed') {
       await store.failed(d, r.error);
       logger.error({ ...log, err: r.error }, 'incident delivery failed for good; later changes go on');
+      opts.onSettled?.(sink.name, d, 'failed');
       return true;
     }
     const delay = Math.max(backoffDelay(d.attempts, t.base, t.max, t.jitter), r.retryAfterMs ?? 0);
@@ -115,10 +128,11 @@ function sinkLoop(sink: IncidentSink, opts: OutboxOptions, t: Tuning): Outbox {
     let next: number | undefined;
     try {
       next = await store.nextDeliveryAt(sink.name);
+      storeFailures = 0;
     } catch (e) {
-      logger.error({ err: (e as Error).message }, 'outbox cannot read its queue');
+      if (storeFailures === 0) logger.error({ err: (e as Error).message }, 'outbox cannot read its queue; looking again with a backoff');
       next = now();
-      minDelayMs = Math.max(minDelayMs, t.max);
+      minDelayMs = Math.max(minDelayMs, backoffDelay(storeFailures++, t.base, Math.min(t.max, STORE_RETRY_MAX_MS)));
     }
     if (timer) clearTimeout(timer);
     timer = undefined;

@@ -38,6 +38,15 @@ export interface PublicIncident {
   readonly updates: readonly PublicUpdate[];
 }
 
+/**
+ * The internal incident's timeline entry that records what customers were told (kind `public`),
+ * written in the same transaction as the public write, so its Slack thread and webhooks hear of it.
+ */
+export interface PublicNote {
+  readonly text: string;
+  readonly author: string;
+}
+
 export interface PublishInput {
   readonly id: string;
   readonly page: string;
@@ -47,14 +56,19 @@ export interface PublishInput {
   readonly components: readonly string[];
   /** The first update: what customers are told now. */
   readonly update: PublicUpdate;
+  /** Written to the internal incident's timeline (when `incidentId` is set). */
+  readonly note?: PublicNote;
 }
 
 /** The public incidents part of the incident store (store.ts); a backend passes the contract suite. */
 export interface PublicIncidentStore {
-  publish(input: PublishInput): void;
-  /** Appends an update; `resolved` resolves. Throws IncidentStateError when missing or resolved. */
-  addPublicUpdate(id: string, update: PublicUpdate): void;
-  getPublic(id: string): PublicIncident | undefined;
+  publish(input: PublishInput): Promise<void>;
+  /**
+   * Appends an update; `resolved` resolves. Rejects with IncidentStateError when missing or resolved.
+   * `note` goes to the linked internal incident's timeline, resolved or not.
+   */
+  addPublicUpdate(id: string, update: PublicUpdate, note?: PublicNote): Promise<void>;
+  getPublic(id: string): Promise<PublicIncident | undefined>;
   /** Newest first. */
-  listPublic(filter?: { readonly page?: string; readonly incidentId?: number; readonly state?: 'open' | 'resolved'; readonly limit?: number }): PublicIncident[];
+  listPublic(filter?: { readonly page?: string; readonly incidentId?: number; readonly state?: 'open' | 'resolved'; readonly limit?: number }): Promise<PublicIncident[]>;
 }

@@ -6,10 +6,9 @@
  * Every mutation is one transaction that also records the change and queues it for every enabled
  * sink, so a crash can never leave a destination out of step for good.
  *
- * The incident methods are synchronous because SQLite is (better-sqlite3) and the API and Slack
- * routes call them directly; the outbox methods already return promises, since only the async
- * outbox worker calls them. The contract suite awaits every call, so it stays valid when the
- * incident methods become async for a networked backend.
+ * Every method returns a promise, so a networked backend (PostgreSQL, postgres/) fits the same
+ * interface as SQLite (sqlite/, synchronous inside with better-sqlite3). Callers that need a value
+ * at once (the /metrics gauges) read the service's cache of open incidents instead.
  */
 import type { IncidentChange, RemoteState } from './sink.js';
 import type { PublicIncidentStore } from './public.js';
@@ -80,16 +79,16 @@ export interface IncidentStore extends SinkOutbox, PublicIncidentStore {
   readonly location: string;
   /** Sinks that get a row for every change (the enabled ones, fixed when the store is opened). */
   readonly sinks: readonly string[];
-  get(id: number): IncidentWithTimeline | undefined;
-  list(filter?: { state?: 'open' | 'resolved'; limit?: number }): Incident[];
-  openIncidents(): Incident[];
-  openCount(): number;
+  get(id: number): Promise<IncidentWithTimeline | undefined>;
+  list(filter?: { state?: 'open' | 'resolved'; limit?: number }): Promise<Incident[]>;
+  openIncidents(): Promise<Incident[]>;
+  openCount(): Promise<number>;
   /** Applies one snapshot's decisions atomically; returns the ids of the incidents that changed. */
-  apply(actions: readonly Action[], now: number): number[];
-  createManual(input: ManualIncidentInput): number;
-  addUpdate(id: number, update: { text: string; status?: UpdateStatus; author: string; at: number }): void;
-  resolve(id: number, resolution: { text?: string; author: string; at: number }): void;
-  close(): void;
+  apply(actions: readonly Action[], now: number): Promise<number[]>;
+  createManual(input: ManualIncidentInput): Promise<number>;
+  addUpdate(id: number, update: { text: string; status?: UpdateStatus; author: string; at: number }): Promise<void>;
+  resolve(id: number, resolution: { text?: string; author: string; at: number }): Promise<void>;
+  close(): Promise<void>;
 }
 
 /** A write to an incident that does not exist or is resolved. */

@@ -10,7 +10,8 @@ export type Status = UpdateStatus | 'resolved';
 
 export type Source = 'auto' | 'manual';
 
-export type EntryKind = 'opened' | 'state_change' | 'joined' | 'severity' | 'update' | 'resolved';
+/** `public`: what customers were told on an audience page (a publication or a public update). */
+export type EntryKind = 'opened' | 'state_change' | 'joined' | 'severity' | 'update' | 'resolved' | 'public';
 
 /** Author of automatic timeline entries. */
 export const SYSTEM_AUTHOR = 'statusgraph';

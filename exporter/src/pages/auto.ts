@@ -13,16 +13,16 @@ const OUTAGE: ReadonlySet<PublicStatus> = new Set(['partial_outage', 'major_outa
 const list = (names: readonly string[]) => (names.length < 3 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
 
 /** Opens a notice for components newly in outage and resolves notices whose components all recovered. */
-export function autoPublish(page: PageConfig, components: readonly TrackedComponent[], store: PublicIncidentStore, at: number): void {
+export async function autoPublish(page: PageConfig, components: readonly TrackedComponent[], store: PublicIncidentStore, at: number): Promise<void> {
   if (!page.autoPublish) return;
-  const open = store.listPublic({ page: page.id, state: 'open' }).filter((x) => x.incidentId === null);
+  const open = (await store.listPublic({ page: page.id, state: 'open' })).filter((x) => x.incidentId === null);
   const covered = new Set(open.flatMap((x) => x.components));
   const failing = components.filter((c) => OUTAGE.has(c.status));
   const fresh = failing.filter((c) => !covered.has(c.id));
   if (fresh.length > 0) {
     const major = fresh.some((c) => c.status === 'major_outage');
     const names = fresh.map((c) => c.name);
-    store.publish({
+    await store.publish({
       id: publicId(), page: page.id, incidentId: null, title: `${major ? 'Outage' : 'Partial outage'}: ${list(names)}`,
       impact: major ? 'critical' : 'major', components: fresh.map((c) => c.id),
       update: { id: publicId(), status: 'investigating', body: `We are investigating ${major ? 'an outage' : 'a partial outage'} affecting ${list(names)}.`, at },
@@ -32,6 +32,6 @@ export function autoPublish(page: PageConfig, components: readonly TrackedCompon
   for (const x of open) {
     if (x.components.some((id) => stillFailing.has(id))) continue;
     const names = components.filter((c) => x.components.includes(c.id)).map((c) => c.name);
-    store.addPublicUpdate(x.id, { id: publicId(), status: 'resolved', body: `${list(names)} ${names.length > 1 ? 'are' : 'is'} working normally again.`, at });
+    await store.addPublicUpdate(x.id, { id: publicId(), status: 'resolved', body: `${list(names)} ${names.length > 1 ? 'are' : 'is'} working normally again.`, at });
   }
 }

@@ -26,19 +26,25 @@ export interface PagesDeps {
   readonly logger: Logger;
   /** Maintenance windows to announce (issue 19): recent, active and upcoming ones. */
   readonly maintenances?: () => readonly MaintenanceWindowView[];
+  /** See PublisherDeps. */
+  readonly pageUrl?: (page: string) => string | undefined;
+  readonly onNoted?: (incidentId: number) => Promise<void>;
 }
 
 export interface Pages {
   readonly publisher: Publisher;
   list(): readonly PageConfig[];
-  onSnapshot(s: Snapshot): void;
+  /** Settles once the snapshot's automatic notices were written (or failed, logged). */
+  onSnapshot(s: Snapshot): Promise<void>;
   setConfig(c: Config): void;
   state(id: string): PageState | undefined;
   /** What the public documents of a page are built from. */
-  input(id: string, baseUrl: string): PageJsonInput | undefined;
+  input(id: string, baseUrl: string): Promise<PageJsonInput | undefined>;
   uptime(id: string): UptimeReport | undefined;
   /** Public incidents of an internal incident, on every page (the internal view). */
-  forIncident(incidentId: number): PublicIncident[];
+  forIncident(incidentId: number): Promise<PublicIncident[]>;
+  /** The newest public incidents of every page (the internal view). */
+  publicIncidents(limit: number): Promise<PublicIncident[]>;
   close(): void;
 }
 
@@ -54,7 +60,8 @@ function historySnapshot(s: Snapshot, components: readonly TrackedComponent[]): 
   return { ...s, components: list, byName: new Map(list.map((c) => [c.name, c])) };
 }
 
-interface Entry { tracker: PageTracker; history: HistoryStore }
+/** `shown`: the public incidents last read, served while the store cannot be read (a page must stay up). */
+interface Entry { tracker: PageTracker; history: HistoryStore; shown: readonly PublicIncident[] }
 
 export function createPages(deps: PagesDeps): Pages {
   const logger = deps.logger.child({ subsystem: 'pages' });
@@ -66,7 +73,7 @@ export function createPages(deps: PagesDeps): Pages {
       const dir = path.join(c.dataDir, 'pages', p.id);
       ensureDataDir(path.dirname(dir));
       ensureDataDir(dir);
-      entries.set(p.id, { tracker: new PageTracker(p, deps.now()), history: new HistoryStore({ dataDir: dir, now: deps.now }) });
+      entries.set(p.id, { tracker: new PageTracker(p, deps.now()), history: new HistoryStore({ dataDir: dir, now: deps.now }), shown: [] });
     }
     for (const [id, e] of entries) {
       if ((c.pages ?? []).some((p) => p.id === id)) continue;
@@ -76,11 +83,16 @@ export function createPages(deps: PagesDeps): Pages {
   };
   sync(config);
   const pageOf = (id: string) => (config.pages ?? []).find((p) => p.id === id);
-  const publisher = createPublisher({ store: deps.store, pages: () => config.pages ?? [], now: deps.now });
+  let noticesDone: Promise<void> = Promise.resolve();
+  const publisher = createPublisher({
+    store: deps.store, pages: () => config.pages ?? [], now: deps.now,
+    ...(deps.pageUrl ? { pageUrl: deps.pageUrl } : {}), ...(deps.onNoted ? { onNoted: deps.onNoted } : {}),
+  });
   return {
     publisher,
     list: () => config.pages ?? [],
     onSnapshot(s) {
+      const notices: Array<() => Promise<void>> = [];
       for (const page of config.pages ?? []) {
         const e = entries.get(page.id)!;
         e.tracker.update(s, page);
@@ -91,23 +103,31 @@ export function createPages(deps: PagesDeps): Pages {
         } catch (err) {
           logger.error({ event: 'page_history_failed', page: page.id, error: (err as Error).message }, 'public state history not written');
         }
-        try {
-          autoPublish(page, components, deps.store, s.at);
-        } catch (err) {
+        notices.push(() => autoPublish(page, components, deps.store, s.at).catch((err: unknown) => {
           logger.error({ event: 'auto_publish_failed', page: page.id, error: (err as Error).message }, 'automatic notice not written');
-        }
+        }));
       }
+      // One snapshot's notices after the previous one's: each reads the open notices it may add to.
+      const run = noticesDone.then(async () => { for (const n of notices) await n(); });
+      noticesDone = run;
+      return run;
     },
     setConfig(c) {
       config = c;
       sync(c);
     },
     state: (id) => (pageOf(id) ? entries.get(id)?.tracker.current() : undefined),
-    input(id, baseUrl) {
+    async input(id, baseUrl) {
       const e = pageOf(id) ? entries.get(id) : undefined;
       if (!e) return undefined;
+      try {
+        e.shown = await deps.store.listPublic({ page: id, limit: 50 });
+      } catch (err) {
+        // The store is out of reach (PostgreSQL down): the page still answers, with what it last showed.
+        logger.warn({ event: 'page_incidents_unread', page: id, error: (err as Error).message }, 'public incidents not read; serving the last ones read');
+      }
       return {
-        state: e.tracker.current(), incidents: deps.store.listPublic({ page: id, limit: 50 }), baseUrl, now: deps.now(),
+        state: e.tracker.current(), incidents: e.shown, baseUrl, now: deps.now(),
         ...(deps.maintenances ? { maintenances: deps.maintenances() } : {}),
       };
     },
@@ -117,6 +137,7 @@ export function createPages(deps: PagesDeps): Pages {
       return e ? storeUptime(e.history, page!.components.map((c) => c.id), UPTIME_DAYS, deps.now()) : undefined;
     },
     forIncident: (incidentId) => deps.store.listPublic({ incidentId }),
+    publicIncidents: (limit) => deps.store.listPublic({ limit }),
     close() {
       for (const e of entries.values()) e.history.close();
       entries.clear();

@@ -51,20 +51,20 @@ function send(req: Request, res: Response, type: string, body: string, maxAge: n
 
 export function publicPageRouter(deps: PublicRouterDeps): Router {
   const router = express.Router({ strict: false });
-  const input = (): PageJsonInput => {
-    const i = deps.pages.input(deps.id, deps.baseUrl());
+  const input = async (): Promise<PageJsonInput> => {
+    const i = await deps.pages.input(deps.id, deps.baseUrl());
     if (!i) throw new NotFoundError('not found');
     return i;
   };
   router.use(readOnly);
   router.use(compression());
-  router.get(['/', '/index.html'], (req, res) => {
-    send(req, res, 'text/html; charset=utf-8', renderPage(input(), deps.pages.uptime(deps.id)), deps.maxAgeSeconds());
+  router.get(['/', '/index.html'], async (req, res) => {
+    send(req, res, 'text/html; charset=utf-8', renderPage(await input(), deps.pages.uptime(deps.id)), deps.maxAgeSeconds());
   });
   for (const [doc, build] of Object.entries(PAGE_DOCUMENTS)) {
-    router.get(`/api/v2/${doc}`, (req, res) => send(req, res, 'application/json; charset=utf-8', JSON.stringify(build(input())), deps.maxAgeSeconds()));
+    router.get(`/api/v2/${doc}`, async (req, res) => send(req, res, 'application/json; charset=utf-8', JSON.stringify(build(await input())), deps.maxAgeSeconds()));
   }
-  router.get('/history.atom', (req, res) => send(req, res, 'application/atom+xml; charset=utf-8', atomFeed(input()), deps.maxAgeSeconds()));
-  router.get('/history.rss', (req, res) => send(req, res, 'application/rss+xml; charset=utf-8', rssFeed(input()), deps.maxAgeSeconds()));
+  router.get('/history.atom', async (req, res) => send(req, res, 'application/atom+xml; charset=utf-8', atomFeed(await input()), deps.maxAgeSeconds()));
+  router.get('/history.rss', async (req, res) => send(req, res, 'application/rss+xml; charset=utf-8', rssFeed(await input()), deps.maxAgeSeconds()));
   return router;
 }

@@ -1,7 +1,8 @@
 /*
  * The slice of Slack's Web API statusgraph uses, with a bot token (fixtures/slack,
  * "Web API with a bot token"): chat.postMessage, chat.update, conversations.history/replies (to
- * find a message whose answer was lost), views.open (the "Post update" modal), and POSTs to a
+ * find a message whose answer was lost), views.open (the "Post update" modal), chat.getPermalink
+ * (a thread's link for a slash command's follow-up), and POSTs to a
  * `response_url`. Slack answers HTTP 200 with `{ok: false, error}` for most refusals; each becomes
  * a SlackApiError that says whether trying again can help. Errors never carry the token.
  */
@@ -54,6 +55,8 @@ export interface SlackApi {
   /** One page of a thread (the parent first), with metadata. */
   replies(args: { channel: string; ts: string; cursor?: string; limit?: number }): Promise<Page>;
   openView(triggerId: string, view: unknown): Promise<void>;
+  /** The address of a message (chat.getPermalink), to link an incident's thread from elsewhere. */
+  permalink(channel: string, ts: string): Promise<string>;
   /** Answers a slash command or an interaction later through its `response_url` (no token). */
   respond(responseUrl: string, body: unknown): Promise<void>;
   close(): Promise<void>;
@@ -142,6 +145,11 @@ export function createSlackApi(opts: SlackApiOptions): SlackApi {
     },
     async openView(triggerId, view) {
       await call('views.open', { trigger_id: triggerId, view }, 'json');
+    },
+    async permalink(channel, ts) {
+      const r = await call('chat.getPermalink', { channel, message_ts: ts }, 'form');
+      if (typeof r.permalink !== 'string') throw new SlackApiError('chat.getPermalink: no permalink in the answer', 'bad_answer', true);
+      return r.permalink;
     },
     async respond(responseUrl, body) {
       const r = await send('response_url', responseUrl, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));

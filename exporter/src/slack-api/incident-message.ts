@@ -95,6 +95,13 @@ function entryLine(e: TimelineEntry, i: Incident): string {
       return `:arrow_up: *Severity*${by}: ${escapeSlack(e.text)}`;
     case 'joined':
       return `:heavy_plus_sign: *Joined*: ${escapeSlack(e.text)}`;
+    case 'public': {
+      // The note ends with the public incident's address (pages/publish.ts): the link goes first,
+      // so cutting a long text to Block Kit's 3,000 characters never cuts the link.
+      const m = /^([\s\S]*) (https?:\/\/\S+)$/.exec(e.text);
+      const link = m ? ` <${escapeSlack(m[2]!)}|public incident>` : '';
+      return `:loudspeaker: *Customers told*${by}${link}: ${escapeSlack(m ? m[1]! : e.text)}`;
+    }
     default:
       return `• ${escapeSlack(e.text)}${by}`;
   }

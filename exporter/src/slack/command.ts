@@ -2,11 +2,14 @@
  * `/incident ...` text to a command (pure). Words are split on whitespace; double quotes group words.
  */
 import { parseLooseId } from '../incidents/ids.js';
+import { parsePublish, PUBLISH_HELP, type PublishCommand } from './publish-command.js';
+import { takeOptions, words } from './words.js';
 
 export type SlackCommand =
   | { readonly kind: 'create'; readonly title: string; readonly components: readonly string[]; readonly severity?: string }
   | { readonly kind: 'update'; readonly id: number; readonly text: string; readonly status?: string }
   | { readonly kind: 'resolve'; readonly id: number; readonly text?: string }
+  | PublishCommand
   | { readonly kind: 'list' }
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly message: string };
@@ -17,37 +20,11 @@ export const HELP_TEXT = [
   '• `/incident create <title> --component NAME [--component NAME ...] [--severity critical|major|minor]` opens a manual incident',
   '• `/incident update <id> [--status investigating|identified|monitoring] <text>` adds an update',
   '• `/incident resolve <id> [text]` resolves it',
+  PUBLISH_HELP,
   '• `/incident list` shows the open incidents',
   '• `/incident help` shows this',
   '• `/incident maintenance help`: maintenance windows (start now for 30m, list, cancel)',
 ].join('\n');
-
-function words(text: string): string[] {
-  const out: string[] = [];
-  const re = /"([^"]*)"|(\S+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2]!);
-  return out;
-}
-
-/** Removes `--name VALUE` options (repeatable) from a word list. */
-function takeOptions(ws: string[], allowed: readonly string[]): { rest: string[]; opts: Map<string, string[]> } | string {
-  const rest: string[] = [];
-  const opts = new Map<string, string[]>();
-  for (let i = 0; i < ws.length; i++) {
-    const w = ws[i]!;
-    if (!w.startsWith('--')) {
-      rest.push(w);
-      continue;
-    }
-    const name = w.slice(2);
-    if (!allowed.includes(name)) return `unknown option --${name}`;
-    const value = ws[i + 1];
-    if (value === undefined || value.startsWith('--')) return `--${name} needs a value`;
-    opts.set(name, [...(opts.get(name) ?? []), value]);
-    i++;
-  }
-  return { rest, opts };
-}
 
 export function parseSlackCommand(text: string): SlackCommand {
   const ws = words(text.trim());
@@ -55,6 +32,8 @@ export function parseSlackCommand(text: string): SlackCommand {
   switch (sub) {
     case 'help':
       return { kind: 'help' };
+    case 'publish':
+      return parsePublish(ws);
     case 'list':
       return ws.length ? { kind: 'error', message: '`list` takes no arguments' } : { kind: 'list' };
     case 'create': {

@@ -9,6 +9,7 @@ import type { IncidentService } from '../incidents/service.js';
 import type { Incident } from '../incidents/types.js';
 import { createIncidentBody, parseBody, updateIncidentBody } from '../incidents/validation.js';
 import { HELP_TEXT, parseSlackCommand } from './command.js';
+import { runPublish, type SlackPublishing } from './publish-command.js';
 import { escapeSlack, section } from '../slack-api/mrkdwn.js';
 
 export interface SlackReply {
@@ -30,43 +31,72 @@ function listLine(i: Incident): string {
   return `• *${formatId(i.id)}* [${i.severity}] ${escapeSlack(i.title)} (${i.status} since ${new Date(i.startedAt).toISOString()}; ${escapeSlack(i.components.join(', ') || 'no components')})`;
 }
 
-/** Runs one verified command; every failure becomes an ephemeral reply. */
-export function runSlackCommand(service: IncidentService, text: string, user: string, now: number): SlackReply {
+export interface SlackCommandDeps {
+  readonly service: IncidentService;
+  /** Audience pages, for `/incident publish`; absent when the HTTP layer has none to offer. */
+  readonly publishing?: SlackPublishing;
+}
+
+export interface SlackCommandResult {
+  /** The HTTP answer, sent at once (Slack's 3 s). */
+  readonly reply: SlackReply;
+  /**
+   * The incident whose Slack thread the command wrote to, and how the follow-up through
+   * `response_url` names the thread once it has it (slack/follow-up.ts).
+   */
+  readonly thread?: { readonly incidentId: number; readonly label: string };
+}
+
+/**
+ * Runs one verified command; every failure becomes an ephemeral reply. The write itself is a local
+ * transaction done before the answer (Slack never resends a command, so an answer given before
+ * the write could be a command lost to a crash); what waits on Slack is the follow-up's.
+ */
+export async function runSlackCommand(deps: SlackCommandDeps, text: string, user: string, now: number): Promise<SlackCommandResult> {
   const cmd = parseSlackCommand(text);
   const author = `@${user}`;
+  const { service } = deps;
   try {
     switch (cmd.kind) {
       case 'help':
-        return ephemeral(HELP_TEXT);
+        return { reply: ephemeral(HELP_TEXT) };
       case 'error':
-        return ephemeral(`:warning: ${escapeSlack(cmd.message)}`);
+        return { reply: ephemeral(`:warning: ${escapeSlack(cmd.message)}`) };
       case 'list': {
-        const open = service.list({ state: 'open', limit: 1000 });
-        if (!open.length) return ephemeral('No open incidents.');
+        const open = await service.list({ state: 'open', limit: 1000 });
+        if (!open.length) return { reply: ephemeral('No open incidents.') };
         // Slack truncates long messages; the newest are the ones people ask about.
         const shown = open.slice(0, LIST_LIMIT).map(listLine);
         if (open.length > LIST_LIMIT) shown.push(`…and ${open.length - LIST_LIMIT} more`);
-        return ephemeral(`Open incidents (${open.length}):\n${shown.join('\n')}`);
+        return { reply: ephemeral(`Open incidents (${open.length}):\n${shown.join('\n')}`) };
       }
       case 'create': {
         const body = parseBody(createIncidentBody, { title: cmd.title, components: cmd.components, ...(cmd.severity ? { severity: cmd.severity } : {}) }, 'command');
-        const inc = service.createManual({ title: body.title, components: body.components, author, ...(body.severity ? { severity: body.severity } : {}) });
-        return inChannel(`:rotating_light: *${formatId(inc.id)}* opened by ${escapeSlack(author)}: ${escapeSlack(inc.title)}\nSeverity: ${inc.severity} • Components: ${escapeSlack(inc.components.join(', '))}`);
+        const inc = await service.createManual({ title: body.title, components: body.components, author, ...(body.severity ? { severity: body.severity } : {}) });
+        return {
+          reply: inChannel(`:rotating_light: *${formatId(inc.id)}* opened by ${escapeSlack(author)}: ${escapeSlack(inc.title)}\nSeverity: ${inc.severity} • Components: ${escapeSlack(inc.components.join(', '))}`),
+          thread: { incidentId: inc.id, label: `${formatId(inc.id)}'s thread` },
+        };
       }
       case 'update': {
         const body = parseBody(updateIncidentBody, { text: cmd.text, ...(cmd.status ? { status: cmd.status } : {}) }, 'command');
-        const inc = service.addUpdate(cmd.id, { text: body.text, author, ...(body.status ? { status: body.status } : {}) });
-        return inChannel(`*${formatId(inc.id)}* update by ${escapeSlack(author)} [${inc.status}]: ${escapeSlack(body.text)}`);
+        const inc = await service.addUpdate(cmd.id, { text: body.text, author, ...(body.status ? { status: body.status } : {}) });
+        return { reply: inChannel(`*${formatId(inc.id)}* update by ${escapeSlack(author)} [${inc.status}]: ${escapeSlack(body.text)}`) };
       }
       case 'resolve': {
-        const inc = service.resolve(cmd.id, { author, ...(cmd.text ? { text: cmd.text } : {}) });
+        const inc = await service.resolve(cmd.id, { author, ...(cmd.text ? { text: cmd.text } : {}) });
         const took = formatDuration((inc.resolvedAt ?? now) - inc.startedAt);
-        return inChannel(`:white_check_mark: *${formatId(inc.id)}* resolved by ${escapeSlack(author)} after ${took}${cmd.text ? `: ${escapeSlack(cmd.text)}` : ''}`);
+        return { reply: inChannel(`:white_check_mark: *${formatId(inc.id)}* resolved by ${escapeSlack(author)} after ${took}${cmd.text ? `: ${escapeSlack(cmd.text)}` : ''}`) };
       }
+      case 'publish':
+        return {
+          reply: inChannel(await runPublish(deps.publishing, service, cmd, author)),
+          thread: { incidentId: cmd.id, label: `Noted in ${formatId(cmd.id)}'s thread` },
+        };
     }
   } catch (e) {
     // The caller's mistakes (4xx) are told to the caller only; anything else is the server's.
-    if (e instanceof StatusgraphError && e.status < 500) return ephemeral(`:warning: ${escapeSlack(e.message)}`);
+    if (e instanceof StatusgraphError && e.status < 500) return { reply: ephemeral(`:warning: ${escapeSlack(e.message)}`) };
     throw e;
   }
 }

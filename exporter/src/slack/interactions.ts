@@ -61,7 +61,7 @@ function callersFault(e: unknown): string | undefined {
   return e instanceof StatusgraphError && e.status < 500 ? e.message : undefined;
 }
 
-function blockAction(service: IncidentService, payload: Obj): InteractionAnswer {
+async function blockAction(service: IncidentService, payload: Obj): Promise<InteractionAnswer> {
   const action = obj((payload.actions as unknown[] | undefined)?.[0]);
   const responseUrl = str(payload.response_url);
   const id = parseId(str(action.value) ?? '');
@@ -70,13 +70,13 @@ function blockAction(service: IncidentService, payload: Obj): InteractionAnswer 
   try {
     switch (action.action_id) {
       case ACTION.ack:
-        service.addUpdate(id, { text: `Acknowledged by ${by}`, author: by });
+        await service.addUpdate(id, { text: `Acknowledged by ${by}`, author: by });
         return {};
       case ACTION.resolve:
-        service.resolve(id, { author: by, text: `Resolved from Slack by ${by}` });
+        await service.resolve(id, { author: by, text: `Resolved from Slack by ${by}` });
         return {};
       case ACTION.update: {
-        const inc = service.get(id);
+        const inc = await service.get(id);
         if (!inc) return { after: warnLater(responseUrl, `no incident ${formatId(id)}`) };
         if (inc.resolvedAt !== null) return { after: warnLater(responseUrl, `${formatId(id)} is already resolved`) };
         const trigger = str(payload.trigger_id);
@@ -93,7 +93,7 @@ function blockAction(service: IncidentService, payload: Obj): InteractionAnswer 
   }
 }
 
-function viewSubmission(service: IncidentService, payload: Obj): InteractionAnswer {
+async function viewSubmission(service: IncidentService, payload: Obj): Promise<InteractionAnswer> {
   const view = obj(payload.view);
   if (view.callback_id !== UPDATE_MODAL) return {};
   const values = obj(obj(view.state).values);
@@ -105,7 +105,7 @@ function viewSubmission(service: IncidentService, payload: Obj): InteractionAnsw
   if (status !== undefined && !(UPDATE_STATUSES as readonly string[]).includes(status)) return errors(`unknown status ${status}`);
   if (id === undefined) return errors('This modal names no incident.');
   try {
-    service.addUpdate(id, { text, author: author(payload), ...(status ? { status: status as UpdateStatus } : {}) });
+    await service.addUpdate(id, { text, author: author(payload), ...(status ? { status: status as UpdateStatus } : {}) });
     return {};
   } catch (e) {
     const message = callersFault(e);
@@ -115,7 +115,7 @@ function viewSubmission(service: IncidentService, payload: Obj): InteractionAnsw
 }
 
 /** Runs one verified interaction payload (the JSON of the form's `payload` field). */
-export function runInteraction(service: IncidentService, payload: unknown): InteractionAnswer {
+export async function runInteraction(service: IncidentService, payload: unknown): Promise<InteractionAnswer> {
   const p = obj(payload);
   if (p.type === 'block_actions') return blockAction(service, p);
   if (p.type === 'view_submission') return viewSubmission(service, p);

@@ -1,20 +1,29 @@
 /*
- * The status page. Loads the full picture once (components, incidents, uptime, latency), then
- * lives on the SSE stream: every snapshot repaints states, extends the sparklines and the uptime
- * bars; every incident event updates the timeline. Nothing polls.
+ * The status page. Loads the components and incidents once, then lives on the SSE stream: the
+ * first event is the picture (or what changed since the components were read), later `diff`
+ * events carry only the components that changed. The grid and the uptime bars are virtualised
+ * (only rows in view are in the DOM) and filtered; sparklines and uptime days are fetched for the
+ * rows in view. Nothing polls.
  */
-import { maintenanceClasses, maintenanceLine } from './maintenance.js';
 import { maintenanceForm } from './maintenance-form.js';
+import { componentPicker } from './picker.js';
 import { getJson, postJson } from './api.js';
-import { byId, h, replace, s } from './dom.js';
+import { byId, h, replace } from './dom.js';
+import { createFilterBar } from './filters.js';
+import { applyFilter, hasProblem, stateCounts, type Filter } from './filter.js';
 import { createGraph } from './graph.js';
+import { createGrid } from './grid.js';
+import { createLoader, latencyOf, uptimeOf } from './loader.js';
 import {
-  STATE_LABELS, TIER_LABELS, addSample, addToDay, affectedLine, availabilityOf, budgetLeft, byTier, daySlots, formatDuration, formatPercent, headline,
-  mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
-  type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type SnapshotEvent, type State,
+  STATE_LABELS, addSample, addToDay, formatDuration, headline,
+  orderIncidents, timelineNewestFirst, upsertIncident,
+  type Bucket, type ComponentView, type DayRow, type IncidentView, type Series, type State,
 } from './model.js';
-import { connectStream } from './stream.js';
-import { dayPanel, type DayView } from './day.js';
+import { applyDiff, canApply, mergeComponent, type DiffEvent } from './stream-state.js';
+import { connectStream, type Stream } from './stream.js';
+import { UPTIME_DAYS, createUptime } from './uptime.js';
+import { compareTiers, type Tier } from '@statusgraph/core';
+import { ToldCache, toldEl } from './public-incidents.js';
 
 interface Boot {
   canWrite: boolean;
@@ -25,27 +34,26 @@ interface Boot {
 }
 
 const boot = JSON.parse(byId('boot').textContent ?? '{}') as Boot;
-const UPTIME_DAYS = 90;
 
-let components: ComponentView[] = [];
+/** Every component by name, as the stream last said. */
+const byName = new Map<string, ComponentView>();
+/** The stream version the page holds (`<epoch>.<seq>`). */
+let version: string | undefined;
 let incidents: IncidentView[] = [];
-let uptime = new Map<string, DayRow[]>();
-let uptimeFrom = Date.now();
+const uptime = new Map<string, DayRow[]>();
+let uptimeFrom: number | undefined;
 const series = new Map<string, Series>();
 /** [start ms, end ms] of the times the exporter was not running in the last day (/api/v1/latency). */
 let downtime: [number, number][] = [];
-/** The uptime day opened below its bar, and what the API said about it. */
-let openDay: { component: string; day: string; view?: DayView; error?: string } | undefined;
-/** Per component, the day the keyboard is on in its bar (index into the 90 slots). */
-const dayFocus = new Map<string, number>();
 let lastSnapshotAt: number | undefined;
+const counters = { snapshots: 0, diffs: 0 };
 type DemoEntry = { name: string; failed: boolean; slow?: boolean };
 /** Component -> what the demo did to it: broken, slowed down, or nothing. */
 let demoState = new Map<string, 'failed' | 'slow'>();
 function setDemoState(list: readonly DemoEntry[]): void {
   demoState = new Map(list.flatMap((c): [string, 'failed' | 'slow'][] => (c.failed ? [[c.name, 'failed']] : c.slow ? [[c.name, 'slow']] : [])));
 }
-const graph = createGraph(byId('graph'));
+const components = () => [...byName.values()];
 
 // ---- theme ---------------------------------------------------------------------------------
 const themeButton = byId<HTMLButtonElement>('theme');
@@ -78,134 +86,129 @@ function setLive(live: boolean): void {
   document.body.dataset.stream = live ? 'live' : 'stale';
 }
 
-// ---- summary + grid ------------------------------------------------------------------------
+// ---- summary -------------------------------------------------------------------------------
 const stateLabel = (st: State) => STATE_LABELS[st];
+const probeKey = (component: string, probe: string) => `${component}\u0000${probe}`;
 
-function probeKey(component: string, probe: string): string {
-  return `${component}\u0000${probe}`;
-}
-
-function sparkSvg(buckets: readonly Bucket[]): SVGElement {
-  const w = 120;
-  const ht = 24;
-  const sp = sparkline(buckets, w, ht, downtime);
-  return s('svg', { class: 'spark', viewBox: `0 0 ${w} ${ht}`, width: w, height: ht, 'aria-hidden': 'true' },
-    ...sp.gaps.map(([x, gw]) => s('rect', { x, y: 0, width: gw, height: ht, class: 'gap' }, s('title', {}, 'exporter not running'))),
-    ...sp.failures.map((x) => s('line', { x1: x, x2: x, y1: 0, y2: ht, class: 'fail' })),
-    sp.path ? s('path', { d: sp.path }) : null);
-}
-
-function card(c: ComponentView): HTMLElement {
-  const probes = c.probes ?? [];
-  return h('article', { class: `comp s-${c.state}${c.impacted ? ' impacted' : ''}${maintenanceClasses(c)}`, 'data-component': c.name, 'data-state': c.state, 'data-impacted': String(c.impacted) },
-    h('header', {},
-      h('span', { class: 'dot', 'aria-hidden': 'true' }),
-      h('h4', {}, c.displayName),
-      h('span', { class: 'state' }, stateLabel(c.state))),
-    maintenanceLine(c) ? h('p', { class: 'maint' }, maintenanceLine(c)!) : null,
-    c.impacted ? h('p', { class: 'impact' }, `Impacted by ${c.rootCauses.join(', ')}`) : null,
-    affectedLine(c) ? h('p', { class: 'affect' }, affectedLine(c)!) : null,
-    c.reason && c.state !== 'operational' ? h('p', { class: 'reason' }, c.reason) : null,
-    h('ul', { class: 'probes' }, ...probes.map((p) => {
-      const ser = series.get(probeKey(c.name, p.name));
-      return h('li', {},
-        h('span', { class: `pname${p.success ? '' : ' bad'}` }, p.name),
-        sparkSvg(ser?.buckets ?? []),
-        h('span', { class: 'lat' }, p.success ? `${Math.round(p.durationSeconds * 1000)} ms` : (p.error ?? 'failed')));
-    })),
-    h('footer', {}, `since ${new Date(c.since).toLocaleTimeString()}`,
-      // Only web links: a javascript: URL in a config must not become a clickable script.
-      c.runbook && /^https?:\/\//i.test(c.runbook) ? h('a', { href: c.runbook, rel: 'noopener noreferrer', target: '_blank' }, 'runbook') : null));
-}
-
-function renderSummary(): void {
-  const hl = headline(components);
+function renderSummary(all: readonly ComponentView[]): void {
+  const hl = headline(all);
   const el = byId('summary');
   el.className = `summary s-${hl.state}`;
   el.dataset.state = hl.state;
   replace(el, h('p', {}, hl.text));
   // The tab title tells the state while the page is in the background.
-  const bad = components.filter((c) => c.state !== 'operational').length;
+  const bad = all.filter((c) => c.state !== 'operational').length;
   document.title = bad ? `(${bad}) ${stateLabel(hl.state)} · statusgraph` : 'Operational · statusgraph';
 }
 
-function renderGrid(): void {
-  replace(byId('grid'), ...byTier(components).map((t) =>
-    h('section', { class: 'tier' }, h('h3', {}, TIER_LABELS[t.tier] ?? t.tier), h('div', { class: 'cards' }, ...t.components.map(card)))));
-}
-
-// ---- uptime --------------------------------------------------------------------------------
-/** " · budget 62.0 % left" after the name of a component with an objective. */
-function budgetNote(c: ComponentView, days: readonly DayRow[]): Node[] {
-  if (!c.slo) return [];
-  const left = budgetLeft(days, c.slo.objective, c.slo.windowDays, Date.now());
-  const title = `Error budget of ${c.slo.objective} % over ${c.slo.windowDays} days left, from the uptime bars`;
-  return [h('span', { class: `upbudget${left !== null && left < 0 ? ' over' : ''}`, title }, left === null ? ' · budget: no data' : ` · budget ${formatPercent(left)} left`)];
-}
-
-function openDayOf(component: string, day: string): void {
-  if (openDay?.component === component && openDay.day === day) {
-    openDay = undefined;
-    renderUptime();
-    return;
+// ---- grid, uptime bars, graph, filters -----------------------------------------------------
+const sparkLoader = createLoader(async (names) => {
+  const lat = await latencyOf(names);
+  downtime = lat.gaps ?? downtime;
+  for (const p of lat.probes) {
+    const last = p.buckets[p.buckets.length - 1];
+    series.set(probeKey(p.component, p.probe), { widthMs: p.widthMs, buckets: p.buckets as Bucket[], counts: new Map(), lastCheckedAt: last ? last[0] : 0 });
   }
-  const want = { component, day };
-  openDay = want;
-  renderUptime();
-  getJson<DayView>(`api/v1/components/${encodeURIComponent(component)}/days/${day}`).then(
-    (view) => { if (openDay === want) { openDay = { ...want, view }; renderUptime(); } },
-    (err: Error) => { if (openDay === want) { openDay = { ...want, error: err.message }; renderUptime(); } });
+}, () => schedule(false));
+const uptimeLoader = createLoader(async (names) => {
+  const up = await uptimeOf(names, UPTIME_DAYS);
+  uptimeFrom = Date.parse(up.from);
+  for (const c of up.components) uptime.set(c.name, c.days);
+  for (const n of names) if (!uptime.has(n)) uptime.set(n, []);
+}, () => { dirty.uptime = true; schedule(false); });
+
+const grid = createGrid(byId('grid'), {
+  series: (c, p) => (sparkLoader.has(c) ? series.get(probeKey(c, p))?.buckets ?? [] : undefined),
+  downtime: () => downtime,
+  onFocus: (name) => {
+    focusGraph(name);
+    byId('graph').scrollIntoView({ block: 'start' });
+  },
+});
+const uptimeView = createUptime(byId('uptime'), { days: (n) => (uptimeLoader.has(n) ? uptime.get(n) : undefined) });
+const graph = createGraph(byId('graph'), (name) => focusGraph(name));
+function focusGraph(name: string | undefined): void {
+  graph.focus(name);
+}
+let filter: Filter;
+const filterBar = createFilterBar(byId('filters'), (f) => { filter = f; schedule(false, true); });
+filter = filterBar.filter();
+
+let shown: ComponentView[] = [];
+/** Re-filter and re-sort (a state changed, a component came or went, the filter changed). */
+function refilter(all: readonly ComponentView[]): void {
+  shown = applyFilter(all, filter);
+  const tiers = [...new Set(all.map((c) => c.tier))].sort(compareTiers) as Tier[];
+  const envs = [...new Set(all.map((c) => c.environment ?? 'production'))].sort();
+  filterBar.update(stateCounts(all), tiers, envs, shown.length, all.length);
+  grid.show(shown);
+  uptimeView.show(shown);
+  document.body.dataset.total = String(all.length);
+  document.body.dataset.problems = String(all.filter(hasProblem).length);
 }
 
-/** Click a day, or focus the bar and choose one with the arrow keys and Enter. */
-function barsFor(name: string, slots: readonly { day: string; worst: State | null; availability: number | null }[]): SVGElement {
-  const w = 3;
-  const gap = 1;
-  const focus = dayFocus.get(name) ?? slots.length - 1;
-  const svg = s('svg', {
-    class: 'bars', viewBox: `0 0 ${UPTIME_DAYS * (w + gap)} 20`, preserveAspectRatio: 'none', role: 'group', tabindex: 0,
-    'aria-label': `${name} daily uptime; arrow keys choose a day (${slots[focus]?.day ?? ''}), Enter opens it`,
-  }, ...slots.map((d, i) => s('rect', {
-    x: i * (w + gap), y: 0, width: w, height: 20, 'data-day': d.day,
-    class: `${d.worst ? `s-${d.worst}` : 'nodata'}${i === focus && dayFocus.has(name) ? ' sel' : ''}`,
-  }, s('title', {}, `${d.day}: ${d.worst ? `${formatPercent(d.availability)} available, worst ${stateLabel(d.worst)}` : 'no data'}`))));
-  svg.addEventListener('click', (e) => {
-    const day = (e.target as Element).getAttribute('data-day');
-    if (day) openDayOf(name, day);
-  });
-  svg.addEventListener('keydown', (e) => {
-    const k = (e as KeyboardEvent).key;
-    if (k === 'ArrowLeft' || k === 'ArrowRight') {
-      dayFocus.set(name, Math.max(0, Math.min(slots.length - 1, focus + (k === 'ArrowLeft' ? -1 : 1))));
-      e.preventDefault();
-      renderUptime();
-      document.querySelector<SVGElement>(`#uptime .uprow[data-component="${CSS.escape(name)}"] .bars`)?.focus();
-    } else if (k === 'Enter' || k === ' ') {
-      e.preventDefault();
-      openDayOf(name, slots[focus]!.day);
+let frame = 0;
+/** What the next frame must redo: states or membership changed (everything), or only the filter. */
+const dirty = { states: false, filter: false, uptime: false };
+let structure = '';
+let uptimeRenderedAt = 0;
+
+function renderNow(): void {
+  frame = 0;
+  const { states, filter: filterChanged, uptime: uptimeLoaded } = dirty;
+  dirty.states = dirty.filter = dirty.uptime = false;
+  if (states || filterChanged) {
+    const all = components();
+    refilter(all);
+    uptimeRenderedAt = Date.now();
+    if (states) {
+      // Only when a state, an impact or the component list changed: at 10,000 components the
+      // headline and the graph model are a pass over all of them, a latency update is not.
+      renderSummary(all);
+      graph.update(byName);
+      const names = all.map((c) => c.name).join(',');
+      if (names !== structure) {
+        structure = names;
+        renderCreateForm();
+        renderDemo();
+      } else if (boot.demo) {
+        refreshDemo();
+      }
     }
-  });
-  return svg;
+  } else {
+    // Fresh latencies: the rows in view are redrawn if what they show changed.
+    grid.refresh();
+    // The bars change slowly: when days arrived, otherwise every few seconds.
+    if (uptimeLoaded || Date.now() - uptimeRenderedAt > 5_000) {
+      uptimeRenderedAt = Date.now();
+      uptimeView.refresh();
+    }
+  }
+  sparkLoader.want(grid.visibleNames());
+  uptimeLoader.want(uptimeView.visibleNames());
+  if (uptimeFrom !== undefined) {
+    byId('uptime-note').textContent = `Daily, UTC, last ${UPTIME_DAYS} days or since ${new Date(uptimeFrom).toISOString().slice(0, 10)} (first start). Available = operational or degraded.`;
+  }
 }
 
-function renderUptime(): void {
-  const rows = components.flatMap((c) => {
-    const days = uptime.get(c.name) ?? [];
-    const slots = daySlots(days, Date.now(), UPTIME_DAYS);
-    const row = h('div', { class: 'uprow', 'data-component': c.name },
-      h('span', { class: 'upname' }, c.name, ...budgetNote(c, days)), barsFor(c.name, slots), h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
-    if (openDay?.component !== c.name) return [row];
-    const close = () => { openDay = undefined; renderUptime(); };
-    const panel = openDay.view ? dayPanel(openDay.view, close)
-      : h('section', { class: 'daypanel card', 'data-component': c.name, 'data-day': openDay.day }, openDay.error ? h('p', { class: 'error' }, openDay.error) : h('p', { class: 'muted' }, `Loading ${openDay.day}…`));
-    return [row, panel];
-  });
-  replace(byId('uptime'), ...rows);
-  const since = new Date(uptimeFrom);
-  byId('uptime-note').textContent = `Daily, UTC, last ${UPTIME_DAYS} days or since ${since.toISOString().slice(0, 10)} (first start). Available = operational or degraded.`;
+/** Several events can arrive within one frame: paint once. `states`: a state or the component list changed. */
+function schedule(states: boolean, filterChanged = false): void {
+  dirty.states ||= states;
+  dirty.filter ||= filterChanged;
+  if (!frame) frame = requestAnimationFrame(renderNow);
+}
+
+// Someone may have used `statusgraph demo fail|heal`: refresh the buttons (on change only).
+function refreshDemo(): void {
+  getJson<{ components: DemoEntry[] }>('api/v1/demo').then((r) => {
+    setDemoState(r.components);
+    renderDemo();
+  }, () => undefined);
 }
 
 // ---- incidents -----------------------------------------------------------------------------
+const told = new ToldCache();
+
 function incidentEl(i: IncidentView): HTMLElement {
   const open = i.resolvedAt === null;
   const timeline = timelineNewestFirst(i.timeline ?? []);
@@ -219,6 +222,7 @@ function incidentEl(i: IncidentView): HTMLElement {
       open ? '' : ` · resolved after ${formatDuration(i.durationSeconds ?? 0)}`),
     h('p', { class: 'meta' }, i.rootCause ? `Root cause ${i.rootCause}; ` : '', `affects ${i.components.join(', ')}`,
       open ? null : h('span', {}, ' · ', h('a', { href: `api/v1/incidents/${encodeURIComponent(i.id)}/summary`, target: '_blank', rel: 'noopener' }, 'post-mortem draft'))),
+    toldEl(i, told.get(i, renderIncidents), boot.canWrite ? told.pages : null),
     // Newest first, numbered in time order: `reversed` counts down, `value` pins each number.
     timeline.length ? h('ol', { class: 'timeline', reversed: true }, ...timeline.map(({ n, entry: e }) =>
       h('li', { value: n }, h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()), ' ', h('span', {}, e.text), e.author && e.author !== 'statusgraph' ? h('em', {}, ` (${e.author})`) : null))) : null,
@@ -259,24 +263,23 @@ function renderCreateForm(): void {
     replace(byId('maintenance-form'));
     return;
   }
+  const names = components().map((c) => c.name);
   const msg = h('span', { class: 'msg', role: 'status' });
   const title = h('input', { name: 'title', required: true, maxlength: 200, placeholder: 'What is happening?', 'aria-label': 'Title' });
   const text = h('textarea', { name: 'text', maxlength: 4000, rows: 2, placeholder: 'Details (optional)', 'aria-label': 'Details' });
   const severity = h('select', { name: 'severity', 'aria-label': 'Severity' }, ...['minor', 'major', 'critical'].map((v) => h('option', { value: v }, v)));
-  const boxes = components.map((c) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'components', value: c.name }), c.name));
+  const picker = componentPicker(names, 'Affected components');
   const form = h('form', { class: 'card create' },
-    h('h3', {}, 'Open a manual incident'), title, text,
-    h('fieldset', {}, h('legend', {}, 'Affected components'), ...boxes),
+    h('h3', {}, 'Open a manual incident'), title, text, picker.el,
     h('div', { class: 'row' }, severity, h('button', { type: 'submit' }, 'Open incident'), msg));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const chosen = boxes.map((b) => b.querySelector('input')!).filter((b) => b.checked).map((b) => b.value);
     msg.textContent = '';
-    postJson<IncidentView>('api/v1/incidents', { title: title.value, components: chosen, severity: severity.value, ...(text.value.trim() ? { text: text.value } : {}) })
-      .then((inc) => { applyIncident(inc); form.reset(); }, (err: Error) => { msg.textContent = err.message; });
+    postJson<IncidentView>('api/v1/incidents', { title: title.value, components: picker.chosen(), severity: severity.value, ...(text.value.trim() ? { text: text.value } : {}) })
+      .then((inc) => { applyIncident(inc); form.reset(); picker.clear(); }, (err: Error) => { msg.textContent = err.message; });
   });
   replace(el, h('details', {}, h('summary', {}, 'New incident'), form));
-  replace(byId('maintenance-form'), maintenanceForm(components.map((c) => c.name)));
+  replace(byId('maintenance-form'), maintenanceForm(names));
 }
 
 function applyIncident(inc: IncidentView): void {
@@ -304,7 +307,7 @@ function renderDemo(): void {
   };
   const button = (action: 'fail' | 'heal' | 'slow', name: string, label: string) =>
     h('button', { type: 'button', 'data-action': action, 'data-component': name, onclick: () => act(action, name) }, label);
-  const buttons = components.map((c) => {
+  const buttons = components().map((c) => {
     const done = demoState.get(c.name);
     return h('li', { 'data-component': c.name, class: done ?? '' },
       h('span', {}, c.name),
@@ -319,58 +322,25 @@ function renderDemo(): void {
     h('ul', { class: 'demo-list' }, ...buttons), msg);
 }
 
-// ---- wiring --------------------------------------------------------------------------------
-let structure = '';
-let statesKey = '';
-let uptimeRenderedAt = 0;
-let frame = 0;
-
-function renderNow(): void {
-  frame = 0;
-  renderSummary();
-  renderGrid();
-  graph.update(components);
-  // The bars change slowly: redraw them on a state change, otherwise every few seconds.
-  const states = components.map((c) => `${c.name}:${c.state}`).join(',');
-  const statesChanged = states !== statesKey;
-  statesKey = states;
-  if (statesChanged || Date.now() - uptimeRenderedAt > 5_000) {
-    uptimeRenderedAt = Date.now();
-    renderUptime();
-  }
-  const names = components.map((c) => c.name).join(',');
-  if (names !== structure) {
-    structure = names;
-    renderCreateForm();
-    renderDemo();
-  } else if (statesChanged && boot.demo) {
-    // Someone may have used `statusgraph demo fail|heal`: refresh the buttons (on change only).
-    getJson<{ components: DemoEntry[] }>('api/v1/demo').then((r) => {
-      setDemoState(r.components);
-      renderDemo();
-    }, () => undefined);
-  }
-}
-
-/** Several snapshots can arrive within one frame (one per probe result): paint once. */
-function renderAll(): void {
-  if (!frame) frame = requestAnimationFrame(renderNow);
-}
-
-function onSnapshot(data: unknown): void {
-  const snap = data as SnapshotEvent;
-  const at = Date.parse(snap.generatedAt);
-  // Extend today's uptime bar with the time since the previous snapshot, in the state then shown.
+// ---- stream --------------------------------------------------------------------------------
+/** Extend today's uptime bar of each loaded component with the time since the previous event, in the state then shown. */
+function extendUptime(atIso: string): void {
+  const at = Date.parse(atIso);
   if (lastSnapshotAt !== undefined && at > lastSnapshotAt) {
     const dt = (at - lastSnapshotAt) / 1000;
-    for (const c of components) {
-      if (c.checked === false) continue;
-      uptime.set(c.name, addToDay(uptime.get(c.name) ?? [], at, c.state, dt));
+    for (const [name, rows] of uptime) {
+      const c = byName.get(name);
+      if (!c || c.checked === false) continue;
+      uptime.set(name, addToDay(rows, at, c.state, dt));
     }
   }
   lastSnapshotAt = at;
-  components = mergeSnapshot(components, snap);
-  for (const c of snap.components) {
+  byId('updated').textContent = new Date(at).toLocaleTimeString();
+}
+
+function addSamples(list: readonly ComponentView[]): void {
+  for (const c of list) {
+    if (!sparkLoader.has(c.name)) continue;
     for (const p of c.probes ?? []) {
       if (p.inconclusive) continue;
       const key = probeKey(c.name, p.name);
@@ -379,40 +349,78 @@ function onSnapshot(data: unknown): void {
       addSample(ser, Date.parse(p.checkedAt), p.success ? p.durationSeconds : null);
     }
   }
-  document.body.dataset.seq = String(snap.seq);
-  byId('seq').textContent = String(snap.seq);
-  byId('updated').textContent = new Date(at).toLocaleTimeString();
-  renderAll();
+}
+
+function setVersion(v: string, seq: number): void {
+  version = v;
+  document.body.dataset.seq = String(seq);
+  document.body.dataset.snapshots = String(counters.snapshots);
+  document.body.dataset.diffs = String(counters.diffs);
+  byId('seq').textContent = String(seq);
+}
+
+let stream: Stream | undefined;
+
+function onSnapshot(data: unknown): void {
+  const snap = data as { seq: number; version: string; generatedAt: string; components: ComponentView[] };
+  counters.snapshots += 1;
+  extendUptime(snap.generatedAt);
+  const old = new Map(byName);
+  byName.clear();
+  for (const c of snap.components) byName.set(c.name, mergeComponent(old.get(c.name), c));
+  addSamples(snap.components);
+  setVersion(snap.version, snap.seq);
+  schedule(true);
+}
+
+function onDiff(data: unknown): void {
+  const diff = data as DiffEvent;
+  // A diff that does not follow from what the page holds (a gap): ask for what was missed.
+  if (!canApply(version, diff.since)) {
+    stream?.resync();
+    return;
+  }
+  counters.diffs += 1;
+  extendUptime(diff.generatedAt);
+  const applied = applyDiff(byName, diff);
+  addSamples(diff.components);
+  setVersion(diff.version, diff.seq);
+  schedule(applied.reorder);
 }
 
 async function start(): Promise<void> {
   renderSession();
   setLive(false);
-  const [comps, incs, up, lat, demo] = await Promise.all([
-    getJson<{ components: ComponentView[]; generatedAt: string }>('api/v1/components'),
+  const [comps, incs, demo] = await Promise.all([
+    getJson<{ components: ComponentView[]; generatedAt: string; seq: number; version?: string }>('api/v1/components'),
     getJson<{ incidents: IncidentView[] }>('api/v1/incidents?limit=50').catch(() => ({ incidents: [] })),
-    getJson<{ from: string; components: { name: string; days: DayRow[] }[] }>(`api/v1/uptime?days=${UPTIME_DAYS}`),
-    getJson<{ gaps?: [number, number][]; probes: { component: string; probe: string; widthMs: number; buckets: Bucket[] }[] }>('api/v1/latency'),
     boot.demo ? getJson<{ components: DemoEntry[] }>('api/v1/demo') : Promise.resolve({ components: [] }),
   ]);
-  components = comps.components;
+  for (const c of comps.components) byName.set(c.name, c);
   incidents = incs.incidents;
-  uptimeFrom = Date.parse(up.from);
-  uptime = new Map(up.components.map((c) => [c.name, c.days]));
-  downtime = lat.gaps ?? [];
-  for (const p of lat.probes) {
-    const last = p.buckets[p.buckets.length - 1];
-    series.set(probeKey(p.component, p.probe), { widthMs: p.widthMs, buckets: p.buckets, counts: new Map(), lastCheckedAt: last ? last[0] : 0 });
-  }
   setDemoState(demo.components);
   lastSnapshotAt = Date.parse(comps.generatedAt);
+  if (comps.version) setVersion(comps.version, comps.seq);
+  dirty.states = true;
   renderNow();
   renderIncidents();
+  // What customers were told: loaded beside the rest, shown when it comes (an older server without it shows nothing).
+  told.loadAll(boot.canWrite).then(renderIncidents, () => undefined);
   for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
-  connectStream('api/v1/events', Math.max(3 * boot.intervalMs, 45_000), {
+  // The stream continues from the components just read: its first event is what changed since.
+  stream = connectStream(() => `api/v1/events${version ? `?since=${encodeURIComponent(version)}` : ''}`, Math.max(3 * boot.intervalMs, 45_000), {
     onSnapshot,
+    onDiff,
     onIncident: (d) => applyIncident((d as { incident: IncidentView }).incident),
     onLive: setLive,
+    // Incident events are not replayed: read the recent ones again after a gap.
+    onReconnected: () => {
+      getJson<{ incidents: IncidentView[] }>('api/v1/incidents?limit=50').then((r) => {
+        for (const i of r.incidents) incidents = upsertIncident(incidents, i);
+        renderIncidents();
+        for (const i of r.incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
+      }, () => undefined);
+    },
   });
 }
 

@@ -1,10 +1,10 @@
 /**
- * The page's pure logic: merging stream events into the picture, the headline, incident order,
+ * The page's pure logic: the headline, incident order,
  * uptime slots and sparkline geometry. No DOM here, so it is tested in Node.
  */
 import {
-  affectsText, compareTiers, DURATION_STYLES, edgeEffect, formatDuration as formatDurationIn, isUnhealthy, STATES, STATE_LABELS, stateValue, TIER_LABELS, worst,
-  type ComponentView as ApiComponent, type IncidentView as ApiIncident, type ProbeView as ApiProbe, type State, type Tier,
+  affectsText, DURATION_STYLES, edgeEffect, formatDuration as formatDurationIn, isUnhealthy, STATES, STATE_LABELS, stateValue, TIER_LABELS, worst,
+  type ComponentView as ApiComponent, type IncidentView as ApiIncident, type ProbeView as ApiProbe, type State,
 } from '@statusgraph/core';
 
 export { STATES, STATE_LABELS, TIER_LABELS };
@@ -20,7 +20,7 @@ export type ProbeView = Pick<ApiProbe, 'name' | 'kind' | 'success' | 'durationSe
  */
 export type ComponentView = Pick<ApiComponent,
   'name' | 'displayName' | 'tier' | 'state' | 'since' | 'reason' | 'maintenance' | 'impacted' | 'rootCauses' | 'dependsOn'>
-  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'affected' | 'affectedBy' | 'dependencies' | 'slo'
+  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'affected' | 'affectedBy' | 'dependencies' | 'slo' | 'environment'
     | 'underMaintenance' | 'maintenanceWindow' | 'planned' | 'plannedRootCauses'>> & { readonly probes?: readonly ProbeView[] };
 
 /**
@@ -44,13 +44,6 @@ export function affectedLine(c: ComponentView): string | null {
   return `Affected by ${c.affectedBy.map((a) => (a.carries.length ? `${a.rootCause} (${affectsText(c.name, a.carries)})` : a.rootCause)).join(', ')}`;
 }
 
-/** A `snapshot` event: the /api/v1/components view (generatedAt), or a compact one (at). */
-export interface SnapshotEvent {
-  readonly seq: number;
-  readonly generatedAt: string;
-  readonly components: readonly ComponentView[];
-}
-
 /** What the page reads of an incident (core's IncidentView); `tookDown` it does not show. */
 export type IncidentView = Omit<ApiIncident, 'tookDown'>;
 
@@ -62,28 +55,6 @@ export type TimelineEntry = NonNullable<IncidentView['timeline']>[number];
  */
 export function timelineNewestFirst(timeline: readonly TimelineEntry[]): { readonly n: number; readonly entry: TimelineEntry }[] {
   return timeline.map((entry, i) => ({ n: i + 1, entry })).reverse();
-}
-
-/**
- * A stream snapshot replaces the picture, but keeps what only the full API view carries
- * (runbook, probes when the stream has none).
- */
-export function mergeSnapshot(previous: readonly ComponentView[], next: SnapshotEvent): ComponentView[] {
-  const old = new Map(previous.map((c) => [c.name, c]));
-  return next.components.map((c) => {
-    const o = old.get(c.name);
-    return { ...o, ...c, runbook: c.runbook ?? o?.runbook ?? null, probes: c.probes ?? o?.probes ?? [] };
-  });
-}
-
-export function byTier(components: readonly ComponentView[]): { tier: Tier; components: ComponentView[] }[] {
-  const tiers = [...new Set(components.map((c) => c.tier))].sort((a, b) => compareTiers(a, b));
-  return tiers.map((tier) => ({
-    tier,
-    // Worst first, so trouble is at the top of each tier.
-    components: components.filter((c) => c.tier === tier)
-      .sort((a, b) => stateValue(b.state) - stateValue(a.state) || Number(b.impacted) - Number(a.impacted) || a.name.localeCompare(b.name)),
-  }));
 }
 
 export interface Headline {

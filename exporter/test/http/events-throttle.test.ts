@@ -25,7 +25,11 @@ describe('SSE snapshot pacing', () => {
   });
 
   async function connect(minSnapshotIntervalMs: number) {
-    hub = createEventHub({ minSnapshotIntervalMs, serializeSnapshot: (s) => ({ seq: s.seq, state: s.components[0]!.state }) });
+    hub = createEventHub({
+      minSnapshotIntervalMs,
+      serializeSnapshot: (s) => ({ seq: s.seq, components: s.components.map((c) => ({ state: c.state })) }),
+      serializeComponent: (c) => ({ state: c.state }),
+    });
     const app = express().get('/events', hub.handler);
     server = http.createServer(app);
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -42,8 +46,10 @@ describe('SSE snapshot pacing', () => {
             const block = buf.slice(0, i);
             buf = buf.slice(i + 2);
             const data = block.split('\n').find((l) => l.startsWith('data: '));
-            if (block.includes('event: snapshot') && data) {
-              frames.push({ ...(JSON.parse(data.slice(6)) as { seq: number; state: string }), at: Date.now() });
+            if ((block.includes('event: snapshot') || block.includes('event: diff')) && data) {
+              // The first frame is the whole snapshot, the later ones diffs: both carry seq and the changed component.
+              const d = JSON.parse(data.slice(6)) as { seq: number; components: { state: string }[] };
+              frames.push({ seq: d.seq, state: d.components[0]!.state, at: Date.now() });
               waiters.splice(0).forEach((w) => w());
             }
           }

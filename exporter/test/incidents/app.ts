@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { componentsView } from '../../src/http/components-view.js';
+import { componentView, componentsView } from '../../src/http/components-view.js';
 import { DB_FILE } from '../../src/incidents/sqlite/store.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -49,8 +49,8 @@ export interface TestApp {
 export async function startTestApp(over: Partial<Config> = {}, now: () => number = Date.now): Promise<TestApp> {
   const dir = tempDir('sg-app-');
   const cfg = config(CHAIN, { dataDir: dir.path, slack: { signingSecret: SIGNING_SECRET }, ...over });
-  const events = createEventHub({ heartbeatMs: 60_000, serializeSnapshot: componentsView });
-  const incidents = createIncidents({ config: cfg, logger: silentLogger, now, events, sinks: [] });
+  const events = createEventHub({ heartbeatMs: 60_000, serializeSnapshot: componentsView, serializeComponent: componentView });
+  const incidents = await createIncidents({ config: cfg, logger: silentLogger, now, events, sinks: [] });
   const app = express();
   app.use(incidentRoutes(incidents.service, { read: bearer(true), write: bearer(true) }, now));
   app.use(slackRoutes({ service: incidents.service, signingSecret: () => cfg.slack?.signingSecret, now, logger: silentLogger }));

@@ -110,6 +110,33 @@ describe('decide', () => {
     expect(entries[0]).not.toHaveProperty('from');
   });
 
+  it('writes nothing when a restart finds the state the incident already recorded, and the state when it differs', () => {
+    const stored: Incident = {
+      id: 7, title: 'db: Major outage', source: 'auto', rootCause: 'db', severity: 'critical', status: 'investigating',
+      components: ['api', 'db', 'web'], blastRadius: ['api', 'web'], tookDown: ['db'], startedAt: T0, resolvedAt: null, updatedAt: T0,
+    };
+    const snap = snapshot(CHAIN, { db: 'major_outage', api: 'partial_outage' }, { at: T0 + 60_000 });
+    const changes = [
+      { component: 'db', from: 'operational' as const, to: 'major_outage' as const, rootCauses: [], at: snap.at, reason: 'refused' },
+      { component: 'api', from: 'operational' as const, to: 'partial_outage' as const, rootCauses: ['db'], at: snap.at },
+    ];
+    const asked: string[] = [];
+    // db was last recorded in major outage (the same: nothing to say); api in major outage (now partial: a change).
+    const recorded = (id: number, component: string) => {
+      asked.push(`${id}/${component}`);
+      return id === 7 ? 'major_outage' as const : undefined;
+    };
+    const out = decide({ open: [stored], snapshot: snap, changes, previous: new Map(), recorded });
+    const entries = out.actions.flatMap((a) => (a.type === 'entry' ? [a.entry] : []));
+    expect(entries).toEqual([expect.objectContaining({ component: 'api', to: 'partial_outage', text: 'api: Partial outage at the first check after statusgraph started' })]);
+    expect(asked.sort()).toEqual(['7/api', '7/db']);
+    // A component the engine has seen since the start is never looked up: its change is news.
+    asked.length = 0;
+    const seen = decide({ open: [stored], snapshot: snap, changes: [{ ...changes[0]!, from: 'partial_outage' as const }], previous: new Map([['db', 'partial_outage']]), recorded });
+    expect(seen.actions.flatMap((a) => (a.type === 'entry' ? [a.entry.text] : []))).toEqual(['db: Partial outage → Major outage (refused)']);
+    expect(asked).toEqual([]);
+  });
+
   it('ignores components whose probes have not all run yet, so a restart cannot resolve early', () => {
     const stored: Incident = {
       id: 3, title: 'db: Major outage', source: 'auto', rootCause: 'db', severity: 'critical', status: 'investigating',

@@ -78,6 +78,6 @@ describe.skipIf(!mount)('a full data disk (tmpfs)', () => {
     fs.rmSync(filler!);
     const again = await create();
     expect(again.status).toBe(201);
-    expect(app.incidents.service.list()).toHaveLength(1);
+    expect(await app.incidents.service.list()).toHaveLength(1);
   });
 });

@@ -24,7 +24,7 @@ function fillable(store: IncidentStore): { store: IncidentStore; full: { on: boo
       const v = Reflect.get(target, key) as unknown;
       if (typeof v !== 'function') return v;
       return (...args: unknown[]) => {
-        if (full.on && WRITES.has(String(key))) throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+        if (full.on && WRITES.has(String(key))) return Promise.reject(new Database.SqliteError('database or disk is full', 'SQLITE_FULL'));
         return (v as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -32,13 +32,13 @@ function fillable(store: IncidentStore): { store: IncidentStore; full: { on: boo
   return { store: wrapped, full };
 }
 
-const cleanups: Array<() => void> = [];
-afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
 
 function harness() {
   const dir = tempDir('sg-full-');
   const real = openIncidentStore({ dataDir: dir.path, sinks: [] });
-  cleanups.push(() => { real.close(); dir.remove(); });
+  cleanups.push(async () => { await real.close(); dir.remove(); });
   const { store, full } = fillable(real);
   const clock = manualClock();
   const log = recordingLogger();
@@ -48,9 +48,9 @@ function harness() {
   });
   let before: Snapshot | undefined;
   let seq = 0;
-  const feed = (states: Record<string, State>) => {
+  const feed = async (states: Record<string, State>) => {
     const snap = snapshot(CHAIN, states, { seq: ++seq, at: clock.now() });
-    service.onSnapshot(snap, changesBetween(before, snap));
+    await service.onSnapshot(snap, changesBetween(before, snap));
     before = snap;
     return snap.at;
   };
@@ -58,24 +58,24 @@ function harness() {
 }
 
 describe('incident changes on a full disk', () => {
-  it('an outage that began while the disk was full is recorded with its true start and first state change once there is room', () => {
+  it('an outage that began while the disk was full is recorded with its true start and first state change once there is room', async () => {
     const h = harness();
-    h.feed({});
+    await h.feed({});
     h.full.on = true;
     h.clock.advance(1000);
-    const wentDown = h.feed({ db: 'major_outage' });
-    for (let i = 0; i < 6; i++) { h.clock.advance(2000); h.feed({ db: 'major_outage' }); }
+    const wentDown = await h.feed({ db: 'major_outage' });
+    for (let i = 0; i < 6; i++) { h.clock.advance(2000); await h.feed({ db: 'major_outage' }); }
     h.clock.advance(1000);
-    h.feed({ db: 'major_outage', api: 'major_outage' });
-    expect(h.service.list()).toEqual([]);
+    await h.feed({ db: 'major_outage', api: 'major_outage' });
+    expect(await h.service.list()).toEqual([]);
     h.full.on = false;
     h.clock.advance(2000);
-    h.feed({ db: 'major_outage', api: 'major_outage' });
+    await h.feed({ db: 'major_outage', api: 'major_outage' });
 
-    const [inc] = h.service.list();
-    expect(h.service.list()).toHaveLength(1);
+    const [inc] = await h.service.list();
+    expect(await h.service.list()).toHaveLength(1);
     expect(inc!.startedAt).toBe(wentDown);
-    const timeline = h.service.get(inc!.id)!.timeline.map((e) => [e.kind, e.component, e.to, e.at]);
+    const timeline = (await h.service.get(inc!.id))!.timeline.map((e) => [e.kind, e.component, e.to, e.at]);
     expect(timeline).toEqual([
       ['opened', 'db', 'major_outage', wentDown],
       ['state_change', 'db', 'major_outage', wentDown],
@@ -84,30 +84,30 @@ describe('incident changes on a full disk', () => {
     expect(h.events.map((e) => e.change)).toEqual(['opened', 'updated']);
   });
 
-  it('logs the failure once per minute, naming the disk, and once when recording works again', () => {
+  it('logs the failure once per minute, naming the disk, and once when recording works again', async () => {
     const h = harness();
-    h.feed({});
+    await h.feed({});
     h.full.on = true;
-    for (let i = 0; i < 30; i++) { h.clock.advance(1000); h.feed({ db: 'major_outage' }); }
+    for (let i = 0; i < 30; i++) { h.clock.advance(1000); await h.feed({ db: 'major_outage' }); }
     const failures = () => h.lines.filter((l) => l.event === 'incident_record_failed');
     expect(failures()).toHaveLength(1);
     expect(failures()[0]).toMatchObject({ level: 50, msg: expect.stringContaining('storage full: incident changes could not be saved (SQLITE_FULL)') });
-    for (let i = 0; i < 31; i++) { h.clock.advance(1000); h.feed({ db: 'major_outage' }); }
+    for (let i = 0; i < 31; i++) { h.clock.advance(1000); await h.feed({ db: 'major_outage' }); }
     expect(failures()).toHaveLength(2);
     expect(failures()[1]).toMatchObject({ failuresSinceLastLine: 60 });
     h.full.on = false;
     h.clock.advance(1000);
-    h.feed({ db: 'major_outage' });
+    await h.feed({ db: 'major_outage' });
     expect(h.lines.filter((l) => l.event === 'incident_record_recovered')).toHaveLength(1);
-    expect(h.service.list()).toHaveLength(1);
+    expect(await h.service.list()).toHaveLength(1);
   });
 
-  it('a manual write answers with the disk as the reason and writes nothing', () => {
+  it('a manual write answers with the disk as the reason and writes nothing', async () => {
     const h = harness();
     h.full.on = true;
-    expect(() => h.service.createManual({ title: 't', components: ['db'], author: 'api' }))
+    await expect(h.service.createManual({ title: 't', components: ['db'], author: 'api' })).rejects
       .toThrowError(expect.objectContaining({ status: 507, message: 'storage full: the incident could not be saved (SQLITE_FULL)' }));
-    expect(h.service.list()).toEqual([]);
+    expect(await h.service.list()).toEqual([]);
   });
 });
 
@@ -115,7 +115,7 @@ describe('pending snapshots', () => {
   const snap = (seq: number) => snapshot(CHAIN, {}, { seq, at: seq });
   const change = (at: number) => ({ component: 'db', from: 'operational' as const, to: 'major_outage' as const, rootCauses: ['db'], at });
 
-  it('a snapshot without changes is replaced by the next; beyond the bound the oldest folds its changes into the next', () => {
+  it('a snapshot without changes is replaced by the next; beyond the bound the oldest folds its changes into the next', async () => {
     const q = pendingQueue(3, 4);
     q.push(snap(1), [change(1)]);
     q.push(snap(2), []);

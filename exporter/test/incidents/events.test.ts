@@ -35,7 +35,7 @@ async function subscribe(url: string) {
 }
 
 describe('GET /api/v1/events', () => {
-  it('sends the latest snapshot on connect, then snapshots and incident changes as they happen', async () => {
+  it('sends the latest snapshot on connect, then diffs and incident changes as they happen', async () => {
     app.events.publishSnapshot(snapshot(CHAIN, {}, { seq: 1, at: Date.now() }));
     const sub = await subscribe(`${app.url}/api/v1/events`);
     expect(sub.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -48,8 +48,9 @@ describe('GET /api/v1/events', () => {
     const opened = await until('incident opened event', () => sub.frames.find((f) => f.event === 'incident'));
     expect(opened.data).toMatchObject({ change: 'opened', incident: { rootCause: 'db', blastRadius: ['api', 'web'], status: 'investigating' } });
     expect(opened.data.incident).not.toHaveProperty('timeline');
-    expect(sub.frames.filter((f) => f.event === 'snapshot').map((f) => f.data.seq)).toEqual([1, 2]);
-    expect(sub.frames.find((f) => f.data.seq === 2)!.data.components.find((c: { name: string }) => c.name === 'api')).toMatchObject({ impacted: true, rootCauses: ['db'] });
+    expect(sub.frames.filter((f) => f.event === 'snapshot').map((f) => f.data.seq)).toEqual([1]);
+    expect(sub.frames.filter((f) => f.event === 'diff').map((f) => f.data.seq)).toEqual([2]);
+    expect(sub.frames.find((f) => f.event === 'diff')!.data.components.find((c: { name: string }) => c.name === 'api')).toMatchObject({ impacted: true, rootCauses: ['db'] });
 
     await fetch(`${app.url}/api/v1/incidents/${opened.data.incident.id}/updates`, { method: 'POST', headers: jsonAuth, body: JSON.stringify({ text: 'on it' }) });
     await until('update event', () => sub.frames.filter((f) => f.event === 'incident').length === 2);

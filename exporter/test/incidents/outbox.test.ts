@@ -31,7 +31,7 @@ afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c();
 function setup(sinks: readonly IncidentSink[], clock = { now: Date.now }) {
   const dir = tempDir('sg-outbox-unit-');
   const store: IncidentStore = openIncidentStore({ dataDir: dir.path, sinks: sinks.map((s) => s.name) });
-  cleanups.push(() => { store.close(); dir.remove(); });
+  cleanups.push(async () => { await store.close(); dir.remove(); });
   const start = (): Outbox => {
     const o = startOutbox({ store, sinks, logger: silentLogger, now: clock.now, baseDelayMs: 10, maxDelayMs: 40, jitter: 0 });
     cleanups.push(() => o.close());
@@ -48,10 +48,10 @@ describe('outbox worker', () => {
     const ordered = scriptedSink('ordered', false, delivered);
     const latest = scriptedSink('latest', true, delivered);
     const { store, start, manual } = setup([ordered.sink, latest.sink]);
-    const a = manual('A');
-    store.addUpdate(a, { text: 'u1', author: 'api', at: Date.now() });
-    const b = manual('B');
-    store.resolve(a, { author: 'api', at: Date.now() });
+    const a = await manual('A');
+    await store.addUpdate(a, { text: 'u1', author: 'api', at: Date.now() });
+    const b = await manual('B');
+    await store.resolve(a, { author: 'api', at: Date.now() });
     const o = start();
     await until('all delivered', () => ordered.calls.length === 4 && latest.calls.length === 2);
     await o.close();
@@ -65,8 +65,8 @@ describe('outbox worker', () => {
   it('keeps a permanent failure as failed without retrying it, and goes on with the next change', async () => {
     const s = scriptedSink('s', false, (_c, n) => (n === 1 ? { outcome: 'failed', error: '400 bad payload' } : { outcome: 'delivered' }));
     const { store, start, manual } = setup([s.sink]);
-    const a = manual('A');
-    store.addUpdate(a, { text: 'u1', author: 'api', at: Date.now() });
+    const a = await manual('A');
+    await store.addUpdate(a, { text: 'u1', author: 'api', at: Date.now() });
     const o = start();
     await until('second change delivered', () => s.calls.length === 2);
     await o.close();
@@ -82,7 +82,7 @@ describe('outbox worker', () => {
       return { outcome: 'delivered', ref: 'r-1' };
     });
     const { store, start, manual } = setup([s.sink], clock);
-    const a = manual('A');
+    const a = await manual('A');
     const o = start();
     await until('first attempt', () => s.calls.length === 1);
     await o.close(); // waits for the attempt to be settled
@@ -100,8 +100,8 @@ describe('outbox worker', () => {
     const clock = manualClock();
     const s = scriptedSink('s', false, () => ({ outcome: 'retry', error: '429 rate limited', retryAfterMs: 30_000 }));
     const { store, start, manual } = setup([s.sink], clock);
-    manual('A');
-    manual('B');
+    await manual('A');
+    await manual('B');
     const o = start();
     await until('first attempt', () => s.calls.length === 1);
     await o.close();

@@ -9,12 +9,12 @@ describeIncidentStoreContract('SQLite', async (sinks) => {
   return {
     get store() { return store; },
     async reopen() {
-      store.close();
+      await store.close();
       store = openIncidentStore({ dataDir: dir.path, sinks });
       return store;
     },
     async destroy() {
-      store.close();
+      await store.close();
       dir.remove();
     },
   };

@@ -1,7 +1,6 @@
 /*
- * The contract every incident store backend passes (SQLite now; PostgreSQL later is one module
- * plus one call of this function). Every call is awaited, so the suite holds whether a backend's
- * methods return values or promises.
+ * The contract every incident store backend passes: SQLite (sqlite-store.test.ts) and PostgreSQL
+ * (postgres-store.test.ts), one call of this function each.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { IncidentStateError, type IncidentStore } from '../../src/incidents/store.js';
@@ -74,12 +73,12 @@ export function describeIncidentStoreContract(name: string, factory: StoreFactor
     it('writes nothing, not even a change or a queued delivery, when a transaction fails', async () => {
       const { store } = await fresh();
       const bad: Action = { type: 'entry', ref: { id: 99 }, entry: { at: T0, kind: 'state_change', author: SYS, text: 'x' } };
-      expect(() => store.apply([openDb, bad], T0)).toThrow(/names no incident/);
+      await expect(store.apply([openDb, bad], T0)).rejects.toThrow(/names no incident/);
       const id = await manual(store);
       await store.resolve(id, { author: 'api', at: T0 + 1 });
       const queued = (await store.outbox()).length;
-      expect(() => store.addUpdate(id, { text: 'more', author: 'api', at: T0 + 2 })).toThrow(/resolved/);
-      expect(() => store.resolve(id, { author: 'api', at: T0 + 2 })).toThrow(/resolved/);
+      await expect(store.addUpdate(id, { text: 'more', author: 'api', at: T0 + 2 })).rejects.toThrow(/resolved/);
+      await expect(store.resolve(id, { author: 'api', at: T0 + 2 })).rejects.toThrow(/resolved/);
       expect(await store.list()).toHaveLength(1);
       expect((await store.changes(id)).map((c) => c.kind)).toEqual(['opened', 'resolved']);
       expect(await store.outbox()).toHaveLength(queued);
@@ -208,12 +207,12 @@ export function describeIncidentStoreContract(name: string, factory: StoreFactor
       await s.store.publish({ id: 'pub2', page: 'partners', incidentId: x, title: 'API errors', impact: 'minor', components: ['api'], update: upd('u2', 'investigating', T0 + 2) });
       await s.store.publish({ id: 'auto1', page: 'public', incidentId: null, title: 'Search: outage', impact: 'critical', components: ['find'], update: upd('u3', 'investigating', T0 + 3) });
       // Published once per page: a second publication of the same incident to the same page is refused.
-      await expect(async () => s.store.publish({ id: 'pub3', page: 'public', incidentId: x, title: 'again', impact: 'minor', components: [], update: upd('u4', 'investigating', T0 + 4) })).rejects.toThrow();
+      await expect(s.store.publish({ id: 'pub3', page: 'public', incidentId: x, title: 'again', impact: 'minor', components: [], update: upd('u4', 'investigating', T0 + 4) })).rejects.toThrow();
       expect(await s.store.getPublic('pub3')).toBeUndefined();
       await s.store.addPublicUpdate('pub1', upd('u5', 'identified', T0 + 5));
       await s.store.addPublicUpdate('pub1', upd('u6', 'resolved', T0 + 6));
-      await expect(async () => s.store.addPublicUpdate('pub1', upd('u7', 'monitoring', T0 + 7))).rejects.toThrow(IncidentStateError);
-      await expect(async () => s.store.addPublicUpdate('nope', upd('u8', 'monitoring', T0 + 7))).rejects.toThrow(IncidentStateError);
+      await expect(s.store.addPublicUpdate('pub1', upd('u7', 'monitoring', T0 + 7))).rejects.toThrow(IncidentStateError);
+      await expect(s.store.addPublicUpdate('nope', upd('u8', 'monitoring', T0 + 7))).rejects.toThrow(IncidentStateError);
       const store = await s.reopen();
       const p = (await store.getPublic('pub1'))!;
       expect(p).toMatchObject({ page: 'public', incidentId: x, title: 'Checkout errors', impact: 'major', status: 'resolved', components: ['checkout'], createdAt: T0 + 1, updatedAt: T0 + 6, resolvedAt: T0 + 6 });
@@ -223,6 +222,26 @@ export function describeIncidentStoreContract(name: string, factory: StoreFactor
       expect((await store.listPublic({ state: 'open' })).map((i) => i.id)).toEqual(['auto1', 'pub2']);
       expect((await store.listPublic({ page: 'public', state: 'resolved' })).map((i) => i.id)).toEqual(['pub1']);
       expect(await store.listPublic({ limit: 1 })).toHaveLength(1);
+    });
+
+    it('notes what customers were told in the internal incident, in the same write: a timeline entry, a change, a queued delivery; resolved or not', async () => {
+      const s = await fresh(['a']);
+      const x = await manual(s.store);
+      const upd = (id: string, status: 'investigating' | 'resolved', at: number) => ({ id, status, body: `${status} body`, at });
+      const before = (await s.store.changes(x)).length;
+      await s.store.publish({ id: 'pub1', page: 'public', incidentId: x, title: 'Checkout errors', impact: 'major', components: [], update: upd('u1', 'investigating', T0 + 1), note: { text: 'Published: told', author: '@erin' } });
+      await s.store.resolve(x, { author: 'api', at: T0 + 2 });
+      await s.store.addPublicUpdate('pub1', upd('u2', 'resolved', T0 + 3), { text: 'Public update: fixed', author: 'api' });
+      // A refused public write notes nothing.
+      await expect(async () => s.store.addPublicUpdate('pub1', upd('u3', 'resolved', T0 + 4), { text: 'never', author: 'api' })).rejects.toThrow(IncidentStateError);
+      const store = await s.reopen();
+      const inc = (await store.get(x))!;
+      expect(inc.timeline.filter((e) => e.kind === 'public').map((e) => [e.at, e.author, e.text])).toEqual([[T0 + 1, '@erin', 'Published: told'], [T0 + 3, 'api', 'Public update: fixed']]);
+      const log = await store.changes(x);
+      expect(log).toHaveLength(before + 3);
+      expect(log.filter((c) => c.entries.some((e) => e.kind === 'public')).map((c) => [c.kind, c.at])).toEqual([['updated', T0 + 1], ['updated', T0 + 3]]);
+      const queued = (await store.outbox({ sink: 'a' })).filter((r) => r.incidentId === x).map((r) => r.seq);
+      expect(queued).toEqual(log.map((c) => c.seq));
     });
   });
 }

@@ -8,13 +8,13 @@ import { tempDir } from './support.js';
 import type { Action } from '../../src/incidents/types.js';
 
 const T0 = Date.UTC(2026, 10, 21, 7, 0, 0);
-const cleanups: Array<() => void> = [];
-afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+const cleanups: Array<() => void | Promise<void>> = [];
+afterEach(async () => { for (const c of cleanups.splice(0)) await c(); });
 
 function fresh(sinks: readonly string[] = ['grafana']): { store: IncidentStore; dir: string } {
   const dir = tempDir('sg-store-');
   const store = openIncidentStore({ dataDir: dir.path, sinks });
-  cleanups.push(() => { store.close(); dir.remove(); });
+  cleanups.push(async () => { await store.close(); dir.remove(); });
   return { store, dir: dir.path };
 }
 
@@ -24,9 +24,9 @@ const openDb: Action = {
 };
 
 describe('incident store', () => {
-  it('creates the schema at the latest version in WAL mode', () => {
+  it('creates the schema at the latest version in WAL mode', async () => {
     const { store, dir } = fresh();
-    store.close();
+    await store.close();
     const db = new Database(path.join(dir, DB_FILE), { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
@@ -39,7 +39,7 @@ describe('incident store', () => {
     }
   });
 
-  it('refuses a database from a newer version and leaves it untouched', () => {
+  it('refuses a database from a newer version and leaves it untouched', async () => {
     const dir = tempDir('sg-store-');
     cleanups.push(() => dir.remove());
     const db = new Database(path.join(dir.path, DB_FILE));
@@ -52,10 +52,10 @@ describe('incident store', () => {
     again.close();
   });
 
-  it('applies later migrations on top of an existing database, each once, keeping its rows', () => {
+  it('applies later migrations on top of an existing database, each once, keeping its rows', async () => {
     const { store, dir } = fresh();
-    store.apply([openDb], T0);
-    store.close();
+    await store.apply([openDb], T0);
+    await store.close();
     const db = new Database(path.join(dir, DB_FILE));
     try {
       const next = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, sql: 'ALTER TABLE incidents ADD COLUMN postmortem_url TEXT' }];
@@ -72,49 +72,49 @@ describe('incident store', () => {
     }
   });
 
-  it('keeps incidents across a reopen and does not migrate twice', () => {
+  it('keeps incidents across a reopen and does not migrate twice', async () => {
     const { store, dir } = fresh();
-    store.apply([openDb], T0);
-    store.close();
+    await store.apply([openDb], T0);
+    await store.close();
     const again = openIncidentStore({ dataDir: dir, sinks: ['grafana'] });
     try {
-      const open = again.openIncidents();
+      const open = await again.openIncidents();
       expect(open.map((i) => [i.id, i.rootCause, i.status])).toEqual([[1, 'db', 'investigating']]);
-      expect(again.get(1)!.timeline.map((e) => e.text)).toEqual(['Opened']);
+      expect((await again.get(1))!.timeline.map((e) => e.text)).toEqual(['Opened']);
     } finally {
-      again.close();
+      await again.close();
     }
   });
 
-  it('enforces one open automatic incident per root cause in the database', () => {
+  it('enforces one open automatic incident per root cause in the database', async () => {
     const { store } = fresh();
-    store.apply([openDb], T0);
-    expect(() => store.apply([{ ...openDb, at: T0 + 1 }], T0 + 1)).toThrow(/UNIQUE/);
+    await store.apply([openDb], T0);
+    await expect(store.apply([{ ...openDb, at: T0 + 1 }], T0 + 1)).rejects.toThrow(/UNIQUE/);
     // The failed transaction left nothing behind.
-    expect(store.list()).toHaveLength(1);
-    expect(store.get(1)!.timeline).toHaveLength(1);
+    expect(await store.list()).toHaveLength(1);
+    expect((await store.get(1))!.timeline).toHaveLength(1);
   });
 
   it('rolls back a whole snapshot when one action fails', async () => {
     const { store } = fresh();
     const bad: Action = { type: 'entry', ref: { id: 99 }, entry: { at: T0, kind: 'state_change', author: 'statusgraph', text: 'x' } };
-    expect(() => store.apply([openDb, bad], T0)).toThrow(/names no incident/);
-    expect(store.list()).toEqual([]);
+    await expect(store.apply([openDb, bad], T0)).rejects.toThrow(/names no incident/);
+    expect(await store.list()).toEqual([]);
     expect(await store.outbox()).toEqual([]);
   });
 
-  it('joins, resolves and records the resolution time', () => {
+  it('joins, resolves and records the resolution time', async () => {
     const { store } = fresh();
-    store.apply([openDb], T0);
-    store.apply([{ type: 'join', ref: { root: 'db' }, component: 'api', blastRadius: ['api'] }], T0 + 1000);
-    store.apply([{ type: 'resolve', ref: { id: 1 }, at: T0 + 5000, entry: { at: T0 + 5000, kind: 'resolved', author: 'statusgraph', text: 'ok', status: 'resolved' } }], T0 + 5000);
-    const inc = store.get(1)!;
+    await store.apply([openDb], T0);
+    await store.apply([{ type: 'join', ref: { root: 'db' }, component: 'api', blastRadius: ['api'] }], T0 + 1000);
+    await store.apply([{ type: 'resolve', ref: { id: 1 }, at: T0 + 5000, entry: { at: T0 + 5000, kind: 'resolved', author: 'statusgraph', text: 'ok', status: 'resolved' } }], T0 + 5000);
+    const inc = (await store.get(1))!;
     expect(inc.tookDown).toEqual(['api', 'db']);
     expect(inc.status).toBe('resolved');
     expect(inc.resolvedAt).toBe(T0 + 5000);
-    expect(store.openCount()).toBe(0);
-    expect(store.list({ state: 'resolved' }).map((i) => i.id)).toEqual([1]);
-    expect(store.list({ state: 'open' })).toEqual([]);
+    expect(await store.openCount()).toBe(0);
+    expect((await store.list({ state: 'resolved' })).map((i) => i.id)).toEqual([1]);
+    expect(await store.list({ state: 'open' })).toEqual([]);
   });
 
   it('queues every change for every enabled sink, and nothing when no sink is on', async () => {
@@ -137,13 +137,13 @@ describe('incident store', () => {
     expect(await off.dueDeliveries('grafana', { coalesce: true, now: T0 + 1 })).toEqual([]);
   });
 
-  it('rejects updates and resolution of a resolved incident without writing', () => {
+  it('rejects updates and resolution of a resolved incident without writing', async () => {
     const { store } = fresh();
-    const id = store.createManual({ title: 'Slow checkout', components: ['web'], blastRadius: [], severity: 'minor', author: '@bob', at: T0 });
-    store.resolve(id, { author: '@bob', at: T0 + 1000 });
-    const before = store.get(id);
-    expect(() => store.addUpdate(id, { text: 'more', author: 'api', at: T0 + 2000 })).toThrow(/resolved/);
-    expect(() => store.resolve(id, { author: 'api', at: T0 + 2000 })).toThrow(/resolved/);
-    expect(store.get(id)).toEqual(before);
+    const id = await store.createManual({ title: 'Slow checkout', components: ['web'], blastRadius: [], severity: 'minor', author: '@bob', at: T0 });
+    await store.resolve(id, { author: '@bob', at: T0 + 1000 });
+    const before = await store.get(id);
+    await expect(store.addUpdate(id, { text: 'more', author: 'api', at: T0 + 2000 })).rejects.toThrow(/resolved/);
+    await expect(store.resolve(id, { author: 'api', at: T0 + 2000 })).rejects.toThrow(/resolved/);
+    expect(await store.get(id)).toEqual(before);
   });
 });

@@ -1,8 +1,10 @@
 /*
  * Issue 20, acceptance 1, on the reference topology (`statusgraph demo`, in process): stopping
  * postgresql-primary shows the outage on the public components that depend on it, in summary.json
- * and on the HTML page, within a few probe cycles; and no response of any public endpoint contains
- * an internal component name, display name, reason or URL.
+ * and on the HTML page, within a few probe cycles; the automatic incident, published with an update,
+ * notes the public link in its internal timeline; and no response of any public endpoint contains
+ * an internal component name, display name, reason or URL, the internal incident's id or the
+ * internal API (the public side never links back).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,7 +60,28 @@ describe('the public page of the reference topology', () => {
     const html = await (await fetch(`${demo.publicUrl}/`)).text();
     expect(html).toMatch(/Major System Outage|Partial System Outage/);
 
-    // Everything internal that could leak: names, display names, reasons, probe and listener URLs.
+    // The automatic incident, published with an update: its public side must not lead back to it.
+    const auth = { authorization: 'Bearer demo-public-test-token', 'content-type': 'application/json' };
+    const inc = await until('the automatic incident', async () => {
+      const list = (await (await fetch(`${demo.url}/api/v1/incidents?state=open`, { headers: auth })).json()) as { incidents: { id: string }[] };
+      return list.incidents[0];
+    });
+    const published = await fetch(`${demo.url}/api/v1/incidents/${inc.id}/publish`, {
+      method: 'POST', headers: auth, body: JSON.stringify({ page: 'public', title: 'Checkout is failing', body: 'Some customers cannot pay.', components: ['checkout'] }),
+    });
+    expect(published.status).toBe(201);
+    const pubId = ((await published.json()) as { id: string }).id;
+    expect((await fetch(`${demo.url}/api/v1/public-incidents/${pubId}/updates`, { method: 'POST', headers: auth, body: JSON.stringify({ status: 'identified', body: 'We know why.' }) })).status).toBe(200);
+    // The internal incident links the public one (its timeline notes what customers were told).
+    const internal = (await (await fetch(`${demo.url}/api/v1/incidents/${inc.id}`, { headers: auth })).json()) as { timeline: { kind: string; text: string }[] };
+    expect(internal.timeline.filter((e) => e.kind === 'public').map((e) => e.text)).toEqual([
+      expect.stringMatching(new RegExp(`Some customers cannot pay\\. ${demo.publicUrl}/#incident-${pubId}$`)),
+      expect.stringMatching(new RegExp(`We know why\\. ${demo.publicUrl}/#incident-${pubId}$`)),
+    ]);
+    expect(await (await fetch(`${demo.publicUrl}/api/v2/incidents.json`)).text()).toContain('We know why.');
+
+    // Everything internal that could leak: names, display names, reasons, probe and listener URLs,
+    // the internal incident's id and the internal API.
     const snap = demo.service.snapshot();
     const config = demo.service.config();
     const words = new Set<string>();
@@ -70,13 +93,16 @@ describe('the public page of the reference topology', () => {
     }
     for (const c of config.components) for (const p of c.probes) for (const v of Object.values(p)) if (typeof v === 'string' && /^[a-z]+:\/\/|^\d+\.\d+\.\d+\.\d+:\d+$/.test(v)) phrases.add(v);
     phrases.add(demo.url);
+    phrases.add('/api/v1/');
+    words.add(inc.id);
     expect(phrases.size).toBeGreaterThan(DEMO_TOPOLOGY.length);
     const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const leaks: string[] = [];
     for (const p of PUBLIC_PATHS) {
       for (const method of ['GET', 'POST']) {
         const res = await fetch(`${demo.publicUrl}${p}`, { method });
-        const body = `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${await res.text()}`;
+        // JSON keys are the public format's own words (`deliver_notifications`), never content.
+        const body = `${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${(await res.text()).replace(/"[a-z_]+":/g, ':')}`;
         for (const w of words) if (new RegExp(`(^|[^a-z0-9-])${escape(w)}($|[^a-z0-9-])`, 'i').test(body)) leaks.push(`${method} ${p}: ${w}`);
         for (const ph of phrases) if (body.includes(ph)) leaks.push(`${method} ${p}: ${ph}`);
       }

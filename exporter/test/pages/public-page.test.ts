@@ -222,5 +222,18 @@ describe('a public page beside the internal one', () => {
     // The internal API shows what customers were told.
     const internal = await (await fetch(`${svc.url}/api/v1/incidents/${inc.id}/public`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as { public_incidents: { id: string; updates: { body: string }[] }[] };
     expect(internal.public_incidents.map((i) => [i.id, i.updates.map((u) => u.body)])).toEqual([[p.id, [...want].reverse()]]);
+    // The internal incident's timeline notes each step with the link (its Slack thread and webhooks get them).
+    const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
+    const timeline = ((await (await fetch(`${svc.url}/api/v1/incidents/${inc.id}`, auth)).json()) as { timeline: { kind: string; author: string; text: string }[] }).timeline;
+    expect(timeline.filter((e) => e.kind === 'public').map((e) => e.text)).toEqual([...want].reverse().map((b) => expect.stringMatching(new RegExp(`\\] ?: ${b.replace('.', '\\.')} ${p.url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`))));
+    expect(timeline.filter((e) => e.kind === 'public').every((e) => e.author === 'api')).toBe(true);
+    // What the status page reads: every public incident with its internal incident, and the pages it may publish to.
+    const all = (await (await fetch(`${svc.url}/api/v1/public-incidents`, auth)).json()) as { public_incidents: { id: string; incident: string | null }[] };
+    expect(all.public_incidents.find((x) => x.id === p.id)?.incident).toBe(inc.id);
+    expect(await (await fetch(`${svc.url}/api/v1/pages`, auth)).json()).toEqual({
+      pages: [{ id: 'public', title: 'Example status', url: pub, components: [{ id: 'checkout', name: 'Checkout' }, { id: 'email', name: 'Email' }] }],
+    });
+    for (const path of ['/api/v1/public-incidents', '/api/v1/pages']) expect((await fetch(`${svc.url}${path}`)).status).toBe(401);
+    expect((await fetch(`${svc.url}/api/v1/public-incidents?limit=0`, auth)).status).toBe(400);
   });
 });

@@ -39,9 +39,9 @@ describe('incident ids in sink and outbox logs', () => {
   it('the outbox logs a failed delivery with INC-n', async () => {
     const dir = tempDir('sg-log-ids-');
     const store = openIncidentStore({ dataDir: dir.path, sinks: ['failing'] });
-    cleanups.push(() => { store.close(); dir.remove(); });
+    cleanups.push(async () => { await store.close(); dir.remove(); });
     const sink: IncidentSink = { name: 'failing', coalesce: false, deliver: async () => ({ outcome: 'failed', error: 'refused' }), close: async () => {} };
-    const id = store.createManual({ title: 't', components: ['db'], blastRadius: [], severity: 'major', author: 'api', at: Date.now() });
+    const id = await store.createManual({ title: 't', components: ['db'], blastRadius: [], severity: 'major', author: 'api', at: Date.now() });
     const { logger, lines } = recordingLogger();
     const o = startOutbox({ store, sinks: [sink], logger, now: Date.now, baseDelayMs: 10, maxDelayMs: 40, jitter: 0 });
     cleanups.push(() => o.close());

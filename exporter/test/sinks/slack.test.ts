@@ -29,6 +29,7 @@ function fakeApi(fail?: SlackApiError): SlackApi & { posts: unknown[] } {
       return { messages: [{ ts }, { ts: '1.000009', thread_ts: ts, metadata: { event_type: 'statusgraph_incident_change', event_payload: { incident: 'INC-7', started: incident.startedAt, seq: 5 } } }] };
     },
     async openView() {},
+    async permalink(channel, ts) { return `https://example.slack.com/archives/${channel}/p${ts.replace('.', '')}`; },
     async respond() {},
     async close() {},
   };

@@ -30,6 +30,17 @@ describe('slash command parsing', () => {
     expect(parseSlackCommand('reboot')).toMatchObject({ kind: 'error', message: expect.stringContaining('reboot') });
   });
 
+  it('parses publish: a first publication with --title, an update without it', () => {
+    expect(parseSlackCommand('publish INC-3 --title "Checkout trouble" --page public --impact minor --component checkout --component web Some payments fail.')).toEqual({
+      kind: 'publish', id: 3, title: 'Checkout trouble', page: 'public', impact: 'minor', components: ['checkout', 'web'], text: 'Some payments fail.',
+    });
+    expect(parseSlackCommand('publish 3 --status resolved Payments work again.')).toEqual({ kind: 'publish', id: 3, status: 'resolved', components: [], text: 'Payments work again.' });
+    expect(parseSlackCommand('publish INC-3 --title x')).toMatchObject({ kind: 'error', message: expect.stringContaining('usage') });
+    expect(parseSlackCommand('publish nope text')).toMatchObject({ kind: 'error', message: expect.stringContaining('usage') });
+    expect(parseSlackCommand('publish 3 --audience all text')).toEqual({ kind: 'error', message: 'unknown option --audience' });
+    expect(HELP_TEXT).toContain('/incident publish <id> --title');
+  });
+
   it('help shows --component as required, as validation has it', () => {
     expect(createIncidentBody.safeParse({ title: 'x', components: [] }).success).toBe(false);
     expect(HELP_TEXT).toContain('`/incident create <title> --component NAME [--component NAME ...] [--severity critical|major|minor]`');

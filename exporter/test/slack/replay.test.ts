@@ -33,13 +33,13 @@ describe('Slack replay', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ response_type: 'ephemeral', text: 'This command was already received; it was not run again.' });
     expect(app.dump()).toEqual(before);
-    expect(app.incidents.service.list({ state: 'open', limit: 100 }).filter((i) => i.title === 'Checkout down')).toHaveLength(1);
+    expect((await app.incidents.service.list({ state: 'open', limit: 100 })).filter((i) => i.title === 'Checkout down')).toHaveLength(1);
     // The same text typed again is a new request (new timestamp, new signature): it runs.
     const retyped = await fetch(`${app.url}/slack/commands`, { method: 'POST', ...signed('create Checkout down --component mail', ts0 - 1) });
     expect(((await retyped.json()) as { text: string }).text).toContain('opened by @mallory');
   });
 
-  it('forgets a signature once its timestamp has left the window, and stays bounded', () => {
+  it('forgets a signature once its timestamp has left the window, and stays bounded', async () => {
     let now = 1_000_000_000;
     const g = new ReplayGuard(() => now);
     const ts = now / 1000;

@@ -7,9 +7,9 @@ beforeAll(async () => { app = await startTestApp(); });
 afterAll(async () => { await app.close(); });
 
 describe('runSlackCommand', () => {
-  it('lists the newest 20 open incidents and counts the rest', () => {
-    for (let i = 1; i <= 25; i++) app.incidents.service.createManual({ title: `Issue ${i}`, components: ['mail'], author: '@ops' });
-    const reply = runSlackCommand(app.incidents.service, 'list', 'ops', Date.now());
+  it('lists the newest 20 open incidents and counts the rest', async () => {
+    for (let i = 1; i <= 25; i++) await app.incidents.service.createManual({ title: `Issue ${i}`, components: ['mail'], author: '@ops' });
+    const { reply } = await runSlackCommand({ service: app.incidents.service }, 'list', 'ops', Date.now());
     expect(reply.response_type).toBe('ephemeral');
     const lines = reply.text.split('\n');
     expect(lines[0]).toBe('Open incidents (25):');
@@ -17,8 +17,8 @@ describe('runSlackCommand', () => {
     expect(lines[21]).toBe('…and 5 more');
   });
 
-  it("escapes Slack's control characters in user text", () => {
-    const reply = runSlackCommand(app.incidents.service, 'create <!channel> & friends --component mail', 'ops', Date.now());
+  it("escapes Slack's control characters in user text", async () => {
+    const { reply } = await runSlackCommand({ service: app.incidents.service }, 'create <!channel> & friends --component mail', 'ops', Date.now());
     expect(reply.text).toContain('&lt;!channel&gt; &amp; friends');
     expect(reply.text).not.toContain('<!channel>');
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeEffects, edgeEffect, STATES } from '@statusgraph/core';
 import {
   budgetLeft,
-  addSample, addToDay, affectedLine, edgeStyle, availabilityOf, byTier, daySlots, headline, mergeSnapshot, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
+  addSample, addToDay, affectedLine, edgeStyle, availabilityOf, daySlots, headline, orderIncidents, sparkline, timelineNewestFirst, upsertIncident,
   type ComponentView, type DayRow, type IncidentView, type Series,
 } from '../../static/src/model.js';
 
@@ -28,18 +28,6 @@ describe('page model', () => {
     expect(h.roots).toEqual(['db']);
     expect(h.text).toBe('2 of 4 components with issues · root cause: db · 2 impacted downstream');
     expect(headline([comp('a'), comp('b')]).text).toBe('All systems operational');
-  });
-
-  it('groups by tier in the contract order, worst first', () => {
-    const t = byTier([comp('s3', { tier: 'third-party' }), comp('a'), comp('b', { state: 'degraded' }), comp('db', { tier: 'infrastructure' })]);
-    expect(t.map((x) => x.tier)).toEqual(['service', 'infrastructure', 'third-party']);
-    expect(t[0]!.components.map((c) => c.name)).toEqual(['b', 'a']);
-  });
-
-  it('merges a stream snapshot over the loaded view, keeping probes and runbook the stream lacks', () => {
-    const before = [comp('a', { runbook: 'https://wiki/a', probes: [{ name: 'http', kind: 'http', success: true, durationSeconds: 0.1, checkedAt: 'x', error: null }] })];
-    const after = mergeSnapshot(before, { seq: 2, generatedAt: 'now', components: [comp('a', { state: 'major_outage' }), comp('b')] });
-    expect(after.map((c) => [c.name, c.state, c.runbook, c.probes?.length])).toEqual([['a', 'major_outage', 'https://wiki/a', 1], ['b', 'operational', null, 0]]);
   });
 
   it('orders incidents open first, then by recency; upsert keeps a loaded timeline', () => {

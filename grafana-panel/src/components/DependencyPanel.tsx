@@ -46,7 +46,9 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
   const linksOf = useCallback((n: NodeView): LinkModel[] => {
     const out: LinkModel[] = [];
     const runbook = safeHref(n.node.runbook);
-    if (runbook) out.push({ href: runbook, title: 'Runbook', target: '_blank', origin: n.node });
+    if (runbook) {
+      out.push({ href: runbook, title: 'Runbook', target: '_blank', origin: n.node });
+    }
     const src = n.node.linkSource;
     if (src?.field.getLinks) {
       try {
@@ -60,7 +62,9 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
   // Data links are Grafana's own, but they still pass the same check before becoming an href.
   const hrefOf = useCallback((n: NodeView) => linksOf(n).map((l) => safeHref(l.href)).find((h) => h !== undefined), [linksOf]);
   const onHover = useCallback((n: NodeView | undefined, at?: { x: number; y: number }) => {
-    if (!n) return setHover(undefined);
+    if (!n) {
+      return setHover(undefined);
+    }
     const box = containerRef.current?.getBoundingClientRect();
     // Keyboard focus has no pointer position: anchor the tooltip at the top-left.
     setHover({ view: n, x: at && box ? at.x - box.left : 8, y: at && box ? at.y - box.top : 8 });

@@ -34,7 +34,9 @@ function attrs(a: Record<string, string | number | undefined>): string {
   let out = '';
   for (const k in a) {
     const v = a[k];
-    if (v !== undefined) out += ` ${k}="${esc(v)}"`;
+    if (v !== undefined) {
+      out += ` ${k}="${esc(v)}"`;
+    }
   }
   return out;
 }

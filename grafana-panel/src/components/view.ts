@@ -56,7 +56,9 @@ export interface EdgeView {
  * root cause and not in an open incident. Edges follow their ends.
  */
 export function filterModel(model: GraphModel, incidents: ReadonlyMap<string, readonly OpenIncident[]>, hideOperational: boolean): GraphModel {
-  if (!hideOperational) return model;
+  if (!hideOperational) {
+    return model;
+  }
   const keep = new Set(
     model.nodes
       .filter((n) => (n.state !== undefined && n.state !== 'operational') || n.rootCauses.length > 0 || n.maintenanceWindow !== undefined || model.rootCauses.has(n.id) || (incidents.get(n.id)?.length ?? 0) > 0)
@@ -73,7 +75,9 @@ const MAINTENANCE_COLOR = '#3d7bd9';
 
 /** "under maintenance" for a component in a window, "planned" for planned impact, else nothing. */
 export function maintenanceWord(n: ComponentNode): string | undefined {
-  if (n.maintenanceWindow !== undefined) return 'under maintenance';
+  if (n.maintenanceWindow !== undefined) {
+    return 'under maintenance';
+  }
   return n.planned ? 'planned' : undefined;
 }
 
@@ -147,7 +151,9 @@ export function buildView(
  * where an edge passes through a layer.
  */
 export function pathThrough(points: readonly Point[], direction: Direction): string {
-  if (points.length === 0) return '';
+  if (points.length === 0) {
+    return '';
+  }
   const f = (v: number) => String(Math.round(v * 10) / 10);
   const first = points[0] as Point;
   let d = `M${f(first.x)},${f(first.y)}`;
@@ -171,7 +177,9 @@ export function pathThrough(points: readonly Point[], direction: Direction): str
 /** Dark or light text, whichever reads better on `background` (hex or rgb()). */
 export function readableTextOn(background: string): string {
   const rgb = parseColor(background);
-  if (!rgb) return '#ffffff';
+  if (!rgb) {
+    return '#ffffff';
+  }
   const lin = rgb.map((c) => {
     const s = c / 255;
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
@@ -184,11 +192,17 @@ export function readableTextOn(background: string): string {
 export function parseColor(c: string): [number, number, number] | undefined {
   const s = c.trim().toLowerCase();
   let m = /^#([0-9a-f]{3})$/.exec(s);
-  if (m) return [...(m[1] as string)].map((h) => parseInt(h + h, 16)) as [number, number, number];
+  if (m) {
+    return [...(m[1] as string)].map((h) => parseInt(h + h, 16)) as [number, number, number];
+  }
   m = /^#([0-9a-f]{6})(?:[0-9a-f]{2})?$/.exec(s);
-  if (m) return [0, 2, 4].map((i) => parseInt((m as RegExpExecArray)[1]!.slice(i, i + 2), 16)) as [number, number, number];
+  if (m) {
+    return [0, 2, 4].map((i) => parseInt((m as RegExpExecArray)[1]!.slice(i, i + 2), 16)) as [number, number, number];
+  }
   m = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/.exec(s);
-  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (m) {
+    return [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
   return undefined;
 }
 
@@ -197,9 +211,13 @@ export function parseColor(c: string): [number, number, number] | undefined {
  * never `javascript:` or `data:` URLs.
  */
 export function safeHref(url: string | undefined): string | undefined {
-  if (!url) return undefined;
+  if (!url) {
+    return undefined;
+  }
   const u = url.trim();
-  if (u.startsWith('/') && !u.startsWith('//')) return u;
+  if (u.startsWith('/') && !u.startsWith('//')) {
+    return u;
+  }
   try {
     const parsed = new URL(u);
     return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;

@@ -11,13 +11,15 @@ import { computeEffects, type Dependency, type State } from '@statusgraph/core';
  */
 export function computeImpactOf(
   states: ReadonlyMap<string, State | undefined>,
-  dependsOn: ReadonlyMap<string, readonly (string | Dependency)[]>,
+  dependsOn: ReadonlyMap<string, ReadonlyArray<string | Dependency>>,
 ): Map<string, { readonly rootCauses: string[]; readonly affectedBy: string[] }> {
   const ids = [...new Set([...states.keys(), ...dependsOn.keys()])].sort();
   const graph = new Map(ids.map((id) => [id, (dependsOn.get(id) ?? []).map((d): Dependency => (typeof d === 'string' ? { name: d, strength: 'hard' } : d))]));
   const result = new Map<string, { rootCauses: string[]; affectedBy: string[] }>();
   for (const [id, e] of computeEffects(graph, (n) => states.get(n))) {
-    if (e.impacted || e.affected) result.set(id, { rootCauses: [...e.rootCauses], affectedBy: e.affectedBy.map((a) => a.rootCause) });
+    if (e.impacted || e.affected) {
+      result.set(id, { rootCauses: [...e.rootCauses], affectedBy: e.affectedBy.map((a) => a.rootCause) });
+    }
   }
   return result;
 }
@@ -25,9 +27,13 @@ export function computeImpactOf(
 /** Root causes per impacted component (hard edges and outages only: the rule before edges had meaning). */
 export function computeRootCauses(
   states: ReadonlyMap<string, State | undefined>,
-  dependsOn: ReadonlyMap<string, readonly (string | Dependency)[]>,
+  dependsOn: ReadonlyMap<string, ReadonlyArray<string | Dependency>>,
 ): Map<string, string[]> {
   const result = new Map<string, string[]>();
-  for (const [id, e] of computeImpactOf(states, dependsOn)) if (e.rootCauses.length) result.set(id, e.rootCauses);
+  for (const [id, e] of computeImpactOf(states, dependsOn)) {
+    if (e.rootCauses.length) {
+      result.set(id, e.rootCauses);
+    }
+  }
   return result;
 }

@@ -24,7 +24,9 @@ export function frameSamples(frame: DataFrame): Sample[] {
       const rowLabels: Record<string, string> = {};
       for (const f of stringFields) {
         const v = valueAt(f, row);
-        if (v !== null && v !== undefined && v !== '') rowLabels[f.name] = String(v);
+        if (v !== null && v !== undefined && v !== '') {
+          rowLabels[f.name] = String(v);
+        }
       }
       for (const f of valueFields) {
         out.push({ labels: { ...(f.labels ?? {}), ...rowLabels }, value: numberOrNull(valueAt(f, row)), field: f, rowIndex: row, frame });
@@ -34,8 +36,12 @@ export function frameSamples(frame: DataFrame): Sample[] {
   }
   for (const f of valueFields) {
     let row = frame.length - 1;
-    while (row >= 0 && numberOrNull(valueAt(f, row)) === null) row--;
-    if (row < 0) continue;
+    while (row >= 0 && numberOrNull(valueAt(f, row)) === null) {
+      row--;
+    }
+    if (row < 0) {
+      continue;
+    }
     out.push({ labels: { ...(f.labels ?? {}) }, value: numberOrNull(valueAt(f, row)), field: f, rowIndex: row, frame });
   }
   return out;
@@ -47,7 +53,11 @@ export function valueAt(field: Field, row: number): unknown {
 }
 
 function numberOrNull(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    return v;
+  }
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) {
+    return Number(v);
+  }
   return null;
 }

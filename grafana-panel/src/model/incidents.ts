@@ -30,12 +30,18 @@ export function openIncidentsByComponent(annotations: readonly DataFrame[] | und
   const titles = new Map<string, string>();
   for (const a of annotationIncidents(annotations)) {
     titles.set(a.incident.key, a.incident.title);
-    if (a.open(rangeEnd)) for (const c of a.components) add(out, c, a.incident);
+    if (a.open(rangeEnd)) {
+      for (const c of a.components) {
+        add(out, c, a.incident);
+      }
+    }
   }
   for (const frame of series) {
     for (const s of frameSamples(frame)) {
       const { incident, component, severity } = s.labels;
-      if (metricOf(s) !== 'incidentOpen' || !incident || !component || s.value === 0 || s.value === null) continue;
+      if (metricOf(s) !== 'incidentOpen' || !incident || !component || s.value === 0 || s.value === null) {
+        continue;
+      }
       add(out, component, { key: incident, title: titles.get(incident) ?? incident, severity });
     }
   }
@@ -44,7 +50,9 @@ export function openIncidentsByComponent(annotations: readonly DataFrame[] | und
 
 function add(out: ByComponent, component: string, incident: OpenIncident): void {
   const list = out.get(component) ?? [];
-  if (!list.some((i) => i.key === incident.key)) list.push(incident);
+  if (!list.some((i) => i.key === incident.key)) {
+    list.push(incident);
+  }
   out.set(component, list);
 }
 
@@ -60,7 +68,9 @@ function annotationIncidents(annotations: readonly DataFrame[] | undefined): Ann
   for (const frame of annotations ?? []) {
     const f = (name: string) => frame.fields.find((x) => x.name === name);
     const tagsField = f('tags');
-    if (!tagsField) continue;
+    if (!tagsField) {
+      continue;
+    }
     const time = f('time');
     const timeEnd = f('timeEnd');
     const title = f('title');
@@ -68,7 +78,9 @@ function annotationIncidents(annotations: readonly DataFrame[] | undefined): Ann
     const id = f('id');
     for (let row = 0; row < frame.length; row++) {
       const tags = tagsOf(tagsField, row);
-      if (!tags.includes('incident')) continue;
+      if (!tags.includes('incident')) {
+        continue;
+      }
       const start = num(time, row);
       const end = num(timeEnd, row);
       const resolved = tags.includes('resolved');
@@ -90,13 +102,17 @@ function annotationIncidents(annotations: readonly DataFrame[] | undefined): Ann
 
 function tagsOf(field: Field, row: number): string[] {
   const v = valueAt(field, row);
-  if (Array.isArray(v)) return v.map(String);
+  if (Array.isArray(v)) {
+    return v.map(String);
+  }
   if (typeof v === 'string') {
     const t = v.trim();
     if (t.startsWith('[')) {
       try {
         const parsed: unknown = JSON.parse(t);
-        if (Array.isArray(parsed)) return parsed.map(String);
+        if (Array.isArray(parsed)) {
+          return parsed.map(String);
+        }
       } catch {
         // not JSON after all: fall through to comma-separated
       }
@@ -107,14 +123,18 @@ function tagsOf(field: Field, row: number): string[] {
 }
 
 function num(field: Field | undefined, row: number): number | undefined {
-  if (!field) return undefined;
+  if (!field) {
+    return undefined;
+  }
   const v = valueAt(field, row);
   const n = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 }
 
 function str(field: Field | undefined, row: number): string | undefined {
-  if (!field) return undefined;
+  if (!field) {
+    return undefined;
+  }
   const v = valueAt(field, row);
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }

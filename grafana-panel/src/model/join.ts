@@ -42,9 +42,13 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
   // Edge meaning (statusgraph_dependency_edge_info) may come before or after the edge itself.
   const meaning = new Map<string, { strength: EdgeStrength; carries?: string }>();
   const addEdge = (source: string, target: string, m?: { strength: EdgeStrength; carries?: string }) => {
-    if (source === target) return;
+    if (source === target) {
+      return;
+    }
     const key = `${source}\u0000${target}`;
-    if (m) meaning.set(key, m);
+    if (m) {
+      meaning.set(key, m);
+    }
     edges.set(key, { source, target, ...meaning.get(key) });
   };
   let hasImpactData = false;
@@ -94,8 +98,12 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
         noComponent++;
         continue;
       }
-      if (kind === 'impacted' || kind === 'affected') hasImpactData = true;
-      if (!applySample(kind, component, s, draft, addEdge)) badValue++;
+      if (kind === 'impacted' || kind === 'affected') {
+        hasImpactData = true;
+      }
+      if (!applySample(kind, component, s, draft, addEdge)) {
+        badValue++;
+      }
     }
   }
 
@@ -118,9 +126,15 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
     .map((d) => finish(d)));
   const rootCauses = new Set(nodes.flatMap((n) => n.rootCauses));
   const warnings: string[] = [];
-  if (noComponent > 0) warnings.push(`${noComponent} series or rows without a component label were skipped`);
-  if (unknown > 0) warnings.push(`${unknown} series that are not statusgraph metrics were skipped`);
-  if (badValue > 0) warnings.push(`${badValue} series with a missing label or an invalid value were skipped`);
+  if (noComponent > 0) {
+    warnings.push(`${noComponent} series or rows without a component label were skipped`);
+  }
+  if (unknown > 0) {
+    warnings.push(`${unknown} series that are not statusgraph metrics were skipped`);
+  }
+  if (badValue > 0) {
+    warnings.push(`${badValue} series with a missing label or an invalid value were skipped`);
+  }
   const sortedEdges = [...edges.values()].sort((a, b) => (a.source + '\u0000' + a.target < b.source + '\u0000' + b.target ? -1 : 1));
   return { nodes, edges: sortedEdges, rootCauses, warnings };
 }
@@ -137,7 +151,9 @@ function applySample(
   switch (kind) {
     case 'status': {
       const state = parseState(s.value);
-      if (state === undefined) return false;
+      if (state === undefined) {
+        return false;
+      }
       const d = draft(component);
       d.state = state;
       d.tier ??= l.tier;
@@ -147,7 +163,9 @@ function applySample(
     case 'impacted':
     case 'affected': {
       // One series per root cause; a value of 0 would mean "not impacted", should it ever appear.
-      if (!l.root_cause || s.value === 0) return !!l.root_cause;
+      if (!l.root_cause || s.value === 0) {
+        return !!l.root_cause;
+      }
       const d = draft(component);
       (kind === 'impacted' ? d.rootCauses : d.affectedBy).add(l.root_cause);
       d.tier ??= l.tier;
@@ -155,14 +173,18 @@ function applySample(
     }
     case 'edge': {
       const strength = EDGE_STRENGTHS.find((x) => x === l.strength);
-      if (!l.depends_on || !strength) return false;
+      if (!l.depends_on || !strength) {
+        return false;
+      }
       draft(component);
       draft(l.depends_on);
       addEdge(component, l.depends_on, { strength, ...(l.carries ? { carries: l.carries } : {}) });
       return true;
     }
     case 'dependency': {
-      if (!l.depends_on) return false;
+      if (!l.depends_on) {
+        return false;
+      }
       draft(component);
       draft(l.depends_on);
       addEdge(component, l.depends_on);
@@ -180,22 +202,32 @@ function applySample(
       // Open incidents are read by model/incidents.ts, next to the annotations.
       return true;
     case 'maintenance':
-      if (s.value === 0) return true;
+      if (s.value === 0) {
+        return true;
+      }
       draft(component).maintenanceWindow = l.window ?? '';
       return true;
     case 'planned':
-      if (s.value !== 0) draft(component).planned = true;
+      if (s.value !== 0) {
+        draft(component).planned = true;
+      }
       return true;
     case 'duration':
     case 'baseline':
     case 'success': {
       const probe = l.probe;
-      if (!probe || typeof s.value !== 'number') return false;
+      if (!probe || typeof s.value !== 'number') {
+        return false;
+      }
       const p = draft(component).probes;
       const info = p.get(probe) ?? {};
-      if (kind === 'duration') info.durationSeconds = s.value;
-      else if (kind === 'baseline') info.baselineSeconds = s.value;
-      else info.success = s.value >= 1;
+      if (kind === 'duration') {
+        info.durationSeconds = s.value;
+      } else if (kind === 'baseline') {
+        info.baselineSeconds = s.value;
+      } else {
+        info.success = s.value >= 1;
+      }
       p.set(probe, info);
       return true;
     }
@@ -233,7 +265,9 @@ function finish(d: Draft): ComponentNode {
  */
 function withPlanned(nodes: ComponentNode[]): ComponentNode[] {
   const covered = new Set(nodes.filter((n) => n.maintenanceWindow !== undefined).map((n) => n.id));
-  if (covered.size === 0) return nodes;
+  if (covered.size === 0) {
+    return nodes;
+  }
   return nodes.map((n) => (n.planned || !plannedOf(n.id, n.state, { impacted: n.rootCauses.length > 0, rootCauses: n.rootCauses }, (c) => covered.has(c)).planned
     ? n : { ...n, planned: true }));
 }

@@ -32,20 +32,42 @@ const NAME_PATTERN = /statusgraph_[a-z_]+/g;
  */
 export function metricOf(sample: Sample): MetricKind | undefined {
   const named = sample.labels.__name__;
-  if (named !== undefined) return BY_NAME.get(named);
+  if (named !== undefined) {
+    return BY_NAME.get(named);
+  }
   const fromRefId = refIdKind(sample.frame.refId);
-  if (fromRefId) return fromRefId;
+  if (fromRefId) {
+    return fromRefId;
+  }
   const fromQuery = metricNamedIn(sample.frame, sample.field.config?.displayNameFromDS, sample.field.name);
-  if (fromQuery) return fromQuery;
+  if (fromQuery) {
+    return fromQuery;
+  }
   const l = sample.labels;
-  if ('incident' in l) return 'incidentOpen';
-  if ('window' in l) return 'maintenance';
-  if ('strength' in l) return 'edge';
-  if ('depends_on' in l) return 'dependency';
-  if ('root_cause' in l) return 'impacted';
-  if ('display_name' in l || 'runbook' in l || 'environment' in l) return 'info';
-  if ('probe' in l) return 'duration';
-  if ('component' in l) return 'status';
+  if ('incident' in l) {
+    return 'incidentOpen';
+  }
+  if ('window' in l) {
+    return 'maintenance';
+  }
+  if ('strength' in l) {
+    return 'edge';
+  }
+  if ('depends_on' in l) {
+    return 'dependency';
+  }
+  if ('root_cause' in l) {
+    return 'impacted';
+  }
+  if ('display_name' in l || 'runbook' in l || 'environment' in l) {
+    return 'info';
+  }
+  if ('probe' in l) {
+    return 'duration';
+  }
+  if ('component' in l) {
+    return 'status';
+  }
   return undefined;
 }
 
@@ -56,19 +78,25 @@ const REF_IDS: Readonly<Record<string, MetricKind>> = {
 };
 
 function refIdKind(refId: string | undefined): MetricKind | undefined {
-  if (!refId) return undefined;
+  if (!refId) {
+    return undefined;
+  }
   return BY_NAME.get(refId) ?? (Object.hasOwn(REF_IDS, refId.toLowerCase()) ? REF_IDS[refId.toLowerCase()] : undefined);
 }
 
 function metricNamedIn(frame: DataFrame, ...more: Array<string | undefined>): MetricKind | undefined {
   const texts = [frame.meta?.executedQueryString, frame.name, ...more];
   for (const text of texts) {
-    if (!text) continue;
+    if (!text) {
+      continue;
+    }
     // The first metric named is the one whose labels survive `a and on (...) b`, `a * on (...)
     // group_left b` and aggregations of a.
     for (const m of text.matchAll(NAME_PATTERN)) {
       const kind = BY_NAME.get(m[0]);
-      if (kind) return kind;
+      if (kind) {
+        return kind;
+      }
     }
   }
   return undefined;

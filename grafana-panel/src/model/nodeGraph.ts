@@ -23,9 +23,13 @@ export interface NodeGraphNode {
  */
 export function isNodeGraphFrame(frame: DataFrame): 'nodes' | 'edges' | undefined {
   const names = new Set(frame.fields.map((f) => f.name));
-  if (names.has('source') && names.has('target')) return 'edges';
+  if (names.has('source') && names.has('target')) {
+    return 'edges';
+  }
   const hinted = frame.meta?.preferredVisualisationType === 'nodeGraph' || frame.name === 'nodes';
-  if (names.has('id') && (hinted || names.has('title') || names.has('mainstat'))) return 'nodes';
+  if (names.has('id') && (hinted || names.has('title') || names.has('mainstat'))) {
+    return 'nodes';
+  }
   return undefined;
 }
 
@@ -33,7 +37,9 @@ export function readNodes(frame: DataFrame): { nodes: NodeGraphNode[]; skipped: 
   const field = (...names: string[]) => {
     for (const n of names) {
       const f = frame.fields.find((x) => x.name === n);
-      if (f) return f;
+      if (f) {
+        return f;
+      }
     }
     return undefined;
   };
@@ -79,25 +85,38 @@ export function readEdges(frame: DataFrame): { edges: Array<{ source: string; ta
   for (let row = 0; row < frame.length; row++) {
     const s = str(source, row);
     const t = str(target, row);
-    if (s && t) edges.push({ source: s, target: t });
-    else skipped++;
+    if (s && t) {
+      edges.push({ source: s, target: t });
+    } else {
+      skipped++;
+    }
   }
   return { edges, skipped };
 }
 
 function str(field: Field | undefined, row: number): string | undefined {
-  if (!field) return undefined;
+  if (!field) {
+    return undefined;
+  }
   const v = valueAt(field, row);
   return v === null || v === undefined || v === '' ? undefined : String(v);
 }
 
 function latencySeconds(latency: Field | undefined, mainstat: Field | undefined, row: number): number | undefined {
   const f = latency ?? (mainstat && mainstat.type === FieldType.number ? mainstat : undefined);
-  if (!f) return undefined;
+  if (!f) {
+    return undefined;
+  }
   const v = Number(valueAt(f, row));
-  if (!Number.isFinite(v)) return undefined;
+  if (!Number.isFinite(v)) {
+    return undefined;
+  }
   const unit = f.config?.unit;
-  if (unit === 'ms') return v / 1000;
-  if (unit === 's' || f === latency) return v;
+  if (unit === 'ms') {
+    return v / 1000;
+  }
+  if (unit === 's' || f === latency) {
+    return v;
+  }
   return undefined; // a mainstat in some other unit is not a latency
 }

@@ -11,7 +11,9 @@ describe('computeRootCauses', () => {
     const roots = computeRootCauses(states, new Map(REFERENCE.map((c) => [c.name, [...c.dependsOn]])));
     expect([...roots.keys()].sort()).toEqual([...OUTAGE_IMPACTED].sort());
     // The replica is itself unhealthy, but it has an unhealthy dependency: it is not a root cause.
-    for (const r of roots.values()) expect(r).toEqual([ROOT_CAUSE]);
+    for (const r of roots.values()) {
+      expect(r).toEqual([ROOT_CAUSE]);
+    }
   });
 
   it('ignores degraded dependencies and reports several independent root causes', () => {

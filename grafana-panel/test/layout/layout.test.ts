@@ -30,7 +30,9 @@ function randomDag(seed: number, n: number, m: number): { nodes: LayoutNodeInput
   for (let i = 0; i < m; i++) {
     const a = Math.floor(rnd() * n);
     const b = Math.floor(rnd() * n);
-    if (a === b) continue;
+    if (a === b) {
+      continue;
+    }
     const [u, v] = a < b ? [a, b] : [b, a];
     edges.push({ source: nodes[u]!.id, target: nodes[v]!.id });
   }
@@ -39,9 +41,11 @@ function randomDag(seed: number, n: number, m: number): { nodes: LayoutNodeInput
 
 /** Proper crossings between the straight segments of routed polylines, from the geometry alone. */
 function geometricCrossings(l: GraphLayout): number {
-  const segs: [Point, Point, number][] = [];
+  const segs: Array<[Point, Point, number]> = [];
   l.edges.forEach((e, i) => {
-    for (let j = 0; j + 1 < e.points.length; j++) segs.push([e.points[j]!, e.points[j + 1]!, i]);
+    for (let j = 0; j + 1 < e.points.length; j++) {
+      segs.push([e.points[j]!, e.points[j + 1]!, i]);
+    }
   });
   const orient = (a: Point, b: Point, c: Point) => Math.sign((b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x));
   let count = 0;
@@ -49,16 +53,22 @@ function geometricCrossings(l: GraphLayout): number {
     for (let j = i + 1; j < segs.length; j++) {
       const [a, b, ei] = segs[i]!;
       const [c, d, ej] = segs[j]!;
-      if (ei === ej) continue;
+      if (ei === ej) {
+        continue;
+      }
       const o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
-      if (o1 * o2 < 0 && o3 * o4 < 0) count++;
+      if (o1 * o2 < 0 && o3 * o4 < 0) {
+        count++;
+      }
     }
   }
   return count;
 }
 
 function permutations<T>(xs: T[]): T[][] {
-  if (xs.length <= 1) return [xs];
+  if (xs.length <= 1) {
+    return [xs];
+  }
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
 }
 
@@ -79,7 +89,9 @@ describe('layoutGraph', () => {
   it('flows top to bottom when asked', () => {
     const l = layoutGraph({ nodes: refNodes, edges: refEdges }, { direction: 'TB' });
     const n = byId(l);
-    for (const e of refEdges) expect(n.get(e.source)!.y + n.get(e.source)!.height).toBeLessThanOrEqual(n.get(e.target)!.y);
+    for (const e of refEdges) {
+      expect(n.get(e.source)!.y + n.get(e.source)!.height).toBeLessThanOrEqual(n.get(e.target)!.y);
+    }
     expect(l.height).toBeGreaterThan(l.width / 4);
   });
 
@@ -93,7 +105,9 @@ describe('layoutGraph', () => {
         expect(a.y).toBeGreaterThanOrEqual(0);
         expect(a.x + a.width).toBeLessThanOrEqual(l.width);
         expect(a.y + a.height).toBeLessThanOrEqual(l.height);
-        for (let j = i + 1; j < l.nodes.length; j++) expect(overlaps(a, l.nodes[j]!), `${a.id} / ${l.nodes[j]!.id}`).toBe(false);
+        for (let j = i + 1; j < l.nodes.length; j++) {
+          expect(overlaps(a, l.nodes[j]!), `${a.id} / ${l.nodes[j]!.id}`).toBe(false);
+        }
       }
     }
   });
@@ -116,7 +130,9 @@ describe('layoutGraph', () => {
       expect(e.points[0]!.x).toBe(s.x + s.width);
       expect(e.points.at(-1)!.x).toBe(t.x);
       expect(e.points).toHaveLength(2 * (t.layer - s.layer));
-      for (let i = 1; i < e.points.length; i++) expect(e.points[i]!.x).toBeGreaterThan(e.points[i - 1]!.x);
+      for (let i = 1; i < e.points.length; i++) {
+        expect(e.points[i]!.x).toBeGreaterThan(e.points[i - 1]!.x);
+      }
     }
   });
 
@@ -138,7 +154,13 @@ describe('layoutGraph', () => {
       const top = ['a', 'b', 'c', 'd', 'e'];
       const bottom = ['v', 'w', 'x', 'y', 'z'];
       const edges: LayoutEdgeInput[] = [];
-      for (const t of top) for (const b of bottom) if (rnd() < 0.3) edges.push({ source: t, target: b });
+      for (const t of top) {
+        for (const b of bottom) {
+          if (rnd() < 0.3) {
+            edges.push({ source: t, target: b });
+          }
+        }
+      }
       // Give every node an edge so all sit in their intended layer.
       top.forEach((t, i) => edges.push({ source: t, target: bottom[(i * 3) % 5]! }));
       bottom.forEach((b, i) => edges.push({ source: top[(i * 2) % 5]!, target: b }));
@@ -152,7 +174,9 @@ describe('layoutGraph', () => {
           for (let i = 0; i < uniq.length && c < optimum; i++) {
             for (let j = i + 1; j < uniq.length; j++) {
               const e = uniq[i]!, f = uniq[j]!;
-              if ((tpos.get(e.source)! - tpos.get(f.source)!) * (pos.get(e.target)! - pos.get(f.target)!) < 0) c++;
+              if ((tpos.get(e.source)! - tpos.get(f.source)!) * (pos.get(e.target)! - pos.get(f.target)!) < 0) {
+                c++;
+              }
             }
           }
           optimum = Math.min(optimum, c);
@@ -162,7 +186,9 @@ describe('layoutGraph', () => {
       expect(l.crossings).toBeGreaterThanOrEqual(optimum);
       heuristicTotal += l.crossings;
       optimumTotal += optimum;
-      if (l.crossings === optimum) optimal++;
+      if (l.crossings === optimum) {
+        optimal++;
+      }
     }
     expect(optimal).toBeGreaterThanOrEqual(5);
     expect(heuristicTotal).toBeLessThanOrEqual(Math.ceil(optimumTotal * 1.15));
@@ -183,13 +209,17 @@ describe('layoutGraph', () => {
       expect(n.y).toBeGreaterThanOrEqual(band.y);
       expect(n.y + n.height).toBeLessThanOrEqual(band.y + band.height);
     }
-    for (let i = 1; i < l.bands.length; i++) expect(l.bands[i]!.y).toBeGreaterThanOrEqual(l.bands[i - 1]!.y + l.bands[i - 1]!.height);
+    for (let i = 1; i < l.bands.length; i++) {
+      expect(l.bands[i]!.y).toBeGreaterThanOrEqual(l.bands[i - 1]!.y + l.bands[i - 1]!.height);
+    }
     expect(layoutGraph({ nodes: refNodes, edges: refEdges }).bands).toEqual([]);
   });
 
   it('keeps tier bands, with room for their labels, top to bottom too', () => {
     const l = layoutGraph({ nodes: refNodes, edges: refEdges }, { direction: 'TB', groupByTier: true, bandLabel: 22 });
-    for (let i = 1; i < l.bands.length; i++) expect(l.bands[i]!.x).toBeGreaterThanOrEqual(l.bands[i - 1]!.x + l.bands[i - 1]!.width);
+    for (let i = 1; i < l.bands.length; i++) {
+      expect(l.bands[i]!.x).toBeGreaterThanOrEqual(l.bands[i - 1]!.x + l.bands[i - 1]!.width);
+    }
     for (const band of l.bands) {
       const inside = l.nodes.filter((n) => n.tier === band.tier);
       for (const n of inside) {

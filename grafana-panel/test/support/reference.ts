@@ -54,7 +54,7 @@ export const BASELINE: Readonly<Record<string, number>> = {
   rabbitmq: 0.003, 'stripe-api': 0.14, sendgrid: 0.1, 's3-storage': 0.03,
 };
 
-export function referenceEdges(): { source: string; target: string }[] {
+export function referenceEdges(): Array<{ source: string; target: string }> {
   return REFERENCE.flatMap((c) => c.dependsOn.map((d) => ({ source: c.name, target: d })));
 }
 
@@ -107,7 +107,9 @@ export function plainTableFrame(refId: string, series: readonly RawSeries[], wit
   fields: Array<{ name: string; type: string; values: unknown[]; config: Record<string, unknown> }>;
 } {
   const labelNames = [...new Set(series.flatMap((s) => Object.keys(s.labels)))].sort();
-  if (withName) labelNames.unshift('__name__');
+  if (withName) {
+    labelNames.unshift('__name__');
+  }
   const metric = series[0]?.metric ?? '';
   const at = 1_763_700_000_000;
   return {

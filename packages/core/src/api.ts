@@ -127,7 +127,8 @@ export interface ComponentsView {
 /** An entry of an incident's timeline, newest first. */
 export interface TimelineEntryView {
   readonly at: string;
-  readonly kind: 'opened' | 'state_change' | 'joined' | 'severity' | 'update' | 'resolved';
+  /** `public`: what customers were told on an audience page, with a link to the public incident. */
+  readonly kind: 'opened' | 'state_change' | 'joined' | 'severity' | 'update' | 'resolved' | 'public';
   readonly author: string;
   readonly text: string;
   readonly component?: string;

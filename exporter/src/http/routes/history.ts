@@ -100,7 +100,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Router {
     res.json(historyView(name, q, page, deps.history.reasonTexts(reasonIds)));
   });
 
-  router.get('/api/v1/components/:name/days/:day', deps.auth.read, compress, (req, res) => {
+  router.get('/api/v1/components/:name/days/:day', deps.auth.read, compress, async (req, res) => {
     const name = component(req);
     const day = String(req.params.day);
     const start = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : NaN;
@@ -109,7 +109,7 @@ export function historyRoutes(deps: HistoryRouteDeps): Router {
     if (start > now) throw new BadRequestError('day: in the future');
     deps.history.flush();
     const report = deps.history.day(name, start);
-    const touched = deps.incidents.list({ limit: 1000 }).filter((i) =>
+    const touched = (await deps.incidents.list({ limit: 1000 })).filter((i) =>
       i.components.includes(name) && i.startedAt < report.to && (i.resolvedAt ?? now) >= report.from);
     res.setHeader('Cache-Control', 'no-store');
     res.json(dayView(name, day, report, touched));

@@ -29,46 +29,46 @@ export function incidentRoutes(service: IncidentService, auth: RouteAuth, now: (
     if (id === undefined) throw new NotFoundError(`no incident ${String(raw)}`);
     return id;
   };
-  const found = (req: Request) => {
+  const found = async (req: Request) => {
     const id = idParam(req);
-    const inc = service.get(id);
+    const inc = await service.get(id);
     if (!inc) throw new NotFoundError(`no incident ${String(req.params.id)}`);
     return inc;
   };
 
-  router.get('/api/v1/incidents', auth.read, (req, res) => {
+  router.get('/api/v1/incidents', auth.read, async (req, res) => {
     const q = parseBody(listIncidentsQuery, { ...(req.query as object) }, 'query');
-    res.json({ incidents: service.list(q).map(incidentJson) });
+    res.json({ incidents: (await service.list(q)).map(incidentJson) });
   });
 
-  router.get('/api/v1/incidents/:id', auth.read, (req, res) => {
-    res.json(incidentJson(found(req)));
+  router.get('/api/v1/incidents/:id', auth.read, async (req, res) => {
+    res.json(incidentJson(await found(req)));
   });
 
-  router.get('/api/v1/incidents/:id/summary', auth.read, (req, res) => {
-    res.type('text/markdown; charset=utf-8').send(incidentSummary(found(req), now()));
+  router.get('/api/v1/incidents/:id/summary', auth.read, async (req, res) => {
+    res.type('text/markdown; charset=utf-8').send(incidentSummary(await found(req), now()));
   });
 
-  router.post('/api/v1/incidents', auth.write, json, (req, res) => {
+  router.post('/api/v1/incidents', auth.write, json, async (req, res) => {
     const body = parseBody(createIncidentBody, req.body);
-    const inc = service.createManual({
+    const inc = await service.createManual({
       title: body.title, components: body.components, author: body.author ?? DEFAULT_AUTHOR,
       ...(body.severity ? { severity: body.severity } : {}), ...(body.text ? { text: body.text } : {}),
     });
     res.status(201).location(`/api/v1/incidents/${incidentJson(inc).id}`).json(incidentJson(inc));
   });
 
-  router.post('/api/v1/incidents/:id/updates', auth.write, json, (req, res) => {
+  router.post('/api/v1/incidents/:id/updates', auth.write, json, async (req, res) => {
     const id = idParam(req);
     const body = parseBody(updateIncidentBody, req.body);
-    const inc = service.addUpdate(id, { text: body.text, author: body.author ?? DEFAULT_AUTHOR, ...(body.status ? { status: body.status } : {}) });
+    const inc = await service.addUpdate(id, { text: body.text, author: body.author ?? DEFAULT_AUTHOR, ...(body.status ? { status: body.status } : {}) });
     res.json(incidentJson(inc));
   });
 
-  router.post('/api/v1/incidents/:id/resolve', auth.write, json, (req, res) => {
+  router.post('/api/v1/incidents/:id/resolve', auth.write, json, async (req, res) => {
     const id = idParam(req);
     const body = parseBody(resolveIncidentBody, req.body);
-    const inc = service.resolve(id, { author: body.author ?? DEFAULT_AUTHOR, ...(body.text ? { text: body.text } : {}) });
+    const inc = await service.resolve(id, { author: body.author ?? DEFAULT_AUTHOR, ...(body.text ? { text: body.text } : {}) });
     res.json(incidentJson(inc));
   });
 

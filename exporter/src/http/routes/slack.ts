@@ -12,7 +12,9 @@ import type { Maintenance } from '../../maintenance/service.js';
 import { isMaintenanceCommand, runMaintenanceCommand } from '../../slack/maintenance-command.js';
 import type { IncidentService } from '../../incidents/service.js';
 import type { SlackApi } from '../../slack-api/client.js';
+import { followUp, type ThreadSource } from '../../slack/follow-up.js';
 import { runSlackCommand } from '../../slack/handler.js';
+import type { SlackPublishing } from '../../slack/publish-command.js';
 import { runInteraction } from '../../slack/interactions.js';
 import { verifySlackRequest } from '../../slack/verify.js';
 import { ReplayGuard } from '../../slack/replay.js';
@@ -24,6 +26,12 @@ export interface SlackRouteDeps {
   readonly signingSecret: () => string | undefined;
   /** The Web API with the bot token, when slack.bot_token is set (views.open, response_url). */
   readonly api?: SlackApi;
+  /** The incident threads, when the Slack sink is on: a command's follow-up links them. */
+  readonly threads?: ThreadSource;
+  /** `/incident publish`, when audience pages are configured. */
+  readonly publishing?: SlackPublishing;
+  /** How long a follow-up waits for the thread (tests); FOLLOW_UP_WAIT_MS otherwise. */
+  readonly followUpWaitMs?: number;
   readonly now: () => number;
   readonly logger: Logger;
   /** `/incident maintenance ...` (issue 19), when maintenance windows are wired. */
@@ -81,10 +89,20 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
       res.json(await runMaintenanceCommand(deps.maintenance, text, user));
       return;
     }
-    res.json(runSlackCommand(deps.service, text, user, deps.now()));
+    const result = await runSlackCommand({ service: deps.service, ...(deps.publishing ? { publishing: deps.publishing } : {}) }, text, user, deps.now());
+    const { api, threads } = deps;
+    const responseUrl = form.response_url;
+    if (result.thread && api && threads && responseUrl) {
+      const thread = result.thread;
+      // Once the answer has left: Slack's 3 s do not wait for the thread.
+      res.once('finish', () => {
+        followUp(api, threads, responseUrl, thread, deps.followUpWaitMs).catch((e: unknown) => deps.logger.warn({ err: (e as Error).message }, 'slack command follow-up failed'));
+      });
+    }
+    res.json(result.reply);
   });
 
-  router.post('/slack/interactions', configured, readBody('form', '64kb'), (req, res) => {
+  router.post('/slack/interactions', configured, readBody('form', '64kb'), async (req, res) => {
     if (!admitted(req, res, 'interaction', () => res.status(200).end())) return;
     let payload: unknown;
     try {
@@ -92,7 +110,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
     } catch {
       throw new BadRequestError('payload: not valid JSON');
     }
-    const answer = runInteraction(deps.service, payload);
+    const answer = await runInteraction(deps.service, payload);
     const after = answer.after;
     // Once the answer has left: Slack's 3 s do not wait for Slack's own API.
     if (after) {

@@ -8,16 +8,9 @@
  */
 import type Database from 'better-sqlite3';
 import type { ChangeKind, IncidentChange, RemoteState } from '../sink.js';
-import type { Delivery, DeliveryKey, OutboxEntry, SinkOutbox } from '../store.js';
-import { toEntry, toIncident, type IncidentRow, type TimelineRow } from './rows.js';
+import type { DeliveryKey, SinkOutbox } from '../store.js';
+import { dueChange, toChange as changeOf, toDelivery, toEntry, toOutboxEntry, type ChangeRow, type DueRow, type EntryRow, type TimelineRow } from '../rows.js';
 
-interface ChangeRow { seq: number; incident_id: number; kind: ChangeKind; at: number; entries_after: number; entries_last: number }
-interface DueRow extends IncidentRow {
-  o_seq: number; o_attempts: number; o_sent_at: number | null;
-  c_kind: ChangeKind; c_at: number; c_after: number; c_last: number;
-  s_ref: string | null; s_sent_at: number | null;
-}
-interface EntryRow { sink: string; change_seq: number; incident_id: number; state: 'pending' | 'failed'; attempts: number; next_attempt_at: number; last_error: string | null; sent_at: number | null }
 
 export interface SqliteOutbox extends SinkOutbox {
   /** Highest timeline seq so far: a change's entries are the ones written after it. */
@@ -67,16 +60,7 @@ export function sqliteOutbox(db: Database.Database, sinks: readonly string[]): S
     changes: db.prepare<[number], ChangeRow>('SELECT * FROM incident_changes WHERE incident_id = ? ORDER BY seq'),
   };
 
-  const toChange = (r: ChangeRow): IncidentChange => ({
-    seq: r.seq, incidentId: r.incident_id, kind: r.kind, at: r.at,
-    entries: q.entries.all(r.incident_id, r.entries_after, r.entries_last).map(toEntry),
-  });
-  const toDelivery = (sink: string, r: DueRow): Delivery => ({
-    sink, incidentId: r.id, seq: r.o_seq, attempts: r.o_attempts, sentAt: r.o_sent_at,
-    incident: toIncident(r),
-    change: toChange({ seq: r.o_seq, incident_id: r.id, kind: r.c_kind, at: r.c_at, entries_after: r.c_after, entries_last: r.c_last }),
-    remote: { ref: r.s_ref, sentAt: r.s_sent_at },
-  });
+  const toChange = (r: ChangeRow): IncidentChange => changeOf(r, q.entries.all(r.incident_id, r.entries_after, r.entries_last).map(toEntry));
   const keyParams = (k: DeliveryKey) => ({ sink: k.sink, id: k.incidentId, seq: k.seq });
   const markTx = db.transaction((k: DeliveryKey, at: number) => {
     q.sentRow.run({ ...keyParams(k), at });
@@ -101,7 +85,7 @@ export function sqliteOutbox(db: Database.Database, sinks: readonly string[]): S
       }
     },
     async dueDeliveries(sink, { coalesce, now, limit = 20 }) {
-      return (coalesce ? q.dueNewest : q.dueOldest).all({ sink, now, limit }).map((r) => toDelivery(sink, r));
+      return (coalesce ? q.dueNewest : q.dueOldest).all({ sink, now, limit }).map((r) => toDelivery(sink, r, toChange(dueChange(r))));
     },
     async nextDeliveryAt(sink) {
       return q.next.get(sink)?.t ?? undefined;
@@ -116,10 +100,7 @@ export function sqliteOutbox(db: Database.Database, sinks: readonly string[]): S
     },
     async outbox(filter = {}) {
       const rows = filter.sink === undefined ? q.rows.all() : q.rowsOf.all(filter.sink);
-      return rows.map((r): OutboxEntry => ({
-        sink: r.sink, incidentId: r.incident_id, seq: r.change_seq, state: r.state, attempts: r.attempts,
-        nextAttemptAt: r.next_attempt_at, lastError: r.last_error, sentAt: r.sent_at,
-      }));
+      return rows.map(toOutboxEntry);
     },
     async changes(incidentId) {
       return q.changes.all(incidentId).map(toChange);

@@ -1,6 +1,6 @@
 /* The public incidents of the SQLite store (migration 3): each write one transaction. */
 import type Database from 'better-sqlite3';
-import type { PublicImpact, PublicIncident, PublicIncidentStore, PublicStatus, PublicUpdate, PublishInput } from '../public.js';
+import type { PublicImpact, PublicIncident, PublicIncidentStore, PublicNote, PublicStatus, PublicUpdate, PublishInput } from '../public.js';
 import { IncidentStateError } from '../store.js';
 
 interface PublicRow {
@@ -9,7 +9,10 @@ interface PublicRow {
 }
 interface UpdateRow { id: string; status: PublicStatus; body: string; at: number }
 
-export function sqlitePublicIncidents(db: Database.Database): PublicIncidentStore {
+/** Writes a `public` timeline entry to an internal incident and logs it as a change, inside the caller's transaction. */
+export type NoteWriter = (incidentId: number, note: PublicNote, at: number) => void;
+
+export function sqlitePublicIncidents(db: Database.Database, note: NoteWriter): PublicIncidentStore {
   const q = {
     insert: db.prepare(`INSERT INTO public_incidents (id, page, incident_id, title, impact, status, components, created_at, updated_at)
       VALUES (@id, @page, @incident_id, @title, @impact, @status, @components, @at, @at)`),
@@ -33,25 +36,29 @@ export function sqlitePublicIncidents(db: Database.Database): PublicIncidentStor
     q.update.run({ id: u.id, incident: id, status: u.status, body: u.body, at: u.at });
     q.setStatus.run({ id, status: u.status, at: u.at });
   };
+  const publishTx = db.transaction((input: PublishInput) => {
+    q.insert.run({
+      id: input.id, page: input.page, incident_id: input.incidentId, title: input.title, impact: input.impact,
+      status: input.update.status, components: JSON.stringify([...input.components]), at: input.update.at,
+    });
+    addUpdate(input.id, input.update);
+    if (input.incidentId !== null && input.note) note(input.incidentId, input.note, input.update.at);
+  });
+  const updateTx = db.transaction((id: string, u: PublicUpdate, n?: PublicNote) => {
+    const row = q.get.get(id);
+    if (!row) throw new IncidentStateError(`no public incident ${id}`);
+    if (row.resolved_at !== null) throw new IncidentStateError(`public incident ${id} is resolved`);
+    addUpdate(id, u);
+    if (row.incident_id !== null && n) note(row.incident_id, n, u.at);
+  });
   return {
-    publish: db.transaction((input: PublishInput) => {
-      q.insert.run({
-        id: input.id, page: input.page, incident_id: input.incidentId, title: input.title, impact: input.impact,
-        status: input.update.status, components: JSON.stringify([...input.components]), at: input.update.at,
-      });
-      addUpdate(input.id, input.update);
-    }),
-    addPublicUpdate: db.transaction((id: string, u: PublicUpdate) => {
-      const row = q.get.get(id);
-      if (!row) throw new IncidentStateError(`no public incident ${id}`);
-      if (row.resolved_at !== null) throw new IncidentStateError(`public incident ${id} is resolved`);
-      addUpdate(id, u);
-    }),
-    getPublic(id) {
+    publish: async (input) => publishTx(input),
+    addPublicUpdate: async (id, u, n) => updateTx(id, u, n),
+    async getPublic(id) {
       const row = q.get.get(id);
       return row ? toPublic(row) : undefined;
     },
-    listPublic(filter = {}) {
+    async listPublic(filter = {}) {
       return q.list.all({ page: filter.page ?? null, incident: filter.incidentId ?? null, state: filter.state ?? null, limit: filter.limit ?? 100 }).map(toPublic);
     },
   };

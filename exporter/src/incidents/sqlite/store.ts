@@ -10,11 +10,9 @@ import type { Action, IncidentRef, TimelineEntry, UpdateStatus } from '../types.
 import { openMigratedDatabase } from './migrations.js';
 import { sqliteOutbox } from './outbox.js';
 import { sqlitePublicIncidents } from './public.js';
-import { toEntry, toIncident, type IncidentRow, type TimelineRow } from './rows.js';
+import { entryColumns, joinMembers, manualOpenedEntry, resolvedEntry, updateEntry, membersOf, sortedJson, toEntry, toIncident, touchedKind, type IncidentRow, type Members, type TimelineRow } from '../rows.js';
 
 export const DB_FILE = 'incidents.db';
-
-const sortedJson = (names: Iterable<string>): string => JSON.stringify([...new Set(names)].sort());
 
 export interface SqliteStoreOptions {
   readonly dataDir: string;
@@ -50,10 +48,7 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
   };
 
   const addEntry = (id: number, e: TimelineEntry): void => {
-    q.entry.run({
-      id, at: e.at, kind: e.kind, author: e.author, text: e.text,
-      component: e.component ?? null, from: e.from ?? null, to: e.to ?? null, status: e.status ?? null,
-    });
+    q.entry.run(entryColumns(id, e));
   };
   const outbox = sqliteOutbox(db, opts.sinks);
   const mustGetOpen = (id: number): IncidentRow => {
@@ -70,7 +65,7 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
     // Insertion order: the change log lists a snapshot's incidents in the order they were touched.
     const touched = new Map<number, ChangeKind>();
     // Member lists of incidents joined in this transaction, parsed once however many join.
-    const members = new Map<number, { components: string[]; blastRadius: string[]; tookDown: string[] }>();
+    const members = new Map<number, Members>();
     for (const a of actions) {
       if (a.type === 'open') {
         const info = q.insert.run({
@@ -90,17 +85,10 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
         case 'join': {
           let m = members.get(id);
           if (!m) {
-            const inc = toIncident(q.get.get(id)!);
-            m = { components: [...inc.components], blastRadius: [...inc.blastRadius], tookDown: [...inc.tookDown] };
+            m = membersOf(toIncident(q.get.get(id)!));
             members.set(id, m);
           }
-          m.components = [...new Set([...m.components, a.component, ...a.blastRadius])].sort();
-          m.blastRadius = [...new Set([...m.blastRadius, ...a.blastRadius])].sort();
-          m.tookDown = [...new Set([...m.tookDown, a.component])].sort();
-          q.setMembers.run({
-            id, at: now,
-            components: JSON.stringify(m.components), blast_radius: JSON.stringify(m.blastRadius), took_down: JSON.stringify(m.tookDown),
-          });
+          q.setMembers.run({ id, at: now, ...joinMembers(m, a) });
           if (a.entry) addEntry(id, a.entry);
           break;
         }
@@ -117,65 +105,69 @@ export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
           addEntry(id, a.entry);
           break;
       }
-      const was = touched.get(id);
-      touched.set(id, was === 'opened' ? was : a.type === 'resolve' ? 'resolved' : (was ?? 'updated'));
+      touched.set(id, touchedKind(touched.get(id), a.type));
     }
     for (const [id, kind] of touched) outbox.record(id, kind, now, mark);
     return [...touched.keys()];
   });
 
+  const createTx = db.transaction((input: ManualIncidentInput): number => {
+    const mark = outbox.timelineMark();
+    const info = q.insert.run({
+      title: input.title, source: 'manual', root_cause: null, severity: input.severity,
+      components: sortedJson([...input.components, ...input.blastRadius]),
+      blast_radius: sortedJson(input.blastRadius), took_down: '[]', at: input.at,
+    });
+    const id = Number(info.lastInsertRowid);
+    addEntry(id, manualOpenedEntry(input));
+    outbox.record(id, 'opened', input.at, mark);
+    return id;
+  });
+  const updateTx = db.transaction((id: number, u: { text: string; status?: UpdateStatus; author: string; at: number }) => {
+    mustGetOpen(id);
+    const mark = outbox.timelineMark();
+    if (u.status) q.setStatus.run({ id, status: u.status, at: u.at });
+    else q.touch.run({ id, at: u.at });
+    addEntry(id, updateEntry(u));
+    outbox.record(id, 'updated', u.at, mark);
+  });
+  const resolveTx = db.transaction((id: number, r: { text?: string; author: string; at: number }) => {
+    const row = mustGetOpen(id);
+    const mark = outbox.timelineMark();
+    q.resolve.run({ id, at: r.at });
+    addEntry(id, resolvedEntry(r, `Resolved by ${r.author} after ${formatDuration(r.at - row.started_at)}`));
+    outbox.record(id, 'resolved', r.at, mark);
+  });
+
+  // better-sqlite3 is synchronous; the interface is not (store.ts), so each call settles at once.
   return {
     ...outbox,
-    ...sqlitePublicIncidents(db),
+    // A public write notes what customers were told in the internal incident, resolved or not.
+    ...sqlitePublicIncidents(db, (id, n, at) => {
+      const mark = outbox.timelineMark();
+      q.touch.run({ id, at });
+      addEntry(id, { at, kind: 'public', author: n.author, text: n.text });
+      outbox.record(id, 'updated', at, mark);
+    }),
     location: file,
     sinks: [...opts.sinks],
-    get(id) {
+    async get(id) {
       const row = q.get.get(id);
       if (!row) return undefined;
       return { ...toIncident(row), timeline: q.timeline.all(id).map(toEntry) };
     },
-    list(filter = {}) {
+    async list(filter = {}) {
       const limit = filter.limit ?? 100;
       const stmt = filter.state === 'open' ? q.listOpen : filter.state === 'resolved' ? q.listResolved : q.listAll;
       return stmt.all(limit).map(toIncident);
     },
-    openIncidents: () => q.open.all().map(toIncident),
-    openCount: () => q.openCount.get()!.n,
-    apply: (actions, now) => (actions.length ? applyTx(actions, now) : []),
-    createManual: db.transaction((input: ManualIncidentInput): number => {
-      const mark = outbox.timelineMark();
-      const info = q.insert.run({
-        title: input.title, source: 'manual', root_cause: null, severity: input.severity,
-        components: sortedJson([...input.components, ...input.blastRadius]),
-        blast_radius: sortedJson(input.blastRadius), took_down: '[]', at: input.at,
-      });
-      const id = Number(info.lastInsertRowid);
-      addEntry(id, {
-        at: input.at, kind: 'opened', author: input.author, status: 'investigating',
-        text: input.text ?? `Opened: ${input.title}`,
-      });
-      outbox.record(id, 'opened', input.at, mark);
-      return id;
-    }),
-    addUpdate: db.transaction((id: number, u: { text: string; status?: UpdateStatus; author: string; at: number }) => {
-      mustGetOpen(id);
-      const mark = outbox.timelineMark();
-      if (u.status) q.setStatus.run({ id, status: u.status, at: u.at });
-      else q.touch.run({ id, at: u.at });
-      addEntry(id, { at: u.at, kind: 'update', author: u.author, text: u.text, ...(u.status ? { status: u.status } : {}) });
-      outbox.record(id, 'updated', u.at, mark);
-    }),
-    resolve: db.transaction((id: number, r: { text?: string; author: string; at: number }) => {
-      const row = mustGetOpen(id);
-      const mark = outbox.timelineMark();
-      q.resolve.run({ id, at: r.at });
-      addEntry(id, {
-        at: r.at, kind: 'resolved', author: r.author, status: 'resolved',
-        text: r.text ?? `Resolved by ${r.author} after ${formatDuration(r.at - row.started_at)}`,
-      });
-      outbox.record(id, 'resolved', r.at, mark);
-    }),
-    close() {
+    openIncidents: async () => q.open.all().map(toIncident),
+    openCount: async () => q.openCount.get()!.n,
+    apply: async (actions, now) => (actions.length ? applyTx(actions, now) : []),
+    createManual: async (input) => createTx(input),
+    addUpdate: async (id, u) => updateTx(id, u),
+    resolve: async (id, r) => resolveTx(id, r),
+    async close() {
       if (db.open) db.close();
     },
   };

@@ -1,0 +1,52 @@
+/*
+ * `npm test` typechecks what `npm run typecheck` typechecks: vitest strips types without checking
+ * them, so a stale import or a wrong type in a test (or a drift that
+ * exporter/test/architecture/api-types.test.ts exists to catch) passed the suite unseen. Each
+ * project is checked with --noEmit: core's own `typecheck` writes its dist, which the tests running
+ * beside this one are reading (npm test's build already wrote it).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/exporter.js';
+
+const TSC = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+
+/** The `-p` projects of the root `typecheck` script and of every workspace's, repo-relative. */
+function typecheckProjects(): string[] {
+  const root = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[]; scripts: Record<string, string> };
+  const projects = (dir: string, script: string | undefined) => [...(script ?? '').matchAll(/tsc -p (\S+)/g)].map((m) => path.join(dir, m[1]!));
+  const own = projects('', root.scripts.typecheck);
+  const workspaces = root.workspaces.flatMap((ws) => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, ws, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    return projects(ws, pkg.scripts?.typecheck);
+  });
+  return [...workspaces, ...own];
+}
+
+function tsc(project: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [TSC, '-p', project, '--noEmit'], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 1) : 0, output: stdout + stderr });
+    });
+  });
+}
+
+describe('npm run typecheck, inside npm test', () => {
+  const projects = typecheckProjects();
+
+  it('covers every workspace, the dashboards and the cross-part tests', () => {
+    expect(projects).toEqual(expect.arrayContaining([
+      'packages/core/tsconfig.json', 'packages/core/test/tsconfig.json', 'exporter/tsconfig.json',
+      'grafana-panel/tsconfig.json', 'provisioning/grafana/dashboards/tsconfig.json', 'test/tsconfig.json',
+    ]));
+  });
+
+  // One tsc at a time: this file runs beside the other projects' tests on a 2-core machine.
+  it.each(typecheckProjects())('%s has no type error', async (project) => {
+    const r = await tsc(project);
+    expect(r.output).toBe('');
+    expect(r.code).toBe(0);
+  }, 600_000);
+});
