@@ -37,7 +37,7 @@ import { publicIncidentRoutes, slackPublishing } from './http/routes/public-inci
 import { SLACK_SINK } from './sinks/slack.js';
 import { maintenanceRoutes } from './http/routes/maintenance.js';
 import { createMaintenance, type Maintenance } from './maintenance/service.js';
-import { openMaintenanceStore } from './maintenance/sqlite/store.js';
+import { openMaintenanceBackend } from './maintenance/backends.js';
 import { startWindowAnnotations } from './grafana/window-annotations.js';
 import { createAnnotationClient } from './grafana/client.js';
 
@@ -120,7 +120,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // The DSN is a secret: the step names the store, never its address.
   const storeStep = config.store?.kind === 'postgres' ? 'incident store (PostgreSQL)' : dataStep;
   const incidents = await startupStep(storeStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
-  const windowStore = await startupStep(dataStep, async () => openMaintenanceStore({ dataDir: config.dataDir }));
+  const windowStore = await startupStep(storeStep, () => openMaintenanceBackend(config, logger.child({ subsystem: 'maintenance' })));
   // A Grafana region annotation per window occurrence, through the store's durable queue (read at
   // start like the incident sinks).
   const annotations = config.grafana

@@ -19,24 +19,16 @@ import { describeIncidentStoreContract } from '../../exporter/test/incidents/sto
 import { CLI } from '../support/exporter.js';
 import { until } from '../support/ports.js';
 import { tempDir } from '../support/tmp.js';
-import { startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
+import { freshDatabase as freshDb, startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
 
 const logger = pino({ level: 'silent' });
 let cluster: PostgresCluster;
-let databases = 0;
 
 beforeAll(async () => { cluster = await startPostgresCluster({ replica: false }); });
 afterAll(async () => { await cluster?.destroy(); });
 
 /** A new empty database on the test server: every test starts from nothing. */
-async function freshDatabase(): Promise<{ dsn: string; drop(): Promise<void> }> {
-  const name = `sg_${process.pid}_${++databases}`;
-  await cluster.primary.query(`CREATE DATABASE ${name}`);
-  return {
-    dsn: cluster.primary.dsn({ database: name }),
-    drop: async () => { await cluster.primary.query(`DROP DATABASE ${name} WITH (FORCE)`); },
-  };
-}
+const freshDatabase = () => freshDb(cluster.primary);
 
 const open = (dsn: string, sinks: readonly string[]) => openPostgresIncidentStore({ dsn, sinks, logger });
 

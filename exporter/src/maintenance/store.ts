@@ -1,7 +1,7 @@
 /*
  * Where run-time maintenance windows and early ends live (issue 19). One interface with a contract
- * suite (exporter/test/maintenance/store-contract.ts): SQLite under data_dir now, a PostgreSQL
- * backend later is one module passing the same suite. Every method returns a promise, so a
+ * suite (exporter/test/maintenance/store-contract.ts): SQLite under data_dir (sqlite/) or the
+ * PostgreSQL store database (postgres/), picked by store.kind (backends.ts). Every method returns a promise, so a
  * networked backend fits; apart from IncidentStore, so the two can move independently.
  */
 

@@ -1,6 +1,6 @@
 /*
- * The contract every maintenance store backend passes (SQLite now; PostgreSQL later is one module
- * plus one call of this function). Every call is awaited: the interface is promise-based.
+ * The contract every maintenance store backend passes (SQLite: sqlite-store.test.ts; PostgreSQL
+ * against a real server: test/maintenance/postgres-store.test.ts). Every call is awaited: the interface is promise-based.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WindowExistsError, type MaintenanceStore, type StoredWindow } from '../../src/maintenance/store.js';

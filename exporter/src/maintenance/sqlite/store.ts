@@ -4,20 +4,8 @@
  */
 import { DB_FILE } from '../../incidents/sqlite/store.js';
 import { openMigratedDatabase } from '../../incidents/sqlite/migrations.js';
-import { WindowExistsError, type MaintenanceStore, type PendingAnnotation, type StoredWindow, type WindowEnding } from '../store.js';
-
-interface WindowRow {
-  id: string; title: string; description: string | null; components: string; starts_at: number; ends_at: number;
-  recover_after: number | null; author: string; created_at: number;
-}
-interface EndingRow { window_id: string; starts_at: number; ended_at: number; reason: WindowEnding['reason']; author: string }
-
-const toWindow = (r: WindowRow): StoredWindow => ({
-  id: r.id, title: r.title, ...(r.description !== null ? { description: r.description } : {}),
-  components: JSON.parse(r.components) as string[], startMs: r.starts_at, endMs: r.ends_at,
-  ...(r.recover_after !== null ? { recoverAfter: r.recover_after } : {}), author: r.author, createdAt: r.created_at,
-});
-const toEnding = (r: EndingRow): WindowEnding => ({ windowId: r.window_id, startMs: r.starts_at, endedAt: r.ended_at, reason: r.reason, author: r.author });
+import { componentsJson, toEnding, toPending, toWindow, type AnnotationRow, type EndingRow, type WindowRow } from '../rows.js';
+import { WindowExistsError, type MaintenanceStore } from '../store.js';
 
 export function openMaintenanceStore(opts: { readonly dataDir: string }): MaintenanceStore {
   const db = openMigratedDatabase(opts.dataDir, DB_FILE);
@@ -30,7 +18,7 @@ export function openMaintenanceStore(opts: { readonly dataDir: string }): Mainte
     endings: db.prepare<[number], EndingRow>('SELECT * FROM maintenance_endings WHERE ended_at >= ? ORDER BY ended_at, window_id'),
     queue: db.prepare(`INSERT INTO maintenance_annotations (window_id, starts_at, body, version, next_attempt_at) VALUES (@windowId, @startMs, @body, 1, @at)
       ON CONFLICT (window_id, starts_at) DO UPDATE SET body = excluded.body, version = version + 1, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL`),
-    due: db.prepare<[number, number], { window_id: string; starts_at: number; body: string; version: number; attempts: number; ref: string | null; sent_at: number | null }>(
+    due: db.prepare<[number, number], AnnotationRow>(
       'SELECT window_id, starts_at, body, version, attempts, ref, sent_at FROM maintenance_annotations WHERE version > synced_version AND next_attempt_at <= ? ORDER BY next_attempt_at, window_id LIMIT ?'),
     sent: db.prepare('UPDATE maintenance_annotations SET sent_at = ? WHERE window_id = ? AND starts_at = ?'),
     delivered: db.prepare('UPDATE maintenance_annotations SET synced_version = MAX(synced_version, @version), ref = @ref, attempts = 0, last_error = NULL WHERE window_id = @windowId AND starts_at = @startMs'),
@@ -39,7 +27,7 @@ export function openMaintenanceStore(opts: { readonly dataDir: string }): Mainte
   return {
     async create(w) {
       try {
-        q.insert.run({ ...w, description: w.description ?? null, components: JSON.stringify([...new Set(w.components)].sort()), recoverAfter: w.recoverAfter ?? null });
+        q.insert.run({ ...w, description: w.description ?? null, components: componentsJson(w.components), recoverAfter: w.recoverAfter ?? null });
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new WindowExistsError(w.id);
         throw e;
@@ -62,9 +50,7 @@ export function openMaintenanceStore(opts: { readonly dataDir: string }): Mainte
       q.queue.run(a);
     },
     async dueAnnotations(now, limit) {
-      return q.due.all(now, limit).map((r): PendingAnnotation => ({
-        windowId: r.window_id, startMs: r.starts_at, body: r.body, version: r.version, attempts: r.attempts, ref: r.ref, sentAt: r.sent_at,
-      }));
+      return q.due.all(now, limit).map(toPending);
     },
     async annotationSent(windowId, startMs, at) {
       q.sent.run(at, windowId, startMs);
