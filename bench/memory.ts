@@ -1,13 +1,15 @@
 /*
  * Memory timeline: where statusgraph's peak RSS comes from, phase by phase.
  *
- *   npx tsx bench/memory.ts [--n 10000] [--seconds 75] [--interval 30] [--every 250] [--heap-every 5] [--cli OTHER/cli.js] [--node-arg=--flag ...]
+ *   npx tsx bench/memory.ts [--n 10000] [--seconds 75] [--interval 30] [--every 250] [--heap-every 5] [--scrape-from S] [--cli OTHER/cli.js] [--node-arg=--flag ...]
  *
  * Starts the built exporter with N HTTP components against a private nginx and reads
  * /proc/PID/status (VmRSS, VmHWM, RssAnon, RssFile) every `every` ms from the moment the process
  * exists, so the config load, the first cycle's ramp and the steady cycles each show up. V8's heap
  * spaces come from the exporter's own /metrics once it serves it. Prints the timeline at 1 s
  * resolution and the phase maxima; writes the raw samples to bench/results/memory-*.json.
+ * `--scrape-from S` fetches /metrics back to back (100 ms apart) from S seconds on, as scale.ts's
+ * stress window does, so the RSS of a scrape after a quiet spell (every block re-encoded) shows.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,6 +34,8 @@ const { values: args } = parseArgs({
     'heap-every': { type: 'string', default: '5' },
     /** Extra node flags for the exporter, e.g. --node-arg=--max-semi-space-size=4 (repeatable). */
     'node-arg': { type: 'string', multiple: true, default: [] },
+    /** Seconds after start from which /metrics is fetched back to back; off when absent. */
+    'scrape-from': { type: 'string' },
     cli: { type: 'string' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
   },
@@ -94,6 +98,17 @@ async function main(): Promise<void> {
   });
   const samples: Sample[] = [];
   let readyAt: number | undefined;
+  let scrapes = 0;
+  let stopScraping = false;
+  const scraping = (async () => {
+    if (args['scrape-from'] === undefined) return;
+    await sleep(Number(args['scrape-from']) * 1_000);
+    while (!stopScraping) {
+      const res = await fetch(`${url}/metrics`).catch(() => undefined);
+      if (res?.ok) { await res.arrayBuffer(); scrapes++; }
+      await sleep(100);
+    }
+  })();
   try {
     while (Date.now() - t0 < seconds * 1_000 && !proc.exited()) {
       const s = status(proc.pid);
@@ -106,6 +121,8 @@ async function main(): Promise<void> {
     }
     if (proc.exited()) throw new Error(`exporter exited:\n${proc.output()}`);
   } finally {
+    stopScraping = true;
+    await scraping;
     await proc.stop('SIGTERM', 30_000);
     await nginx.stop();
     dir.remove();
@@ -119,6 +136,8 @@ async function main(): Promise<void> {
     cli: args.cli ?? CLI,
     nodeArgs: args['node-arg'],
     intervalSeconds: Number(args.interval),
+    scrapeFromSeconds: args['scrape-from'] !== undefined ? Number(args['scrape-from']) : undefined,
+    scrapes,
     loadAverage: load,
     readySeconds: readyAt,
     peakRssMiB: samples.at(-1)?.hwm,
@@ -126,6 +145,10 @@ async function main(): Promise<void> {
       untilReady: readyAt !== undefined ? phase(0, readyAt) : undefined,
       firstInterval: readyAt !== undefined ? phase(readyAt, readyAt + Number(args.interval)) : undefined,
       afterFirstInterval: readyAt !== undefined ? phase(readyAt + Number(args.interval), Infinity) : undefined,
+      ...(args['scrape-from'] !== undefined ? {
+        beforeScraping: phase(0, Number(args['scrape-from'])),
+        whileScraping: phase(Number(args['scrape-from']), Infinity),
+      } : {}),
     },
     final: samples.at(-1),
   };

@@ -25,6 +25,7 @@ import { incidentRoutes } from './http/routes/incidents.js';
 import { slackRoutes } from './http/routes/slack.js';
 import { historyRoutes } from './http/routes/history.js';
 import { createIncidents } from './incidents/index.js';
+import { storeBackend } from './incidents/backends.js';
 import { buildSinks } from './sinks/registry.js';
 import { formatId } from './incidents/ids.js';
 import { createSlackApi } from './slack-api/client.js';
@@ -40,6 +41,8 @@ import { createMaintenance, type Maintenance } from './maintenance/service.js';
 import { openMaintenanceBackend } from './maintenance/backends.js';
 import { startWindowAnnotations } from './grafana/window-annotations.js';
 import { createAnnotationClient } from './grafana/client.js';
+import { startCluster, type Cluster } from './cluster/index.js';
+import { clusterRoutes } from './http/routes/cluster.js';
 
 export interface ServiceOptions {
   readonly configFile: string;
@@ -97,12 +100,20 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   // Each monitor gets its own HTTP pools, closed after its probes: a reload starts the new
   // monitor's probes on fresh pools and closes the old pools once the old probes are closed.
   let pools = new HttpDispatchers();
+  // A replica of a cluster probes its share, exchanges rounds and applies the agreed ones (docs/cluster.md).
+  // It meets the others in the incident store's PostgreSQL, whose migrations (version 5) made its tables.
+  const cluster: Cluster | undefined = config.cluster && config.store?.kind === 'postgres'
+    ? await startupStep('cluster database', async () => {
+      await storeBackend(config).migrate(config, logger);
+      return startCluster({ config: config.cluster!, dsn: (config.store as { dsn: string }).dsn, intervalMs: config.intervalMs, components: config.components, logger, now });
+    })
+    : undefined;
   // Maintenance windows: built after the incident store (which migrates the shared file), read by
   // every monitor through `cover`.
   let maintenance: Maintenance | undefined;
   const cover = () => maintenance?.cover() ?? new Map();
   const wire = (c: Config, http: HttpDispatchers, carried?: CarriedState) => {
-    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, cover, ...(carried ? { carried } : {}) });
+    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, cover, ...(carried ? { carried } : {}), ...(cluster ? { exchange: cluster } : {}) });
     m.onSnapshot((s, ch) => { for (const l of listeners) l(s, ch); });
     return m;
   };
@@ -111,6 +122,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await http.close();
   };
   let monitor = wire(config, pools);
+  cluster?.onDecision((d) => monitor.decide(d.component, d.results, d.startedAt));
+  // Work that must happen once runs on the leader only: incident decisions here (fenced in the
+  // store's transaction), the outbox's deliveries, reports below.
+  const leads = () => cluster === undefined || cluster.isLeader();
 
   const sessions = new SessionStore(now);
   const loginLimiter = new LoginLimiter(now);
@@ -119,12 +134,19 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const events = createEventHub({ serializeSnapshot: componentsView, serializeComponent: componentView });
   // The DSN is a secret: the step names the store, never its address.
   const storeStep = config.store?.kind === 'postgres' ? 'incident store (PostgreSQL)' : dataStep;
-  const incidents = await startupStep(storeStep, () => createIncidents({ config, logger, now, events, sinks: buildSinks(config, { logger }) }));
+  const incidents = await startupStep(storeStep, () => createIncidents({
+    config, logger, now, events, sinks: buildSinks(config, { logger }),
+    ...(cluster ? { fence: (db, what) => cluster.fence(db, what), outboxGate: { active: () => cluster.isLeader(), pollMs: config.intervalMs } } : {}),
+  }));
   const windowStore = await startupStep(storeStep, () => openMaintenanceBackend(config, logger.child({ subsystem: 'maintenance' })));
   // A Grafana region annotation per window occurrence, through the store's durable queue (read at
-  // start like the incident sinks).
+  // start like the incident sinks). In a cluster every replica queues (one row per occurrence) and
+  // only the leader delivers, as the incident outbox does.
   const annotations = config.grafana
-    ? startWindowAnnotations({ store: windowStore, client: createAnnotationClient(config.grafana), now, logger: logger.child({ subsystem: 'maintenance' }) })
+    ? startWindowAnnotations({
+      store: windowStore, client: createAnnotationClient(config.grafana), now, logger: logger.child({ subsystem: 'maintenance' }),
+      ...(cluster ? { gate: { active: () => cluster.isLeader() } } : {}),
+    })
     : undefined;
   const windows = await startupStep(dataStep, async () => createMaintenance({
     store: windowStore, logger: logger.child({ subsystem: 'maintenance' }), now, config: () => config,
@@ -136,10 +158,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     } : {}),
   }));
   maintenance = windows;
+  // A new leader delivers at once; a former one drops the decisions it could not record (the new
+  // leader decides that time span from its own view).
+  cluster?.onLeadership((leading) => {
+    if (leading) { incidents.kickOutbox(); void annotations?.drain(); } else incidents.forgetPending();
+  });
   listeners.push((s, c) => {
     events.publishSnapshot(s);
-    void incidents.onSnapshot(s, c);
-    windows.onSnapshot(s);
+    // Decided once for the cluster: incidents and a window's early end (recover_after).
+    if (leads()) { void incidents.onSnapshot(s, c); windows.onSnapshot(s); }
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
   const pageUrls = new Map<string, string>();
@@ -163,6 +190,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     reloadTimestampSeconds: () => reloadAt,
     intervalSeconds: () => config.intervalMs / 1_000,
   });
+  if (cluster) metrics.extend((r) => cluster.registerMetrics(r));
 
   const onReload: ((c: Config) => void)[] = [];
   let reloading: Promise<void> | undefined;
@@ -194,10 +222,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       await stopMonitor(old, oldPools);
       monitor = fresh;
       pools = freshPools;
+      if (JSON.stringify(next.cluster) !== JSON.stringify(config.cluster)) logger.warn({ event: 'reload' }, 'cluster settings changed: they take effect at the next restart');
       config = next;
       incidents.setConfig(next);
       windows.setConfig();
       pages.setConfig(next);
+      cluster?.setComponents(next.components);
       redaction.set(next.secrets);
       reloadOk = true;
       reloadAt = now() / 1_000;
@@ -230,7 +260,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       // First: its guard on cookie-authenticated writes covers the routers after it.
       statusPageRouter({
         auth, authConfig: () => config.auth, snapshot: () => monitor.snapshot(), history, logger, now,
-        sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}),
+        sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}), cluster: cluster !== undefined,
       }),
       incidentRoutes(incidents.service, auth, now),
       maintenanceRoutes(windows, auth),
@@ -243,12 +273,14 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         publishing: slackPublishing(pages, (id) => pageUrls.get(id)), now, logger: logger.child({ subsystem: 'incidents' }),
       }),
       eventsRouter,
+      ...(cluster ? [clusterRoutes({ view: () => cluster.view(), auth })] : []),
     ],
   });
   const server = http.createServer(app);
   // What was opened before the listeners must not keep the process alive when one cannot start.
   const closeOpened = async () => {
     await stopMonitor(monitor, pools);
+    await cluster?.stop();
     events.close();
     await annotations?.close();
     await windows.close();
@@ -289,7 +321,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const scheduleFor = (c: Config) => {
     reports?.stop();
     reports = undefined;
-    if (!c.prometheus || !c.slack?.webhookUrl || (!c.reports.daily && !c.reports.weekly)) return;
+    if (!c.prometheus || !c.slack?.webhookUrl || (!c.reports.daily && !c.reports.weekly) || !leads()) return;
     reports = scheduleReports({
       prometheusUrl: c.prometheus.url, webhookUrl: c.slack.webhookUrl, timezone: c.reports.timezone,
       logger, daily: c.reports.daily, weekly: c.reports.weekly,
@@ -299,6 +331,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   };
   scheduleFor(config);
   onReload.push(scheduleFor);
+  cluster?.onLeadership(() => scheduleFor(config));
 
   return {
     url,
@@ -309,6 +342,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     async stop() {
       reports?.stop();
       await stopMonitor(monitor, pools);
+      await cluster?.stop();
       events.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -101,6 +101,31 @@ describe('PostgreSQL store: several processes on one database', () => {
     }
   });
 
+  it('applies a version that arrives after a higher one was applied: a database at 5 without 4 gets 4 (maintenance)', async () => {
+    const db = await freshDatabase();
+    const pool = createPool({ dsn: db.dsn, logger });
+    const tables = async () => (await pool.query<{ t: string | null }>(
+      "SELECT to_regclass('maintenance_windows')::text AS t UNION ALL SELECT to_regclass('maintenance_annotations')::text")).rows.map((r) => r.t);
+    const applied = async () => (await pool.query<{ version: number }>('SELECT version FROM statusgraph_migrations ORDER BY version')).rows.map((r) => r.version);
+    try {
+      expect(PG_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+      // As main shipped it: the cluster's version 5 before maintenance's 4 existed.
+      const withoutFour = PG_MIGRATIONS.filter((m) => m.version !== 4);
+      expect(await migratePostgres(pool, withoutFour)).toEqual({ from: 0, to: PG_SCHEMA_VERSION });
+      expect(await applied()).toEqual([1, 2, 3, 5]);
+      expect(await tables()).toEqual([null, null]);
+      expect(await migratePostgres(pool)).toEqual({ from: PG_SCHEMA_VERSION, to: PG_SCHEMA_VERSION });
+      expect(await applied()).toEqual([1, 2, 3, 4, 5]);
+      expect(await tables()).toEqual(['maintenance_windows', 'maintenance_annotations']);
+      // Nothing left to apply: a second start changes nothing.
+      expect(await migratePostgres(pool)).toEqual({ from: PG_SCHEMA_VERSION, to: PG_SCHEMA_VERSION });
+      expect(await applied()).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await pool.end();
+      await db.drop();
+    }
+  });
+
   it('two stores claiming due work at once get disjoint incidents (SKIP LOCKED), and neither takes the other\'s claim', async () => {
     const db = await freshDatabase();
     const [a, b] = [await open(db.dsn, ['s']), await open(db.dsn, ['s'])];

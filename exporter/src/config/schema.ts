@@ -5,6 +5,7 @@ import { EDGE_STRENGTHS, STATES, TIERS } from '@statusgraph/core';
 import { listenProblem } from './listen.js';
 import { pagesSchema } from './pages.js';
 import { maintenanceSchema } from './maintenance.js';
+import { clusterSchema } from './cluster.js';
 
 export { listenProblem, parseListen } from './listen.js';
 import { HISTORY_DEFAULTS, type ProbeKindSchema } from './types.js';
@@ -161,6 +162,8 @@ export const fileSchema = z.strictObject({
     flush_interval: HISTORY_FLUSH.default(HISTORY_DEFAULTS.flushIntervalMs),
   }).prefault({}),
   incidents: z.strictObject({ open_at: openAt.default('major_outage') }).prefault({}),
+  // Several replicas sharing PostgreSQL (config/cluster.ts, docs/cluster.md).
+  cluster: clusterSchema,
   components: z.array(z.strictObject({
     name,
     tier: z.enum(TIERS),

@@ -149,6 +149,15 @@ export const HISTORY_DEFAULTS: HistoryConfig = Object.freeze({
   flushIntervalMs: 5_000,
 });
 
+/** `cluster:`: this replica's part in a cluster sharing the incident store's PostgreSQL (docs/cluster.md). */
+export interface ClusterConfig {
+  /** Unique among the replicas; the host name by default. */
+  readonly name: string;
+  readonly location: string;
+  /** Probers per component as configured; 2 by default (cluster/assign.ts). */
+  readonly replication?: number;
+  readonly leaseMs: number;
+}
 /**
  * Where incidents, their outboxes and public incidents live (read at start; a reload keeps it).
  * SQLite under data_dir is the embedded default; PostgreSQL is for several replicas on one database.
@@ -186,6 +195,8 @@ export interface Config {
   readonly pages?: readonly PageConfig[];
   /** Maintenance windows of the config (issue 19); the loader always sets it; hand-built configs may leave it out. */
   readonly maintenance?: MaintenanceConfig;
+  /** Several replicas on PostgreSQL; absent: one process. */
+  readonly cluster?: ClusterConfig;
   /** Every interpolated secret value, so that logs and outputs can redact them. */
   readonly secrets: readonly string[];
 }

@@ -41,6 +41,16 @@ export interface CarriedState {
   readonly seq: number;
 }
 
+/**
+ * Where a replica of a cluster sends its own rounds instead of applying them: the cluster decides
+ * each component's round from all its probers' rounds and hands it back through decide().
+ */
+export interface RoundExchange {
+  /** Whether this replica probes the component (its share). */
+  probes(component: string): boolean;
+  report(component: string, results: readonly ProbeResult[], startedAt: number): void;
+}
+
 export interface MonitorDeps {
   readonly config: Config;
   readonly kinds: ReadonlyMap<string, ProbeKind<any>>;
@@ -57,6 +67,8 @@ export interface MonitorDeps {
   readonly carried?: CarriedState;
   /** Which components maintenance windows cover now (maintenance/); none by default. */
   readonly cover?: Cover;
+  /** A replica of a cluster: probe the share only, report rounds, apply the decided ones (decide()). */
+  readonly exchange?: RoundExchange;
 }
 
 const probeKey = (p: ProbeConfig) => `${p.kind}/${p.name}`;
@@ -93,7 +105,10 @@ export class Monitor {
     this.runtimes.forEach((rt, i) => this.indexByName.set(rt.config.name, i));
     this.scheduler = new Scheduler({
       intervalMs: config.intervalMs, maxConcurrency: config.maxConcurrency, components: this.runtimes, clock, now: deps.now, logger: deps.logger,
-      onRound: (i, results, startedAt) => this.finish(i, results, startedAt),
+      onRound: deps.exchange
+        ? (i, results, startedAt) => deps.exchange!.report(this.runtimes[i]!.config.name, results, startedAt)
+        : (i, results, startedAt) => this.finish(i, results, startedAt),
+      ...(deps.exchange ? { probes: (i: number) => deps.exchange!.probes(this.runtimes[i]!.config.name) } : {}),
       // The first complete cycle is readiness: show it promptly; later ones only update a number.
       onCycle: (completed) => this.publisher.schedule(completed === 1),
     });
@@ -186,6 +201,16 @@ export class Monitor {
     this.scheduler.start();
   }
 
+  /**
+   * Applies a round decided elsewhere (a cluster's agreed round of a component) exactly as a local
+   * round: hysteresis, baselines, transitions. Unknown components (a reload removed them) are ignored.
+   */
+  decide(component: string, results: readonly ProbeResult[], startedAt: number): void {
+    const i = this.indexByName.get(component);
+    if (i === undefined || results.length !== this.runtimes[i]!.probes.length) return;
+    this.finish(i, results, startedAt);
+  }
+
   private finish(i: number, results: readonly ProbeResult[], startedAt: number): void {
     const rt = this.runtimes[i]!;
     const r = applyRound(rt, rt.state, results, this.deps.now(), {
@@ -214,6 +239,8 @@ export class Monitor {
   private confirm(name: string, since: number): void {
     const d = this.indexByName.get(name);
     if (d === undefined || this.scheduler.isRunning(d)) return;
+    // A replica probes out of turn only what it probes at all; the dependency's probers do the same.
+    if (this.deps.exchange && !this.deps.exchange.probes(name)) return;
     if (this.runtimes[d]!.state.probes.every((p) => (p?.checkedAt ?? 0) >= since)) return;
     this.scheduler.expedite(d);
   }

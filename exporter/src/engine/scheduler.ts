@@ -33,6 +33,12 @@ export interface SchedulerDeps {
   readonly onRound: (index: number, results: readonly ProbeResult[], startedAt: number) => void;
   /** A cycle completed: every component launched in it has finished (or was skipped). */
   readonly onCycle: (cyclesCompleted: number) => void;
+  /**
+   * Whether this process probes component `index` at all (a replica of a cluster probes its share
+   * only). Asked at each turn, so a rebalanced share applies from the next turn; skipped components
+   * keep their place in the interval, so every replica probes a component at the same moment.
+   */
+  readonly probes?: (index: number) => boolean;
 }
 
 interface Cycle {
@@ -134,6 +140,10 @@ export class Scheduler {
       this.cycles.set(k, c);
     }
     c.launched++;
+    if (this.deps.probes && !this.deps.probes(i)) {
+      this.maybeCompleteCycle(k);
+      return;
+    }
     if (this.running[i]) {
       // Expected right after start, where cycle 1 may begin before the ramp's round ends;
       // later only when the concurrency limit is saturated for longer than an interval.

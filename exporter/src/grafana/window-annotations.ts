@@ -37,6 +37,8 @@ export interface WindowAnnotationsDeps {
   readonly maxDelayMs?: number;
   /** How often due annotations are looked for besides kicks (ms). */
   readonly pollMs?: number;
+  /** A cluster's leader gate: only the leader delivers (one annotation per occurrence); absent: always. */
+  readonly gate?: { active(): boolean };
 }
 
 export interface WindowAnnotations {
@@ -85,6 +87,7 @@ export function startWindowAnnotations(deps: WindowAnnotationsDeps): WindowAnnot
   };
 
   const drainOnce = async () => {
+    if (deps.gate && !deps.gate.active()) return;
     for (const p of await store.dueAnnotations(now(), 50)) await deliver(p);
   };
   const drain = (): Promise<void> => {

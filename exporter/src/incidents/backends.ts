@@ -9,11 +9,16 @@ import { createPool } from './postgres/pool.js';
 import { openPostgresIncidentStore } from './postgres/store.js';
 import { DB_FILE, openIncidentStore } from './sqlite/store.js';
 import { migrate as migrateSqlite } from './sqlite/migrations.js';
-import type { IncidentStore } from './store.js';
+import type { DecisionFence, IncidentStore } from './store.js';
 import { openDatabase } from '../data-files.js';
 
+/** What the composition root adds to a backend (PostgreSQL only: a cluster needs it). */
+export interface BackendExtras {
+  readonly fence?: DecisionFence;
+}
+
 interface Backend {
-  open(config: Config, sinks: readonly string[], logger: Logger): Promise<IncidentStore>;
+  open(config: Config, sinks: readonly string[], logger: Logger, extras?: BackendExtras): Promise<IncidentStore>;
   /** Brings the schema to this version and stops (`statusgraph migrate`); what it was and is now. */
   migrate(config: Config, logger: Logger): Promise<MigrationResult>;
 }
@@ -35,7 +40,7 @@ const BACKENDS: Readonly<Record<StoreConfig['kind'], Backend>> = {
     },
   },
   postgres: {
-    open: (config, sinks, logger) => openPostgresIncidentStore({ dsn: pg(config).dsn, poolSize: pg(config).poolSize, sinks, logger }),
+    open: (config, sinks, logger, extras) => openPostgresIncidentStore({ dsn: pg(config).dsn, poolSize: pg(config).poolSize, sinks, logger, ...(extras?.fence ? { fence: extras.fence } : {}) }),
     async migrate(config, logger) {
       const pool = createPool({ dsn: pg(config).dsn, max: 1, logger });
       try {

@@ -13,7 +13,7 @@ import { startOutbox } from './outbox.js';
 import { createIncidentService, type IncidentService } from './service.js';
 import type { IncidentSink } from './sink.js';
 import { storeBackend } from './backends.js';
-import type { IncidentStore } from './store.js';
+import type { DecisionFence, IncidentStore } from './store.js';
 import type { Incident } from './types.js';
 
 export interface IncidentsDeps {
@@ -28,6 +28,13 @@ export interface IncidentsDeps {
   readonly sinks: readonly IncidentSink[];
   /** Retry tuning for tests; production uses the outbox defaults. */
   readonly outbox?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+  /** Several processes on one database (a cluster): see DecisionFence. */
+  readonly fence?: DecisionFence;
+  /**
+   * Several processes on one database (a cluster): only the one for which `active()` holds claims
+   * and delivers (OutboxOptions.active); kickOutbox() when it becomes true.
+   */
+  readonly outboxGate?: { active(): boolean; readonly pollMs: number };
 }
 
 export interface Incidents {
@@ -41,15 +48,22 @@ export interface Incidents {
   readonly store: IncidentStore;
   /** See DeliveryWaits.wait: the sink's ref once it has every change of the incident logged so far. */
   delivered(sink: string, incidentId: number, timeoutMs: number): Promise<string | undefined>;
+  /** Look at the outbox now (this process became the one that delivers). */
+  kickOutbox(): void;
+  /** See IncidentService.forgetPending (this process stopped deciding). */
+  forgetPending(): void;
   close(): Promise<void>;
 }
 
 export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
   const logger = deps.logger.child({ subsystem: 'incidents' });
   let config = deps.config;
-  const store = await storeBackend(config).open(config, deps.sinks.map((s) => s.name), logger);
+  const store = await storeBackend(config).open(config, deps.sinks.map((s) => s.name), logger, deps.fence ? { fence: deps.fence } : {});
   const waits = deliveryWaits(store);
-  const outbox = startOutbox({ store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox, onSettled: (sink, key) => waits.settled(sink, key) });
+  const outbox = startOutbox({
+    store, sinks: deps.sinks, logger, now: deps.now, ...deps.outbox, ...(deps.outboxGate ? { gate: deps.outboxGate } : {}),
+    onSettled: (sink, key) => waits.settled(sink, key),
+  });
   const service = createIncidentService({
     store,
     logger,
@@ -78,6 +92,8 @@ export async function createIncidents(deps: IncidentsDeps): Promise<Incidents> {
     service,
     store,
     delivered: (sink, incidentId, timeoutMs) => waits.wait(sink, incidentId, timeoutMs),
+    kickOutbox: () => outbox.kick(),
+    forgetPending: () => service.forgetPending(),
     async close() {
       waits.close();
       await outbox.close();

@@ -25,6 +25,14 @@ export interface OutboxOptions {
   readonly maxDelayMs?: number;
   /** 0..1, randomises each delay by up to this fraction so many rows do not retry in lockstep. */
   readonly jitter?: number;
+  /**
+   * Several processes on one database where only one delivers (a cluster's leader): the loops
+   * claim and deliver only while `active()` holds, stop between two deliveries when it ends, and
+   * arm no timer meanwhile (kick() when it holds again). While active they look at the queue at
+   * least every `pollMs`, for the changes other processes queued (a manual incident written
+   * through a follower's API kicks that follower's outbox, not the leader's).
+   */
+  readonly gate?: { active(): boolean; readonly pollMs: number };
   /** After a change (and the older ones of its incident) was stored as delivered or failed for a sink. */
   readonly onSettled?: (sink: string, d: DeliveryKey, outcome: 'delivered' | 'failed') => void;
 }
@@ -110,13 +118,16 @@ function sinkLoop(sink: IncidentSink, opts: OutboxOptions, t: Tuning): Outbox {
     return false;
   };
 
+  const active = (): boolean => opts.gate?.active() ?? true;
+
   const pass = async (): Promise<void> => {
     for (;;) {
-      if (closed || now() < pausedUntil) return;
+      if (closed || !active() || now() < pausedUntil) return;
       const due = await store.dueDeliveries(sink.name, { coalesce: sink.coalesce, now: now() });
       if (due.length === 0) return;
       for (const d of due) {
-        if (closed) return;
+        // A claimed change left undelivered goes back to the queue when the claim ends (CLAIM_MS).
+        if (closed || !active()) return;
         if (!(await settle(d, await attempt(sink, store, d, now)))) return;
       }
     }
@@ -136,13 +147,16 @@ function sinkLoop(sink: IncidentSink, opts: OutboxOptions, t: Tuning): Outbox {
     }
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (next === undefined || closed) return;
-    timer = setTimeout(run, Math.max(minDelayMs, next - now(), pausedUntil - now()));
+    if (closed || !active()) return;
+    const poll = opts.gate?.pollMs;
+    if (next === undefined && poll === undefined) return;
+    const wait = Math.max(minDelayMs, (next ?? Infinity) - now(), pausedUntil - now());
+    timer = setTimeout(run, poll === undefined ? wait : Math.min(wait, Math.max(minDelayMs, poll)));
     timer.unref();
   };
 
   function run(): void {
-    if (closed) return;
+    if (closed || !active()) return;
     if (running) {
       again = true;
       return;

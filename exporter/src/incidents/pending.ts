@@ -28,6 +28,8 @@ export interface PendingQueue {
   head(): PendingSnapshot | undefined;
   /** The head was recorded. */
   shift(): void;
+  /** Drops every queued snapshot (another process decides from now on). */
+  clear(): void;
   readonly size: number;
 }
 
@@ -44,6 +46,7 @@ export function pendingQueue(maxSnapshots = MAX_SNAPSHOTS, maxChanges = MAX_CHAN
     },
     head: () => items[0],
     shift: () => { items.shift(); },
+    clear: () => { items.length = 0; },
     get size() { return items.length; },
   };
 }

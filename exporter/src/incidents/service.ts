@@ -34,6 +34,12 @@ export interface IncidentService {
    * recorded or kept to retry (a failure is logged, never thrown).
    */
   onSnapshot(snapshot: Snapshot, changes: readonly StateChange[]): Promise<void>;
+  /**
+   * Drops the snapshots kept to retry: this process no longer decides (a cluster replica that lost
+   * the lease). Kept, they would be applied when it leads again, after another leader decided the
+   * same time span: an old "down" could reopen an incident resolved meanwhile.
+   */
+  forgetPending(): void;
   get(id: number): Promise<IncidentWithTimeline | undefined>;
   list(filter?: { state?: 'open' | 'resolved'; limit?: number }): Promise<Incident[]>;
   /** The open incidents as last read from the store (after every write and snapshot): for /metrics, which cannot wait. */
@@ -187,6 +193,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       });
       return drainQueued;
     },
+    forgetPending: () => pending.clear(),
     get: (id) => store.get(id),
     list: (filter) => store.list(filter),
     openIncidents: () => openCache,

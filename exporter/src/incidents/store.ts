@@ -14,6 +14,15 @@ import type { IncidentChange, RemoteState } from './sink.js';
 import type { PublicIncidentStore } from './public.js';
 import type { Action, Incident, IncidentWithTimeline, Severity, UpdateStatus } from './types.js';
 
+/**
+ * Run first in the transaction of every automatic decision (IncidentStore.apply) on a shared
+ * database; throws to refuse the write. With a cluster it is the leader's fencing check
+ * (cluster/lease.ts), given at composition (app.ts): a former leader paused past its lease has
+ * its decisions rolled back in the same transaction. Manual and public writes are not fenced: a
+ * person asked for them on whichever replica answered, and the incident-write lock orders them.
+ */
+export type DecisionFence = (db: { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> }, what: string) => Promise<void>;
+
 export interface ManualIncidentInput {
   readonly title: string;
   readonly components: readonly string[];

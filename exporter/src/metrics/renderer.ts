@@ -71,6 +71,11 @@ export class MetricsRenderer {
     new Gauge({ name: 'statusgraph_probe_interval_seconds', help: 'Configured probe cycle interval.', registers: [r], collect() { this.set(gauges.intervalSeconds()); } });
   }
 
+  /** Adds gauges of another part (a cluster's statusgraph_replica_*) to the prom-client side. */
+  extend(add: (registry: Registry) => void): void {
+    add(this.registry);
+  }
+
   private block(components: readonly ComponentStatus[], start: number, previous: Block | undefined): Block {
     const members = components.slice(start, start + BLOCK);
     if (previous && previous.members.length === members.length && previous.members.every((c, i) => c === members[i])) return previous;

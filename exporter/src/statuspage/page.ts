@@ -12,6 +12,8 @@ export interface BootData {
   /** Demo mode: show the break/heal controls. */
   readonly demo: boolean;
   readonly intervalMs: number;
+  /** A replica of a cluster: show the cluster line. */
+  readonly cluster?: boolean;
 }
 
 /** JSON safe inside a <script> element: no "</script>", no HTML comment openers. */

@@ -43,6 +43,8 @@ export interface StatusPageDeps {
   readonly sessions: SessionStore;
   readonly loginLimiter: LoginLimiter;
   readonly demo?: DemoControl;
+  /** A replica of a cluster: the page shows the cluster line (GET /api/v1/cluster). */
+  readonly cluster?: boolean;
 }
 
 const NO_STORE = 'no-store';
@@ -138,6 +140,7 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
       readPublic: !a || a.read === 'public',
       demo: deps.demo !== undefined,
       intervalMs: deps.intervalMs(),
+      cluster: deps.cluster === true,
     };
   };
 

@@ -24,6 +24,7 @@ import { connectStream, type Stream } from './stream.js';
 import { UPTIME_DAYS, createUptime } from './uptime.js';
 import { compareTiers, type Tier } from '@statusgraph/core';
 import { ToldCache, toldEl } from './public-incidents.js';
+import { watchCluster } from './cluster.js';
 
 interface Boot {
   canWrite: boolean;
@@ -31,6 +32,7 @@ interface Boot {
   readPublic: boolean;
   demo: boolean;
   intervalMs: number;
+  cluster?: boolean;
 }
 
 const boot = JSON.parse(byId('boot').textContent ?? '{}') as Boot;
@@ -406,6 +408,7 @@ async function start(): Promise<void> {
   renderIncidents();
   // What customers were told: loaded beside the rest, shown when it comes (an older server without it shows nothing).
   told.loadAll(boot.canWrite).then(renderIncidents, () => undefined);
+  if (boot.cluster) watchCluster(Math.max(boot.intervalMs, 5_000));
   for (const i of incidents.filter((x) => x.resolvedAt === null)) applyIncident(i);
   // The stream continues from the components just read: its first event is what changed since.
   stream = connectStream(() => `api/v1/events${version ? `?since=${encodeURIComponent(version)}` : ''}`, Math.max(3 * boot.intervalMs, 45_000), {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { PROBE_KINDS } from '../../src/probes/registry.js';
+import { sameHiddenClassCount, stringTypes } from '../../../test/support/v8-internals.js';
 
 const parse = (text: string, env: Record<string, string> = {}) => parseConfig(text, 'sg.yml', { env, probeKinds: PROBE_KINDS });
 
@@ -198,3 +199,33 @@ components:
   });
 });
 
+describe('config: memory', () => {
+  const dist = (p: string) => JSON.stringify(path.resolve(import.meta.dirname, '../../dist', p));
+
+  it('gives the probe configs of one kind one hidden class (no map and descriptor array per probe)', () => {
+    // 2,000 components of one HTTP probe each: the rest and spread copies that build a probe's
+    // config gave each one a map of its own once the code was warm.
+    const { same, total } = sameHiddenClassCount(`
+      const { parseConfig } = await import(${dist('config/load.js')});
+      const { PROBE_KINDS } = await import(${dist('probes/registry.js')});
+      const lines = ['interval: 30s', 'components:'];
+      for (let i = 0; i < 2000; i++) lines.push('  - name: c' + i, '    tier: service', '    probes:', '      - kind: http', '        url: http://127.0.0.1:9/c' + i);
+      const config = parseConfig(lines.join('\\n') + '\\n', 'sg.yml', { env: {}, probeKinds: PROBE_KINDS });
+      const objects = config.components.map((c) => c.probes[0]);
+    `);
+    expect(total).toBe(2_000);
+    expect(same).toBe(total);
+  });
+
+  it('keeps no slice of the YAML text (one slice kept all of it alive)', () => {
+    const types = stringTypes(`
+      const { parseConfig } = await import(${dist('config/load.js')});
+      const { PROBE_KINDS } = await import(${dist('probes/registry.js')});
+      const text = 'interval: 30s\\ncomponents:\\n  - name: a-longer-component-name\\n    tier: service\\n    probes:\\n      - kind: http\\n        url: http://127.0.0.1:9/a-long-path\\n';
+      const config = parseConfig(text, 'sg.yml', { env: {}, probeKinds: PROBE_KINDS });
+      const strings = [config.components[0].name, config.components[0].probes[0].url];
+    `);
+    expect(types).toHaveLength(2);
+    for (const t of types) expect(t).not.toMatch(/SLICED/);
+  });
+});

@@ -216,3 +216,37 @@ describe('monitor on a fake clock', () => {
     expect(status(m, 'db')).toMatchObject({ checked: true, state: 'operational' });
   });
 });
+
+describe('monitor as a replica of a cluster (a RoundExchange)', () => {
+  it('probes only its share, at the same offsets, sends its rounds away and shows only the decided ones', async () => {
+    rig = new Rig();
+    const reported: { component: string; success: boolean }[] = [];
+    const share = new Set(['a', 'c']);
+    const http = new HttpDispatchers();
+    const m = new Monitor({
+      config: engineConfig([{ name: 'a' }, { name: 'b' }, { name: 'c' }]), kinds: new Map([['fake', rig.world.kind()]]),
+      logger: rig.log.logger, now: rig.now, http, clock: rig.clock,
+      exchange: { probes: (c) => share.has(c), report: (component, results) => reported.push({ component, success: results[0]!.outcome.success }) },
+    });
+    m.onSnapshot((snapshot, changes) => rig.published.push({ snapshot, changes }));
+    m.start();
+    rig.world.set('a', { up: false });
+    await rig.clock.advance(12_000);
+    // b is another replica's: never probed here; a and c once per cycle at their usual offsets.
+    expect(rig.world.startsOf('b')).toEqual([]);
+    expect(rig.world.startsOf('a').length).toBeGreaterThanOrEqual(2);
+    expect(reported.filter((r) => r.component === 'a').every((r) => !r.success)).toBe(true);
+    // Nothing applied until decided: a's own failing rounds did not change its state.
+    expect(status(m, 'a')!.checked).toBe(false);
+    expect(m.ready()).toBe(false);
+    // The cluster's agreed rounds (a tie for a: no outage; b from its probers) are applied as local rounds.
+    const ok = [{ outcome: { success: true, durationSeconds: 0.01 }, at: rig.now() }];
+    for (const c of ['a', 'b', 'c']) m.decide(c, ok, rig.now());
+    m.decide('gone', ok, rig.now());
+    await rig.clock.advance(1_000);
+    expect(m.snapshot().components.map((c) => [c.name, c.state, c.checked])).toEqual([['a', 'operational', true], ['b', 'operational', true], ['c', 'operational', true]]);
+    expect(m.ready()).toBe(true);
+    await m.stop();
+    await http.close();
+  });
+});

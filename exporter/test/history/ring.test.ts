@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sameHiddenClassCount } from '../../../test/support/v8-internals.js';
 import { LatencyRing } from '../../src/history/ring.js';
 
 describe('LatencyRing', () => {
@@ -94,5 +96,20 @@ describe('LatencyRing', () => {
   it('rejects nonsense options', () => {
     expect(() => new LatencyRing({ maxBuckets: 1 })).toThrow(/maxBuckets/);
     expect(() => new LatencyRing({ windowMs: 0 })).toThrow(/windowMs/);
+  });
+});
+
+describe('ring storage', () => {
+  it('gives every ring of every buffer one hidden class (no map and descriptor array per probe)', () => {
+    const ring = JSON.stringify(path.resolve(import.meta.dirname, '../../dist/history/ring.js'));
+    // 40 buffers of 256 rings, as LatencyRings takes them at 10,000 probes; a spread copy per ring
+    // gave all but 8 of these a map of their own.
+    const { same, total } = sameHiddenClassCount(`
+      const { ringStorage } = await import(${ring});
+      const objects = [];
+      for (let b = 0; b < 40; b++) objects.push(...ringStorage(120, 256));
+    `);
+    expect(total).toBe(10_240);
+    expect(same).toBe(total);
   });
 });

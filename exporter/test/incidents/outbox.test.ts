@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOutbox, type Outbox } from '../../src/incidents/outbox.js';
+import { startOutbox, type Outbox, type OutboxOptions } from '../../src/incidents/outbox.js';
 import type { DeliveryContext, DeliveryResult, IncidentChange, IncidentSink } from '../../src/incidents/sink.js';
 import { openIncidentStore } from '../../src/incidents/sqlite/store.js';
 import type { IncidentStore } from '../../src/incidents/store.js';
@@ -28,12 +28,12 @@ function scriptedSink(name: string, coalesce: boolean, answer: (call: Call, n: n
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
 
-function setup(sinks: readonly IncidentSink[], clock = { now: Date.now }) {
+function setup(sinks: readonly IncidentSink[], clock = { now: Date.now }, gate?: OutboxOptions['gate']) {
   const dir = tempDir('sg-outbox-unit-');
   const store: IncidentStore = openIncidentStore({ dataDir: dir.path, sinks: sinks.map((s) => s.name) });
   cleanups.push(async () => { await store.close(); dir.remove(); });
   const start = (): Outbox => {
-    const o = startOutbox({ store, sinks, logger: silentLogger, now: clock.now, baseDelayMs: 10, maxDelayMs: 40, jitter: 0 });
+    const o = startOutbox({ store, sinks, logger: silentLogger, now: clock.now, baseDelayMs: 10, maxDelayMs: 40, jitter: 0, ...(gate ? { gate } : {}) });
     cleanups.push(() => o.close());
     return o;
   };
@@ -42,6 +42,47 @@ function setup(sinks: readonly IncidentSink[], clock = { now: Date.now }) {
 }
 
 const delivered = (): DeliveryResult => ({ outcome: 'delivered' });
+
+describe('outbox worker behind a gate (a cluster: the leader delivers)', () => {
+  it('reads nothing while inactive, delivers once kicked active, and polls for changes queued elsewhere', async () => {
+    let leading = false;
+    const s = scriptedSink('s', false, delivered);
+    const { store, start, manual } = setup([s.sink], undefined, { active: () => leading, pollMs: 20 });
+    const reads: string[] = [];
+    for (const m of ['dueDeliveries', 'nextDeliveryAt'] as const) {
+      const real = store[m].bind(store) as (...a: unknown[]) => unknown;
+      (store as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => { reads.push(m); return real(...a); };
+    }
+    const a = await manual('A');
+    const o = start();
+    o.kick();
+    // A follower neither claims nor arms a timer: run() returns before touching the queue.
+    expect(reads).toEqual([]);
+    leading = true;
+    o.kick();
+    await until('A delivered', () => s.calls.length === 1);
+    expect(s.calls[0]!.incident).toBe(a);
+    // Another replica queues B in the shared store and kicks only its own outbox: the poll finds it.
+    const b = await manual('B');
+    await until('B delivered by the poll', () => s.calls.length === 2);
+    expect(s.calls[1]!.incident).toBe(b);
+    await o.close();
+    expect(await store.outbox()).toEqual([]);
+  });
+
+  it('stops between two deliveries when leadership ends, leaving the rest queued', async () => {
+    let leading = true;
+    const s = scriptedSink('s', false, () => { leading = false; return { outcome: 'delivered' }; });
+    const { store, start, manual } = setup([s.sink], undefined, { active: () => leading, pollMs: 20 });
+    await manual('A');
+    const b = await manual('B');
+    const o = start();
+    await until('one delivery', () => s.calls.length === 1);
+    await o.close();
+    expect(s.calls).toHaveLength(1);
+    expect((await store.outbox()).map((r) => [r.incidentId, r.state])).toEqual([[b, 'pending']]);
+  });
+});
 
 describe('outbox worker', () => {
   it('gives an ordered sink every change of an incident, in order, and a coalescing one only the newest', async () => {

@@ -173,5 +173,33 @@ describe('incident service', () => {
     // The outage opened at the snapshot that saw it, not when the store answered.
     expect(inc).toMatchObject({ rootCause: 'db', startedAt: wentDown });
   });
+  it('forgets the snapshots it could not record when told to (a replica that lost the lease)', async () => {
+    const dir = tempDir('sg-svc-');
+    const clock = manualClock();
+    const real = openIncidentStore({ dataDir: dir.path, sinks: [] });
+    cleanups.push(async () => { await real.close(); dir.remove(); });
+    let down = true;
+    // The store refuses writes (the database away, or the fence) until `down` is false.
+    const store = new Proxy(real, {
+      get(target, key) {
+        const v = Reflect.get(target, key) as unknown;
+        if (key === 'apply') return async (...a: Parameters<typeof real.apply>) => { if (down) throw new Error('database unreachable'); return target.apply(...a); };
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const service = createIncidentService({ store, logger: silentLogger, now: clock.now, config: () => config(CHAIN), publish: () => {}, onChange: () => {} });
+    const up = snapshot(CHAIN, {}, { seq: 1, at: clock.now() });
+    await service.onSnapshot(up, []);
+    clock.advance(1000);
+    const failing = snapshot(CHAIN, { db: 'major_outage' }, { seq: 2, at: clock.now() });
+    await service.onSnapshot(failing, changesBetween(up, failing));
+    expect(await service.list()).toEqual([]);
+    service.forgetPending();
+    down = false;
+    clock.advance(1000);
+    const healed = snapshot(CHAIN, {}, { seq: 3, at: clock.now() });
+    await service.onSnapshot(healed, changesBetween(failing, healed));
+    // Kept, the outage snapshot would have been applied first and opened (then resolved) an incident.
+    expect(await service.list()).toEqual([]);
+  });
 });
-

@@ -4,6 +4,7 @@ import type { GrafanaTheme2, LinkModel, PanelProps } from '@grafana/data';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { PanelDataErrorView } from '@grafana/runtime';
 import { layoutGraph, type GraphLayout, STATES, type State } from '@statusgraph/core';
+import { checkerBanner, unhealthyCheckers } from '../model/checkers.js';
 import { openIncidentsByComponent } from '../model/incidents.js';
 import { buildGraphModel } from '../model/join.js';
 import { DEFAULT_COLORS, type PanelOptions } from '../types.js';
@@ -23,6 +24,7 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
   const [hover, setHover] = useState<{ view: NodeView; x: number; y: number } | undefined>();
 
   const model = useMemo(() => buildGraphModel(data.series), [data.series]);
+  const checkers = useMemo(() => checkerBanner(unhealthyCheckers(data.series)), [data.series]);
   // The range's end, never the clock: render stays pure (react-hooks/purity), and the same props draw the same picture.
   const rangeEnd = timeRange.to.valueOf();
   const incidents = useMemo(() => openIncidentsByComponent(data.annotations, rangeEnd, data.series), [data.annotations, rangeEnd, data.series]);
@@ -84,12 +86,13 @@ export function DependencyPanel(props: PanelProps<PanelOptions>) {
 
   return (
     <div ref={containerRef} className={styles.container} style={{ width, height }} data-testid="statusgraph-panel">
+      {checkers ? <div className={styles.warning} role="status" data-testid="statusgraph-checker-banner">{checkers}</div> : null}
       <GraphSvg
         layout={layout}
         nodes={view!.nodes}
         edges={view!.edges}
         width={width}
-        height={height - (model.warnings.length > 0 ? 18 : 0)}
+        height={height - (model.warnings.length > 0 ? 18 : 0) - (checkers ? 18 : 0)}
         fontFamily={theme.typography.fontFamily}
         bandFill={theme.colors.background.secondary}
         bandText={theme.colors.text.secondary}

@@ -93,6 +93,10 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
         unknown++;
         continue;
       }
+      if (kind === 'checkerHealthy') {
+        // A replica's series, no component: model/checkers.ts reads it for the banner.
+        continue;
+      }
       const component = s.labels.component;
       if (!component) {
         noComponent++;
@@ -198,8 +202,9 @@ function applySample(
       d.runbook = l.runbook || d.runbook;
       return true;
     }
+    case 'checkerHealthy':
     case 'incidentOpen':
-      // Open incidents are read by model/incidents.ts, next to the annotations.
+      // Checker health is read by model/checkers.ts (skipped above); open incidents are read by model/incidents.ts, next to the annotations.
       return true;
     case 'maintenance':
       if (s.value === 0) {

@@ -16,6 +16,8 @@ export const METRICS = {
   incidentOpen: CONTRACT.incidentOpen,
   maintenance: CONTRACT.componentUnderMaintenance,
   planned: CONTRACT.componentPlannedOutage,
+  // Per replica, not per component: read by model/checkers.ts (a cluster, docs/cluster.md).
+  checkerHealthy: CONTRACT.replicaCheckerHealthy,
 } as const;
 
 export type MetricKind = keyof typeof METRICS;
@@ -27,7 +29,7 @@ const NAME_PATTERN = /statusgraph_[a-z_]+/g;
  * Which metric a sample belongs to. Prometheus keeps `__name__` only for plain selectors, so an
  * aggregated query (`max by (component, tier) (...)`) is recognised by the metric name in its
  * query's refId (the provisioned dashboard names them status, info, dependencies, impacted,
- * duration, baseline, success, incidents), the metric named in its expression or frame, and failing that by
+ * duration, baseline, success, incidents, checkers), the metric named in its expression or frame, and failing that by
  * its label set, which differs per metric.
  */
 export function metricOf(sample: Sample): MetricKind | undefined {
@@ -74,7 +76,7 @@ export function metricOf(sample: Sample): MetricKind | undefined {
 const REF_IDS: Readonly<Record<string, MetricKind>> = {
   status: 'status', impacted: 'impacted', impact: 'impacted', affected: 'affected', edge_info: 'edge', edges_info: 'edge', dependencies: 'dependency', dependency: 'dependency',
   edges: 'dependency', duration: 'duration', latency: 'duration', baseline: 'baseline', success: 'success', info: 'info',
-  incidents: 'incidentOpen', maintenance: 'maintenance', planned: 'planned',
+  incidents: 'incidentOpen', maintenance: 'maintenance', planned: 'planned', checkers: 'checkerHealthy',
 };
 
 function refIdKind(refId: string | undefined): MetricKind | undefined {

@@ -195,6 +195,20 @@ describe('DependencyPanel', () => {
     expect(nodeEl(container, 'payments').closest('a')!.getAttribute('href')).toBe('https://wiki.example/runbooks/payments');
   });
 
+  it('shows a banner naming an unhealthy checker of a cluster, and none when every checker is healthy', () => {
+    const s = outageSeries();
+    const checker = (replica: string, value: number) => ({ metric: 'statusgraph_replica_checker_healthy', labels: { replica }, value });
+    const { container, unmount } = renderPanel(tableFrames({ ...s, statusgraph_replica_checker_healthy: [checker('eu-1', 1), checker('us-1', 0)] }));
+    const banner = screen.getByTestId('statusgraph-checker-banner');
+    expect(banner.textContent).toBe('Checker unhealthy: replica us-1 (results set aside; components show what the other replicas see)');
+    expect(banner.getAttribute('role')).toBe('status');
+    // The graph itself is unchanged: every node, drawn 18 px shorter.
+    expect(container.querySelectorAll('[data-node]')).toHaveLength(REFERENCE.length);
+    unmount();
+    renderPanel(tableFrames({ ...s, statusgraph_replica_checker_healthy: [checker('eu-1', 1), checker('us-1', 1)] }));
+    expect(screen.queryByTestId('statusgraph-checker-banner')).toBeNull();
+  });
+
   it('hides operational components that are not involved when asked', () => {
     const { container } = renderPanel(tableFrames(), { hideOperational: true }, []);
     const shown = [...container.querySelectorAll('[data-node]')].map((e) => e.getAttribute('data-node')).sort();

@@ -25,4 +25,9 @@ export const METRICS = {
   componentRounds: 'statusgraph_component_rounds_total',
   componentAvailableRounds: 'statusgraph_component_available_rounds_total',
   componentUnavailableRounds: 'statusgraph_component_unavailable_rounds_total',
+  // Replicas of a cluster (docs/cluster.md): per replica as the scraped replica sees the cluster.
+  replicaUp: 'statusgraph_replica_up',
+  replicaLeader: 'statusgraph_replica_leader',
+  replicaCheckerHealthy: 'statusgraph_replica_checker_healthy',
+  replicaAssignedComponents: 'statusgraph_replica_assigned_components',
 } as const;

@@ -27,3 +27,21 @@ export function bindMounts(service: any): { host: string; container: string }[] 
     .filter((v: unknown): v is string => typeof v === 'string' && v.startsWith('./'))
     .map((v: string) => { const [host, container] = v.split(':'); return { host: host!, container: container! }; });
 }
+
+/**
+ * A compose value with its `${NAME}`, `${NAME:-default}` and `${NAME:?error}` references resolved
+ * from `vars` (what Compose does with .env); a required variable that is missing throws.
+ */
+export function resolveVariables(value: string, vars: ReadonlyMap<string, string>): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (_m, name: string, op: string | undefined, arg: string | undefined) => {
+    const v = vars.get(name);
+    if (v !== undefined && v !== '') return v;
+    if (op === ':-' || op === '-') return arg ?? '';
+    throw new Error(`compose variable ${name} is not set${arg ? `: ${arg}` : ''}`);
+  });
+}
+
+/** NAME=value lines of an env file as a map (commented-out examples excluded). */
+export function envFileValues(text: string): Map<string, string> {
+  return new Map([...text.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)].map((m) => [m[1]!, m[2]!.replace(/^"(.*)"$/, '$1')]));
+}

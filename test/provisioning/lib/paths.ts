@@ -11,5 +11,7 @@ export const PROVIDER_FILE = repoPath('provisioning/grafana/dashboards/statusgra
 export const COMPOSE_FILE = repoPath('docker-compose.yml');
 export const ENV_EXAMPLE = repoPath('.env.example');
 export const COMPOSE_EXPORTER_CONFIG = repoPath('examples/compose/statusgraph.yml');
+export const COMPOSE_CLUSTER_CONFIG = repoPath('examples/compose/cluster.yml');
+export const PROMETHEUS_CLUSTER_CONFIG = repoPath('provisioning/prometheus/prometheus-cluster.yml');
 export const RULES_DIR = repoPath('provisioning/prometheus/rules');
 export const DOCKERFILE = repoPath('exporter/Dockerfile');

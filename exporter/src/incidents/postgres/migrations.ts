@@ -1,7 +1,8 @@
 /*
  * The PostgreSQL schema, versioned like SQLite's (../sqlite/migrations.ts) and numbered the same:
  * a feature that adds SQLite version N adds PostgreSQL version N here. Append; never edit a shipped
- * one. Applied versions are rows of statusgraph_migrations.
+ * one. Applied versions are rows of statusgraph_migrations; a version missing there is applied
+ * even when a higher one is (version 5, the cluster's tables, ships while 4 is still reserved).
  *
  * Several replicas start at once against one database: each migrates under a session advisory
  * lock, so one applies the steps and the others, once they get the lock, find nothing to do.
@@ -179,6 +180,51 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX maintenance_annotations_due ON maintenance_annotations (next_attempt_at) WHERE version > synced_version;
     `,
   },
+  {
+    // The cluster's tables (exporter/src/cluster/, docs/cluster.md), PostgreSQL only: SQLite has no
+    // cluster. Created on every PostgreSQL install (a few empty tables) so that adding `cluster:`
+    // needs no migration of its own. A database may have 5 without 4 (version 5 shipped first):
+    // migratePostgres applies every version not yet recorded, so 4 is applied then, after 5.
+    version: 5,
+    sql: `
+      -- Heartbeats: a replica is a member while its last_seen is recent (cluster/registry.ts).
+      CREATE TABLE cluster_replicas (
+         name text PRIMARY KEY,
+         location text NOT NULL,
+         started_at timestamptz NOT NULL,
+         last_seen timestamptz NOT NULL);
+      -- One row: who leads, under which fencing token, until when (cluster/lease.ts). Times are the database's.
+      CREATE TABLE cluster_lease (
+         id smallint PRIMARY KEY CHECK (id = 1),
+         holder text,
+         token bigint NOT NULL DEFAULT 0,
+         acquired_at timestamptz,
+         expires_at timestamptz NOT NULL DEFAULT '-infinity');
+      INSERT INTO cluster_lease (id) VALUES (1);
+      -- The latest round of each component by each prober (cluster/exchange.ts): one row per pair, updated in
+      -- place, so the table stays at components x R rows. xid orders the writes for readers.
+      CREATE TABLE cluster_results (
+         component text NOT NULL,
+         replica text NOT NULL,
+         at bigint NOT NULL,
+         started_at bigint NOT NULL,
+         results jsonb NOT NULL,
+         -- The database's clock: readers get each row's age from it, whatever their own clocks say.
+         written_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+         PRIMARY KEY (component, replica));
+      CREATE INDEX cluster_results_xid ON cluster_results (xid);
+      -- What the leader decided once for the cluster (checker health changes, terms), each under its token.
+      CREATE TABLE cluster_events (
+         id bigserial PRIMARY KEY,
+         token bigint NOT NULL,
+         holder text NOT NULL,
+         at timestamptz NOT NULL DEFAULT clock_timestamp(),
+         kind text NOT NULL,
+         replica text,
+         detail jsonb NOT NULL DEFAULT '{}');
+    `,
+  },
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;
@@ -197,13 +243,16 @@ export async function migratePostgres(pool: pg.Pool, migrations: readonly PgMigr
     await db.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, LOCKS.migrate]);
     try {
       await db.query('CREATE TABLE IF NOT EXISTS statusgraph_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-      const from = Number((await db.query<{ v: number | null }>('SELECT max(version) AS v FROM statusgraph_migrations')).rows[0]?.v ?? 0);
+      const applied = new Set((await db.query<{ version: number }>('SELECT version FROM statusgraph_migrations')).rows.map((r) => Number(r.version)));
+      const from = Math.max(0, ...applied);
       const latest = migrations[migrations.length - 1]?.version ?? 0;
       if (from > latest) {
         throw new Error(`incident database schema version ${from} is newer than this statusgraph supports (${latest}); refusing to touch it`);
       }
+      // Every version not recorded yet, in order: numbers are reserved per feature (4 before 5
+      // ships, docs above), so a lower one may arrive after a higher one was applied.
       for (const m of migrations) {
-        if (m.version <= from) continue;
+        if (applied.has(m.version)) continue;
         await db.query('BEGIN');
         try {
           await db.query(m.sql);

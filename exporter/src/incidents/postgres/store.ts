@@ -11,7 +11,7 @@ import {
   type IncidentRow, type Members, type TimelineRow,
 } from '../rows.js';
 import type { ChangeKind } from '../sink.js';
-import { IncidentStateError, type IncidentStore, type ManualIncidentInput } from '../store.js';
+import { IncidentStateError, type DecisionFence, type IncidentStore, type ManualIncidentInput } from '../store.js';
 import type { Action, IncidentRef, Incident, TimelineEntry } from '../types.js';
 import { migratePostgres } from './migrations.js';
 import { postgresOutbox } from './outbox.js';
@@ -24,6 +24,8 @@ export interface PostgresStoreOptions {
   readonly sinks: readonly string[];
   readonly logger: Logger;
   readonly poolSize?: number;
+  /** See IncidentsDeps.fence: run first in every automatic decision's transaction. */
+  readonly fence?: DecisionFence;
 }
 
 const INSERT = `INSERT INTO incidents (title, source, root_cause, severity, status, components, blast_radius, took_down, started_at, updated_at)
@@ -114,9 +116,11 @@ export async function openPostgresIncidentStore(opts: PostgresStoreOptions): Pro
   }
   const outbox = postgresOutbox(pool, opts.sinks);
   /** A mutation: one transaction, incident writes serialized, the change logged and queued. */
-  const write = <T>(fn: (db: Db, record: (id: number, kind: ChangeKind, at: number) => Promise<void>) => Promise<T>): Promise<T> =>
+  const write = <T>(fn: (db: Db, record: (id: number, kind: ChangeKind, at: number) => Promise<void>) => Promise<T>, fenced = false): Promise<T> =>
     transaction(pool, async (db) => {
       await lockIncidentWrites(db);
+      // After the lock, so the lease row is held only while this write runs, not while it queues.
+      if (fenced && opts.fence) await opts.fence(db, 'automatic incident decisions');
       const mark = await outbox.timelineMark(db);
       return fn(db, (id, kind, at) => outbox.record(db, id, kind, at, mark));
     });
@@ -149,7 +153,7 @@ export async function openPostgresIncidentStore(opts: PostgresStoreOptions): Pro
         const touched = await applyActions(db, actions, now);
         for (const [id, kind] of touched) await record(id, kind, now);
         return [...touched.keys()];
-      });
+      }, true);
     },
     createManual: (input: ManualIncidentInput) => write(async (db, record) => {
       const { rows } = await db.query<{ id: number }>(INSERT, [

@@ -16,7 +16,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   byThresholds, DATASOURCE_VARIABLE, fieldLink, grafanaBuiltIn, hideNothing, INFO_LABELS, instant, instantTable, lastNotNull, legend, prometheus,
-  PROVISIONED_PROMETHEUS_UID, range, runbookLinks, SEL, stateMappings, stateThresholds, tagsTarget, thresholds, tooltip, uptimeThresholds, valueMappings, withInfo,
+  oneSeries, PROVISIONED_PROMETHEUS_UID, range, runbookLinks, SEL, stateMappings, stateThresholds, tagsTarget, thresholds, tooltip, uptimeThresholds, valueMappings, withInfo,
 } from './parts.js';
 
 export const DASHBOARD_UID = 'statusgraph-overview';
@@ -115,11 +115,11 @@ function summaryTiles(): stat.PanelBuilder[] {
       `count((${withInfo('statusgraph_component_status', '*', 'group_left () ')}) > 0) or vector(0)`).thresholds(thresholds('green', [1, 'red'])),
     tile('Impacted', 'Selected components taken down or at risk through a dependency in outage.',
       `count(count by (component) (${withInfo('statusgraph_component_impacted', '*', 'group_left () ')})) or vector(0)`).thresholds(thresholds('green', [1, 'orange'])),
-    tile('Open incidents', 'Incidents open now, automatic and manual.', 'statusgraph_incidents_open').thresholds(thresholds('green', [1, 'red'])),
-    tile('Probe cycle', 'Wall time of the last full probe cycle.', 'statusgraph_probe_cycle_duration_seconds')
+    tile('Open incidents', 'Incidents open now, automatic and manual.', 'max(statusgraph_incidents_open)').thresholds(thresholds('green', [1, 'red'])),
+    tile('Probe cycle', 'Wall time of the last full probe cycle (the slowest replica of a cluster).', 'max(statusgraph_probe_cycle_duration_seconds)')
       .unit('s').thresholds(thresholds('green')).colorMode(common.BigValueColorMode.None).graphMode(common.BigValueGraphMode.Area)
-      .targets([range('A', 'statusgraph_probe_cycle_duration_seconds')]),
-    tile('Config', 'Whether the last configuration reload was accepted.', 'statusgraph_config_last_reload_successful')
+      .targets([range('A', 'max(statusgraph_probe_cycle_duration_seconds)')]),
+    tile('Config', 'Whether the last configuration reload was accepted (by every replica of a cluster).', 'min(statusgraph_config_last_reload_successful)')
       .mappings(valueMappings([{ value: 0, text: 'Reload rejected', color: 'red' }, { value: 1, text: 'Loaded', color: 'green' }]))
       .thresholds(thresholds('red', [1, 'green'])),
   ];
@@ -134,7 +134,9 @@ function serviceGrid(): stat.PanelBuilder {
 
 /** The panel plugin: instant table queries, told apart by refId (grafana-panel/README.md). */
 function dependencies(): dashboard.PanelBuilder {
-  const t = (refId: string, expr: string, legendFormat: string) => instantTable(refId, expr, legendFormat);
+  // One row per component (and probe, edge, incident) whatever the replica count: the panel tells
+  // the aggregated series apart by refId.
+  const t = (refId: string, expr: string, legendFormat: string) => instantTable(refId, oneSeries(expr), legendFormat);
   return new dashboard.PanelBuilder()
     .type(DEPENDENCIES_PANEL).title('Dependencies').datasource(prometheus).height(14).span(16)
     .description('Every component coloured by its own state; impacted components and their root cause are marked.')
@@ -151,6 +153,9 @@ function dependencies(): dashboard.PanelBuilder {
       t('success', `statusgraph_probe_success{${SEL.component}}`, '{{component}} {{probe}}'),
       // Open incidents at any range: annotations reach the panel only when they overlap it.
       t('incidents', `statusgraph_incident_open{${SEL.component}}`, '{{incident}} {{component}}'),
+      // A cluster's replicas set aside as unhealthy checkers (docs/cluster.md): one row per
+      // replica whoever was scraped, 0 when any replica sees it unhealthy. One process: no rows.
+      instantTable('checkers', 'min by (replica) (statusgraph_replica_checker_healthy)', '{{replica}}'),
     ]);
 }
 
@@ -176,7 +181,7 @@ function statusTable(title: string, description: string): table.PanelBuilder {
 function impactedTable(): table.PanelBuilder {
   return statusTable('Impacted components', 'Components impacted by a dependency in partial or major outage, with the root cause furthest upstream.')
     .height(14).span(8)
-    .withTarget(instantTable('A', `statusgraph_component_impacted{${SEL.tierComponent}}`))
+    .withTarget(instantTable('A', oneSeries(`statusgraph_component_impacted{${SEL.tierComponent}}`)))
     .withTransformation(organize(['Time', 'Value', '__name__', 'instance', 'job'], ['component', 'tier', 'root_cause'], { component: 'Component', tier: 'Tier', root_cause: 'Root cause' }));
 }
 
@@ -220,8 +225,8 @@ function latency(): timeseries.PanelBuilder {
     ])
     .legend(legend(false).calcs([])).tooltip(tooltip(common.TooltipDisplayMode.Multi, common.SortOrder.Descending))
     .targets([
-      range('A', `statusgraph_probe_duration_seconds{${SEL.component}}`, '{{probe}}'),
-      range('B', `statusgraph_probe_baseline_seconds{${SEL.component}}`, '{{probe}} baseline'),
+      range('A', oneSeries(`statusgraph_probe_duration_seconds{${SEL.component}}`), '{{probe}}'),
+      range('B', oneSeries(`statusgraph_probe_baseline_seconds{${SEL.component}}`), '{{probe}} baseline'),
     ]);
 }
 
@@ -265,7 +270,7 @@ function exporterRow(): dashboard.RowBuilder {
       .title('State changes').description('State transitions per component in the selected time range: a component that flaps shows here first.')
       .datasource(prometheus).height(8).span(12).unit('short').min(0).drawStyle(common.GraphDrawStyle.Bars).fillOpacity(60)
       .legend(legend(true).calcs([])).tooltip(tooltip(common.TooltipDisplayMode.Multi, common.SortOrder.Descending))
-      .withTarget(range('A', `sum by (component) (increase(statusgraph_component_state_changes_total{${SEL.component}}[$__rate_interval]))`, '{{component}}')))
+      .withTarget(range('A', `sum by (component) (${oneSeries(`increase(statusgraph_component_state_changes_total{${SEL.component}}[$__rate_interval])`)})`, '{{component}}')))
     .withPanel(new timeseries.PanelBuilder()
       .title('Probe success').description('Share of passing probes per component.')
       .datasource(prometheus).height(8).span(12).unit('percentunit').min(0).max(1)

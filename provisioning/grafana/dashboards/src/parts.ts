@@ -21,9 +21,21 @@ export const SEL = {
   environment: 'environment=~"$environment"',
 } as const;
 
-/** `metric{tier, component}` joined to the info series for the environment filter and, with `labels`, display name and runbook. */
+/**
+ * One series per component however many replicas of a cluster are scraped (docs/cluster.md,
+ * "Prometheus and Alertmanager"): every replica serves the same agreed view, so the scrape labels
+ * are aggregated away; `max` shows the worse state for the fraction of an interval two replicas
+ * can be apart. One process: the same series, without `instance`.
+ */
+export const oneSeries = (expr: string): string => `max without (instance, pod) (${expr})`;
+
+/**
+ * `metric{tier, component}` joined to the info series for the environment filter and, with `labels`,
+ * display name and runbook. Both sides one series per component: with two replicas the plain join
+ * would find two info series per component and fail (many-to-many).
+ */
 export function withInfo(metric: string, op: string, labels: string): string {
-  return `${metric}{${SEL.tierComponent}} ${op} on (component) ${labels}statusgraph_component_info{${SEL.environment}}`;
+  return `${oneSeries(`${metric}{${SEL.tierComponent}}`)} ${op} on (component) ${labels}${oneSeries(`statusgraph_component_info{${SEL.environment}}`)}`;
 }
 /** The join that brings display_name, environment and runbook to a per-component series. */
 export const INFO_LABELS = 'group_left (display_name, environment, runbook) ';
