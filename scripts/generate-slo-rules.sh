@@ -4,14 +4,14 @@
 # - rules/slo.yml and tests/slo.test.yml, from examples/reference.yml by `statusgraph rules`. The
 #   rules need only the topology and the objectives: the config's secrets are set to stand-ins.
 # - the runbook links of the exporter's own alerts in rules/alerts.yml (and their expected values
-#   in tests/alerts.test.yml): <runbook base>#<alert, lower case>, a section of docs/runbooks.md.
+#   in tests/alerts.test.yml and tests/maintenance.test.yml): <runbook base>#<alert, lower case>, a section of docs/runbooks.md.
 #   Alertmanager and Slack need absolute links, so the base is an https URL where that file is
 #   published; the default is the form to replace with your own (see docs/runbooks.md).
 #
 # Usage: scripts/generate-slo-rules.sh [--runbook-base https://...] [--out DIR]
 #   --runbook-base  where docs/runbooks.md is published (default: $DEFAULT_RUNBOOK_BASE below)
 #   --out           write to DIR/rules and DIR/tests instead of provisioning/prometheus (which is
-#                   still where alerts.yml and alerts.test.yml are read from)
+#                   still where alerts.yml and the alert tests are read from)
 # Nothing is written unless everything was generated.
 set -euo pipefail
 DEFAULT_RUNBOOK_BASE="https://statusgraph.example/docs/runbooks.md"
@@ -47,6 +47,7 @@ node "$cli" rules --config "$tmp/reference.yml" --tests ../rules/slo.yml > "$tmp
 link="s|(runbook_url: ')[^'#]*(#statusgraph[a-z]+')|\\1$base\\2|"
 sed -E "$link" "$prom/rules/alerts.yml" > "$tmp/alerts.yml"
 sed -E "$link" "$prom/tests/alerts.test.yml" > "$tmp/alerts.test.yml"
+sed -E "$link" "$prom/tests/maintenance.test.yml" > "$tmp/maintenance.test.yml"
 [ "$(grep -c "runbook_url: '$base#" "$tmp/alerts.yml")" = "$(grep -c "^## Statusgraph" "$root/docs/runbooks.md")" ] || {
   echo "generate-slo-rules: rules/alerts.yml does not link every section of docs/runbooks.md once" >&2
   exit 1
@@ -54,4 +55,4 @@ sed -E "$link" "$prom/tests/alerts.test.yml" > "$tmp/alerts.test.yml"
 
 mkdir -p "$out/rules" "$out/tests"
 cp "$tmp/slo.yml" "$tmp/alerts.yml" "$out/rules/"
-cp "$tmp/slo.test.yml" "$tmp/alerts.test.yml" "$out/tests/"
+cp "$tmp/slo.test.yml" "$tmp/alerts.test.yml" "$tmp/maintenance.test.yml" "$out/tests/"

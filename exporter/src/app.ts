@@ -36,6 +36,11 @@ import { createPages } from './pages/index.js';
 import { mountedPages, startPublicListeners } from './publicpage/listeners.js';
 import { publicIncidentRoutes, slackPublishing } from './http/routes/public-incidents.js';
 import { SLACK_SINK } from './sinks/slack.js';
+import { maintenanceRoutes } from './http/routes/maintenance.js';
+import { createMaintenance, type Maintenance } from './maintenance/service.js';
+import { openMaintenanceBackend } from './maintenance/backends.js';
+import { startWindowAnnotations } from './grafana/window-annotations.js';
+import { createAnnotationClient } from './grafana/client.js';
 import { startCluster, type Cluster } from './cluster/index.js';
 import { clusterRoutes } from './http/routes/cluster.js';
 
@@ -103,8 +108,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       return startCluster({ config: config.cluster!, dsn: (config.store as { dsn: string }).dsn, intervalMs: config.intervalMs, components: config.components, logger, now });
     })
     : undefined;
+  // Maintenance windows: built after the incident store (which migrates the shared file), read by
+  // every monitor through `cover`.
+  let maintenance: Maintenance | undefined;
+  const cover = () => maintenance?.cover() ?? new Map();
   const wire = (c: Config, http: HttpDispatchers, carried?: CarriedState) => {
-    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, ...(carried ? { carried } : {}), ...(cluster ? { exchange: cluster } : {}) });
+    const m = new Monitor({ config: c, kinds: PROBE_KINDS, logger, now, http, cover, ...(carried ? { carried } : {}), ...(cluster ? { exchange: cluster } : {}) });
     m.onSnapshot((s, ch) => { for (const l of listeners) l(s, ch); });
     return m;
   };
@@ -129,17 +138,41 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     config, logger, now, events, sinks: buildSinks(config, { logger }),
     ...(cluster ? { fence: (db, what) => cluster.fence(db, what), outboxGate: { active: () => cluster.isLeader(), pollMs: config.intervalMs } } : {}),
   }));
+  const windowStore = await startupStep(storeStep, () => openMaintenanceBackend(config, logger.child({ subsystem: 'maintenance' })));
+  // A Grafana region annotation per window occurrence, through the store's durable queue (read at
+  // start like the incident sinks). In a cluster every replica queues (one row per occurrence) and
+  // only the leader delivers, as the incident outbox does.
+  const annotations = config.grafana
+    ? startWindowAnnotations({
+      store: windowStore, client: createAnnotationClient(config.grafana), now, logger: logger.child({ subsystem: 'maintenance' }),
+      ...(cluster ? { gate: { active: () => cluster.isLeader() } } : {}),
+    })
+    : undefined;
+  const windows = await startupStep(dataStep, async () => createMaintenance({
+    store: windowStore, logger: logger.child({ subsystem: 'maintenance' }), now, config: () => config,
+    onChange: () => monitor.coverChanged(),
+    ...(annotations ? {
+      onWindow: (e) => {
+        annotations.queue(e.window).catch((err: unknown) => logger.error({ event: 'maintenance_annotation_failed', window: e.window.id, err: String(err) }, 'maintenance annotation not queued'));
+      },
+    } : {}),
+  }));
+  maintenance = windows;
   // A new leader delivers at once; a former one drops the decisions it could not record (the new
   // leader decides that time span from its own view).
-  cluster?.onLeadership((leading) => { if (leading) incidents.kickOutbox(); else incidents.forgetPending(); });
+  cluster?.onLeadership((leading) => {
+    if (leading) { incidents.kickOutbox(); void annotations?.drain(); } else incidents.forgetPending();
+  });
   listeners.push((s, c) => {
     events.publishSnapshot(s);
-    if (leads()) void incidents.onSnapshot(s, c);
+    // Decided once for the cluster: incidents and a window's early end (recover_after).
+    if (leads()) { void incidents.onSnapshot(s, c); windows.onSnapshot(s); }
   });
   // Audience pages follow every snapshot too; their public incidents live in the incident store.
   const pageUrls = new Map<string, string>();
   const pages = await startupStep(dataStep, () => createPages({
     config, store: incidents.store, now, logger, pageUrl: (id) => pageUrls.get(id), onNoted: (id) => incidents.service.noted(id),
+    maintenances: () => windows.list({ days: 14 }),
   }));
   listeners.push((s) => void pages.onSnapshot(s));
   // State-change history (uptime bars) and latency rings (sparklines) for the status page.
@@ -192,6 +225,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       if (JSON.stringify(next.cluster) !== JSON.stringify(config.cluster)) logger.warn({ event: 'reload' }, 'cluster settings changed: they take effect at the next restart');
       config = next;
       incidents.setConfig(next);
+      windows.setConfig();
       pages.setConfig(next);
       cluster?.setComponents(next.components);
       redaction.set(next.secrets);
@@ -229,11 +263,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
         sessions, loginLimiter, intervalMs: () => config.intervalMs, staticDir: opts.staticDir ?? defaultStaticDir(), ...(opts.demo ? { demo: opts.demo } : {}), cluster: cluster !== undefined,
       }),
       incidentRoutes(incidents.service, auth, now),
+      maintenanceRoutes(windows, auth),
       publicIncidentRoutes({ incidents: incidents.service, pages, auth, pageUrl: (id) => pageUrls.get(id) }),
       mountedPages(pageDeps, config.pages ?? [], () => url),
       historyRoutes({ history, incidents: incidents.service, auth, now, known: (name) => monitor.snapshot().byName.has(name) }),
       slackRoutes({
-        service: incidents.service, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}),
+        service: incidents.service, maintenance: windows, signingSecret: () => config.slack?.signingSecret, ...(slackApi ? { api: slackApi } : {}),
         ...(threads ? { threads } : {}),
         publishing: slackPublishing(pages, (id) => pageUrls.get(id)), now, logger: logger.child({ subsystem: 'incidents' }),
       }),
@@ -247,6 +282,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     await stopMonitor(monitor, pools);
     await cluster?.stop();
     events.close();
+    await annotations?.close();
+    await windows.close();
     await incidents.close();
     await slackApi?.close();
     history.close();
@@ -310,6 +347,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await publicSide.close();
+      await annotations?.close();
+      await windows.close();
       await incidents.close();
       await slackApi?.close();
       history.close();

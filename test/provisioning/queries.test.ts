@@ -29,7 +29,8 @@ const MAX_DATA_POINTS = 1000;
  * Families the exporter writes only while they have a series, so that today's configs give the
  * same /metrics as before (issue 18): no component is affected in this test's topology.
  */
-const CONDITIONAL_FAMILIES = [METRICS.componentAffected, METRICS.dependencyEdgeInfo];
+// Families exposed only while they have samples (edge meaning, maintenance windows): absent from a plain exporter.
+const CONDITIONAL_FAMILIES = [METRICS.componentAffected, METRICS.dependencyEdgeInfo, METRICS.componentUnderMaintenance, METRICS.componentPlannedOutage];
 /*
  * Families only a replica of a cluster exports (docs/cluster.md); this test's exporter is one
  * process, so the dependency panel's `checkers` query is its one query allowed to be empty here
@@ -60,6 +61,11 @@ slo_defaults:
   service: { objective: 99.9, window: 30d }
   infrastructure: { objective: 99.95, window: 30d }
   third-party: { objective: 99.5, window: 30d }
+# A window always in force (each day 00:00 for 24 h) on the healthy cache: the dependency graph
+# panel's maintenance query has data.
+maintenance:
+  windows:
+    - { id: cache-work, title: Cache work, components: [cache], cron: "0 0 * * *", duration: 24h }
 components:
   - name: frontend
     tier: service

@@ -43,7 +43,7 @@ function generate(args: string[]): string {
 
 const REGENERATE = "regenerate with scripts/generate-slo-rules.sh (after npm run build)";
 const script = path.join(root, 'scripts/generate-slo-rules.sh');
-const GENERATED = ['rules/slo.yml', 'rules/alerts.yml', 'tests/slo.test.yml', 'tests/alerts.test.yml'];
+const GENERATED = ['rules/slo.yml', 'rules/alerts.yml', 'tests/slo.test.yml', 'tests/alerts.test.yml', 'tests/maintenance.test.yml'];
 
 /** scripts/generate-slo-rules.sh with `args`, writing into a fresh directory; the files it wrote. */
 function runScript(args: string[], body: (out: string, r: ReturnType<typeof spawnSync>) => Promise<void> | void) {
@@ -93,6 +93,7 @@ describe('runbook links of the exporter\'s own alerts (scripts/generate-slo-rule
       for (const f of GENERATED) expect(fs.readFileSync(path.join(out, f), 'utf8'), `${f}: ${REGENERATE}`).toBe(committed(f));
     });
     expect(links(committed('rules/alerts.yml'))).toEqual([
+      'https://statusgraph.example/docs/runbooks.md#statusgraphmaintenance',
       'https://statusgraph.example/docs/runbooks.md#statusgraphexporterdown',
       'https://statusgraph.example/docs/runbooks.md#statusgraphexporterabsent',
       'https://statusgraph.example/docs/runbooks.md#statusgraphprobecycleoverrun',
@@ -111,10 +112,14 @@ describe('runbook links of the exporter\'s own alerts (scripts/generate-slo-rule
       const tests = fs.readFileSync(path.join(out, 'tests/alerts.test.yml'), 'utf8');
       expect(links(tests).length).toBe(3);
       expect(links(tests).every((l) => l!.startsWith(`${base}#`))).toBe(true);
+      const maint = fs.readFileSync(path.join(out, 'tests/maintenance.test.yml'), 'utf8');
+      expect(links(maint)).toEqual([`${base}#statusgraphmaintenance`]);
       fs.copyFileSync(path.join(root, 'provisioning/prometheus/rules/recording.yml'), path.join(out, 'rules/recording.yml'));
       for (const { major, cmd } of PROMTOOLS) {
-        const t = await runTool(cmd, ['test', 'rules', 'tests/alerts.test.yml'], out);
-        expect(t.code, `promtool ${major}.x: ${t.stdout}${t.stderr}`).toBe(0);
+        for (const file of ['tests/alerts.test.yml', 'tests/maintenance.test.yml']) {
+          const t = await runTool(cmd, ['test', 'rules', file], out);
+          expect(t.code, `promtool ${major}.x ${file}: ${t.stdout}${t.stderr}`).toBe(0);
+        }
       }
     });
   }, 120_000);

@@ -50,6 +50,18 @@ export interface PostgresCluster {
   destroy(): Promise<void>;
 }
 
+let databases = 0;
+
+/** A new empty database on `server`: every test starts from nothing; drop() removes it, connections and all. */
+export async function freshDatabase(server: PostgresServer, prefix = 'sg'): Promise<{ dsn: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${++databases}`;
+  await server.query(`CREATE DATABASE ${name}`);
+  return {
+    dsn: server.dsn({ database: name }),
+    drop: async () => { await server.query(`DROP DATABASE ${name} WITH (FORCE)`); },
+  };
+}
+
 const SUPERUSER = 'postgres';
 const REPLICATION_USER = 'replicator';
 

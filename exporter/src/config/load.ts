@@ -5,6 +5,8 @@ import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate, type Env } from './interpolate.js';
 import { fileSchema, parseListen, probeSchema, type FileConfig } from './schema.js';
 import { buildPages, checkPages, soundPages } from './pages.js';
+import { buildMaintenance, checkWindows, soundWindows } from './maintenance.js';
+import { MAINTENANCE_DEFAULTS, type WindowConfig } from './windows.js';
 import { buildCluster, checkCluster } from './cluster.js';
 import { embeddedSecrets, findCycle, isSecretKey, type Dependency } from '@statusgraph/core';
 import { loadPlain } from './plain-yaml.js';
@@ -197,6 +199,8 @@ export interface LoadOptions {
   env?: Env;
   /** The probe kinds' schemas, from probes/registry.ts (passed in: config imports no probe code). */
   probeKinds: ReadonlyMap<string, ProbeKindSchema>;
+  /** Epoch ms: from when maintenance windows are checked for overlaps and crons that fire (a year). */
+  now?: () => number;
 }
 
 /**
@@ -479,6 +483,17 @@ function pageChecks(b: BuildInput, input: Record<string, unknown>, view: CrossVi
   });
 }
 
+/** The checks of `maintenance:` across keys, on whatever parsed of it when the rest has errors. */
+function windowChecks(b: BuildInput, input: Record<string, unknown>, view: CrossView, fc: FileConfig | undefined): WindowConfig[] {
+  const list = fc ? fc.maintenance.windows.map((w, i) => [i, w] as const) : soundWindows(input.maintenance);
+  return checkWindows(list, {
+    file: b.file, where: b.where, issues: b.issues,
+    components: new Set(view.components.map((c) => c.name)),
+    maxDurationMs: fc?.maintenance.max_duration ?? MAINTENANCE_DEFAULTS.maxDurationMs,
+    now: (b.opts.now ?? Date.now)(),
+  });
+}
+
 /**
  * Validates parsed, interpolated data into the frozen Config; throws ConfigError with every issue.
  * Every check runs even when others failed, so that one run of check-config lists everything.
@@ -494,6 +509,7 @@ function build(b: BuildInput): Config {
   const view = crossViewOf(input as Record<string, unknown>, parsed.success ? parsed.data : undefined);
   crossChecks(b, view, probesByComponent);
   pageChecks(b, input as Record<string, unknown>, view, parsed.success ? parsed.data : undefined);
+  const windows = windowChecks(b, input as Record<string, unknown>, view, parsed.success ? parsed.data : undefined);
   checkCluster(input, parsed.success ? parsed.data.interval : 30_000, { file, where, issues });
   if (!parsed.success || issues.length) throw new ConfigError(sortIssues(issues));
   const fc: FileConfig = parsed.data;
@@ -548,6 +564,7 @@ function build(b: BuildInput): Config {
     history: { retentionMs: fc.history.retention, fullResolutionMs: fc.history.full_resolution, fiveMinuteMs: fc.history.five_minute, flushIntervalMs: fc.history.flush_interval },
     components,
     pages: buildPages(fc.pages),
+    maintenance: buildMaintenance(fc.maintenance, windows),
     ...(fc.cluster ? { cluster: buildCluster(fc.cluster, fc.interval)! } : {}),
     secrets: [...new Set(secrets.filter((s) => s.length > 0))],
   };

@@ -4,6 +4,7 @@ import { duration } from './duration.js';
 import { EDGE_STRENGTHS, STATES, TIERS } from '@statusgraph/core';
 import { listenProblem } from './listen.js';
 import { pagesSchema } from './pages.js';
+import { maintenanceSchema } from './maintenance.js';
 import { clusterSchema } from './cluster.js';
 
 export { listenProblem, parseListen } from './listen.js';
@@ -150,6 +151,8 @@ export const fileSchema = z.strictObject({
   }).prefault({}),
   // Audience pages (config/pages.ts); their checks across keys run in load.ts.
   pages: pagesSchema,
+  // Maintenance windows (config/maintenance.ts); their checks across keys run in load.ts.
+  maintenance: maintenanceSchema,
   // Probe results in data_dir/results.db (issue 17): every result for full_resolution, then
   // 5-minute buckets for five_minute, then hourly ones until retention. Sizing: docs/architecture.md.
   history: z.strictObject({

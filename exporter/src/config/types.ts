@@ -1,3 +1,4 @@
+import type { MaintenanceConfig } from './windows.js';
 import type { z } from 'zod';
 import type { Dependency, State, Tier } from '@statusgraph/core';
 
@@ -192,6 +193,8 @@ export interface Config {
   readonly components: readonly ComponentConfig[];
   /** Audience pages; the loader always sets it (empty when none); hand-built configs may leave it out. */
   readonly pages?: readonly PageConfig[];
+  /** Maintenance windows of the config (issue 19); the loader always sets it; hand-built configs may leave it out. */
+  readonly maintenance?: MaintenanceConfig;
   /** Several replicas on PostgreSQL; absent: one process. */
   readonly cluster?: ClusterConfig;
   /** Every interpolated secret value, so that logs and outputs can redact them. */

@@ -9,7 +9,7 @@ import { Publisher, type SnapshotListener } from './publisher.js';
 import { applyRound, initialState, learnsBaseline, type ComponentState, type ProbeResult } from './round.js';
 import { Scheduler } from './scheduler.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
-import type { ProbeStatus, Snapshot } from './snapshot.js';
+import type { Cover, ProbeStatus, Snapshot } from './snapshot.js';
 import type { RoundCounts } from './attribution.js';
 
 export type { SnapshotListener } from './publisher.js';
@@ -65,6 +65,8 @@ export interface MonitorDeps {
   /** Monotonic time and timers for scheduling, publishing and deadlines; the real ones by default. */
   readonly clock?: Clock;
   readonly carried?: CarriedState;
+  /** Which components maintenance windows cover now (maintenance/); none by default. */
+  readonly cover?: Cover;
   /** A replica of a cluster: probe the share only, report rounds, apply the decided ones (decide()). */
   readonly exchange?: RoundExchange;
 }
@@ -86,8 +88,11 @@ export class Monitor {
   /** Third-party components: a root cause among them makes an unavailable round "vendor". */
   private readonly vendors: ReadonlySet<string>;
   private readonly isVendor = (name: string) => this.vendors.has(name);
+  private readonly covered = (name: string) => this.builder.covered(name);
   /** Per configured kind that has a library to load: its load, started once, never rejecting. */
   private readonly loads = new Map<string, Promise<void>>();
+  /** Callers of coverChanged() waiting for the next snapshot; released by stop(). */
+  private readonly coverWaiters = new Set<() => void>();
   /** Latched once a published snapshot holds a result for every component. */
   private everyChecked = false;
 
@@ -95,7 +100,7 @@ export class Monitor {
     const { config } = deps;
     const clock = deps.clock ?? SYSTEM_CLOCK;
     this.vendors = new Set(config.components.filter((c) => c.tier === 'third-party').map((c) => c.name));
-    this.builder = new SnapshotBuilder(config.components, deps.carried?.seq ?? 0, deps.now);
+    this.builder = new SnapshotBuilder(config.components, deps.carried?.seq ?? 0, deps.now, deps.cover);
     this.runtimes = config.components.map((c) => this.runtime(c, this.builder.upstreamOf(c.name)));
     this.runtimes.forEach((rt, i) => this.indexByName.set(rt.config.name, i));
     this.scheduler = new Scheduler({
@@ -178,6 +183,20 @@ export class Monitor {
     return this.everyChecked || this.deps.carried !== undefined;
   }
 
+  /**
+   * A maintenance window started, ended or was created or cancelled: publish at once. Resolves
+   * when a snapshot built with the new cover is out, so an API answer is in force when it is sent.
+   */
+  coverChanged(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => { off(); this.coverWaiters.delete(done); resolve(); };
+      const off = this.publisher.onSnapshot(done);
+      // A monitor stopped by a reload publishes no more: its successor builds with the new cover.
+      this.coverWaiters.add(done);
+      this.publisher.schedule(true);
+    });
+  }
+
   start(): void {
     this.scheduler.start();
   }
@@ -194,7 +213,9 @@ export class Monitor {
 
   private finish(i: number, results: readonly ProbeResult[], startedAt: number): void {
     const rt = this.runtimes[i]!;
-    const r = applyRound(rt, rt.state, results, this.deps.now(), { rootCauses: this.builder.rootCausesOf(rt.config.name), isVendor: this.isVendor });
+    const r = applyRound(rt, rt.state, results, this.deps.now(), {
+      rootCauses: this.builder.rootCausesOf(rt.config.name), isVendor: this.isVendor, name: rt.config.name, covered: this.covered,
+    });
     for (let j = 0; j < rt.probes.length; j++) {
       const p = rt.probes[j]!;
       const o = results[j]!.outcome;
@@ -251,6 +272,7 @@ export class Monitor {
   async stop(): Promise<void> {
     this.scheduler.stop();
     this.publisher.stop();
+    for (const done of [...this.coverWaiters]) done();
     await Promise.allSettled(this.runtimes.flatMap((rt) => rt.probes.map((p) => p.runner.close())));
   }
 }

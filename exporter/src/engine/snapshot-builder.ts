@@ -1,7 +1,7 @@
 import type { ComponentConfig } from '../config/types.js';
 import type { ComponentState } from './round.js';
-import type { ComponentStatus, ProbeStatus, Snapshot } from './snapshot.js';
-import { computeEffects, dependentsOf, transitiveDependents, type DependencyGraph, type State } from '@statusgraph/core';
+import type { ComponentStatus, Cover, ProbeStatus, Snapshot, WindowRef } from './snapshot.js';
+import { computeEffects, dependentsOf, isUnhealthy, plannedOf, transitiveDependents, type DependencyGraph, type Planned, type State } from '@statusgraph/core';
 
 /** A component as the builder reads it: its config and its current state, read at build time. */
 export interface BuildSource {
@@ -16,6 +16,12 @@ interface Built {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
+const NO_COVER: Cover = () => new Map();
+
+/** Its last round's probes all passed but hysteresis (recover_after) still shows it down. */
+function recovering(st: ComponentState): boolean {
+  return isUnhealthy(st.hysteresis.state) && st.probes.length > 0 && st.probes.every((p) => p?.success === true);
+}
 
 /** The probes that have a result; the state's own array when all have (after the first round). */
 function present(probes: readonly (ProbeStatus | undefined)[]): readonly ProbeStatus[] {
@@ -37,12 +43,17 @@ export class SnapshotBuilder {
   private stateEpoch = 0;
   private impact?: { epoch: number; byName: ReturnType<typeof computeEffects> };
   private seq: number;
+  /** Components shown planned in the last snapshot, and the cover it was built with. */
+  private planned = new Set<string>();
+  private cover: ReadonlyMap<string, WindowRef> = new Map();
 
   constructor(
     components: readonly ComponentConfig[],
     seq: number,
     /** Epoch ms: the snapshot's time stamp. */
     private readonly now: () => number,
+    /** Which components maintenance windows cover, read once per build. */
+    private readonly covers: Cover = NO_COVER,
   ) {
     this.edges = new Map(components.map((c) => [c.name, c.dependsOn]));
     this.graph = new Map(components.map((c) => [c.name, c.dependencies]));
@@ -73,6 +84,23 @@ export class SnapshotBuilder {
     return this.impact?.byName.get(name)?.rootCauses ?? EMPTY;
   }
 
+  /** Whether a maintenance window covered `name` in the last snapshot (SLO attribution of a round). */
+  covered(name: string): boolean {
+    return this.cover.has(name);
+  }
+
+  /**
+   * The planned part of a component: core's rule on the windows now, plus the recovery tail. A
+   * component planned in the last snapshot stays planned while it only waits for recover_after
+   * (its probes pass, hysteresis still shows it down) and nothing unplanned reaches it: a window
+   * ending a round before the shown state recovers would otherwise page for work that is done.
+   */
+  private plannedNow(name: string, st: ComponentState, imp: { impacted: boolean; rootCauses: readonly string[] }): Planned {
+    const p = plannedOf(name, st.hysteresis.state, imp, (n) => this.cover.has(n));
+    if (p.planned || !this.planned.has(name) || !recovering(st) || p.plannedRootCauses.length !== imp.rootCauses.length) return p;
+    return { ...p, planned: true };
+  }
+
   /** A component's shown state changed: root causes must be recomputed at the next build. */
   stateChanged(): void {
     this.stateEpoch++;
@@ -85,10 +113,15 @@ export class SnapshotBuilder {
       this.impact = { epoch: this.stateEpoch, byName: computeEffects(this.graph, (n) => state.get(n)) };
     }
     const impact = this.impact.byName;
+    this.cover = this.covers();
+    const planned = new Set<string>();
     const components: ComponentStatus[] = sources.map((s, i) => {
       const imp = impact.get(s.config.name)!;
-      // What is rendered of impact: roots of both kinds (carries follow from the fixed config).
-      const impactKey = `${imp.rootCauses.join(',')}|${imp.affectedBy.map((a) => a.rootCause).join(',')}`;
+      const window = this.cover.get(s.config.name);
+      const pl = this.plannedNow(s.config.name, s.state, imp);
+      if (pl.planned) planned.add(s.config.name);
+      // What is rendered of impact: roots of both kinds (carries follow from the fixed config), and maintenance.
+      const impactKey = `${imp.rootCauses.join(',')}|${imp.affectedBy.map((a) => a.rootCause).join(',')}|${window ? `${window.id}@${window.startMs}-${window.endMs}` : ''}|${pl.planned ? 1 : 0}${pl.plannedRootCauses.join(',')}`;
       const prev = this.built[i];
       if (prev && prev.state === s.state && prev.impactKey === impactKey) return prev.status;
       const c = s.config;
@@ -107,6 +140,9 @@ export class SnapshotBuilder {
         since: st.since,
         ...(st.reason !== undefined ? { reason: st.reason } : {}),
         maintenance: st.maintenance,
+        ...(window ? { window } : {}),
+        planned: pl.planned,
+        plannedRootCauses: pl.plannedRootCauses,
         impacted: imp.impacted,
         rootCauses: imp.rootCauses,
         impactedBy: imp.impactedBy,
@@ -121,6 +157,7 @@ export class SnapshotBuilder {
       this.built[i] = { state: st, impactKey, status };
       return status;
     });
+    this.planned = planned;
     return Object.freeze({
       seq: ++this.seq,
       at: this.now(),

@@ -19,6 +19,17 @@ export interface ProbeStatus {
   readonly checkedAt: number;
 }
 
+/** The occurrence of a maintenance window that covers a component; epoch ms. */
+export interface WindowRef {
+  readonly id: string;
+  readonly title: string;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Which components maintenance windows cover now (maintenance/ provides it; empty without windows). */
+export type Cover = () => ReadonlyMap<string, WindowRef>;
+
 export interface ComponentStatus {
   readonly name: string;
   readonly tier: Tier;
@@ -39,6 +50,12 @@ export interface ComponentStatus {
   /** Why it is in that state (first failing probe's reason, or the degradation). */
   readonly reason?: string;
   readonly maintenance: boolean;
+  /** The maintenance window covering it now (issue 19), or undefined: shown "under maintenance". */
+  readonly window?: WindowRef;
+  /** Its outage is planned work (core's plannedOf, and the recovery tail after a window); absent: false. */
+  readonly planned?: boolean;
+  /** The root causes under maintenance, sorted; absent: none. */
+  readonly plannedRootCauses?: readonly string[];
   /** A dependency, direct or transitive, is in partial or major outage. */
   readonly impacted: boolean;
   /** The unhealthy components furthest upstream on the paths that impact it; empty when not impacted. */

@@ -32,6 +32,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE state_changes ADD COLUMN reason TEXT;
   ALTER TABLE state_changes ADD COLUMN root_causes TEXT;
   `,
+  // Whether the outage entered was planned work (a maintenance window, issue 19): the uptime bars
+  // count that time apart. A row is written when the state or this flag changes.
+  `
+  ALTER TABLE state_changes ADD COLUMN planned INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export interface HistoryStoreOptions {
@@ -75,14 +80,14 @@ export class HistoryStore {
       this.db.pragma('synchronous = NORMAL');
       migrateSchema(this.db, MIGRATIONS);
       const rows = this.db.prepare(
-        'SELECT component, MAX(at) AS at, state FROM state_changes GROUP BY component',
-      ).all() as { component: string; at: number; state: State }[];
-      for (const r of rows) this.last.set(r.component, { at: r.at, state: r.state });
+        'SELECT component, MAX(at) AS at, state, planned FROM state_changes GROUP BY component',
+      ).all() as { component: string; at: number; state: State; planned: number }[];
+      for (const r of rows) this.last.set(r.component, { at: r.at, state: r.state, planned: r.planned === 1 });
       const now = opts.now();
       this.runId = Number(this.db.prepare('INSERT INTO runs (started_at, last_seen) VALUES (?, ?)').run(now, now).lastInsertRowid);
       this.lastTouch = now;
       this.lastPrune = now;
-      this.insert = this.db.prepare('INSERT INTO state_changes (component, at, state, reason, root_causes) VALUES (?, ?, ?, ?, ?)');
+      this.insert = this.db.prepare('INSERT INTO state_changes (component, at, state, reason, root_causes, planned) VALUES (?, ?, ?, ?, ?, ?)');
       this.touch = this.db.prepare('UPDATE runs SET last_seen = ? WHERE id = ?');
       this.prune(now);
     } catch (err) {
@@ -93,23 +98,25 @@ export class HistoryStore {
 
   /** Writes every component whose own state differs from the last one stored; returns how many. */
   record(s: Snapshot): number {
-    const changed: { component: string; at: number; state: State; reason: string | null; rootCauses: string | null }[] = [];
+    const changed: { component: string; at: number; state: State; reason: string | null; rootCauses: string | null; planned: boolean }[] = [];
     for (const c of s.components) {
       if (!c.checked || !STATES.includes(c.state)) continue;
       const prev = this.last.get(c.name);
-      if (prev && prev.state === c.state) continue;
-      // The monitor knows when the state was entered; never before the previous record, never after the snapshot.
-      const at = Math.min(s.at, Math.max(c.since, prev ? prev.at : -Infinity));
-      changed.push({ component: c.name, at, state: c.state, reason: c.reason ?? null, rootCauses: c.rootCauses.length ? c.rootCauses.join(',') : null });
+      const planned = c.planned === true;
+      if (prev && prev.state === c.state && (prev.planned ?? false) === planned) continue;
+      // The monitor knows when the state was entered; never before the previous record, never after
+      // the snapshot. Only the flag changed (a window began or ended during an outage): now.
+      const at = prev && prev.state === c.state ? Math.max(s.at, prev.at) : Math.min(s.at, Math.max(c.since, prev ? prev.at : -Infinity));
+      changed.push({ component: c.name, at, state: c.state, reason: c.reason ?? null, rootCauses: c.rootCauses.length ? c.rootCauses.join(',') : null, planned });
     }
     const now = this.opts.now();
     const touchDue = now - this.lastTouch >= this.touchEveryMs;
     if (changed.length || touchDue) {
       this.db.transaction(() => {
-        for (const r of changed) this.insert.run(r.component, r.at, r.state, r.reason, r.rootCauses);
+        for (const r of changed) this.insert.run(r.component, r.at, r.state, r.reason, r.rootCauses, r.planned ? 1 : 0);
         this.touch.run(now, this.runId);
       })();
-      for (const r of changed) this.last.set(r.component, { at: r.at, state: r.state });
+      for (const r of changed) this.last.set(r.component, { at: r.at, state: r.state, planned: r.planned });
       this.lastTouch = now;
     }
     if (now - this.lastPrune >= 86_400_000) this.prune(now);
@@ -120,20 +127,20 @@ export class HistoryStore {
     const now = this.opts.now();
     // The newest row before `from` per component is the state in force when the window opens.
     const rows = this.db.prepare(`
-      SELECT component, at, state, seq FROM (
-        SELECT component, at, state, rowid AS seq,
+      SELECT component, at, state, planned, seq FROM (
+        SELECT component, at, state, planned, rowid AS seq,
                ROW_NUMBER() OVER (PARTITION BY component ORDER BY at DESC, rowid DESC) AS rn
         FROM state_changes WHERE at < ?
       ) WHERE rn = 1
       UNION ALL
-      SELECT component, at, state, rowid AS seq FROM state_changes WHERE at >= ?
+      SELECT component, at, state, planned, rowid AS seq FROM state_changes WHERE at >= ?
       ORDER BY component, at, seq
-    `).all(from, from) as { component: string; at: number; state: State }[];
+    `).all(from, from) as { component: string; at: number; state: State; planned: number }[];
     const records = new Map<string, StateRecord[]>();
     for (const r of rows) {
       let list = records.get(r.component);
       if (!list) records.set(r.component, (list = []));
-      list.push({ at: r.at, state: r.state });
+      list.push({ at: r.at, state: r.state, ...(r.planned === 1 ? { planned: true } : {}) });
     }
     return { records, ...this.runs(from, now) };
   }

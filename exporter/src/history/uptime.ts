@@ -13,6 +13,8 @@ export interface StateRecord {
   readonly reason?: string;
   /** The unhealthy components furthest upstream that impacted it then. */
   readonly rootCauses?: readonly string[];
+  /** The outage was planned work (a maintenance window, issue 19): counted apart, not as downtime. */
+  readonly planned?: boolean;
 }
 
 export interface Span {
@@ -25,7 +27,11 @@ export interface DayUptime {
   /** YYYY-MM-DD (UTC). */
   readonly day: string;
   readonly observed: number;
+  /** Seconds per state, planned outages left out (they are in `planned`). */
   readonly seconds: readonly [number, number, number, number];
+  /** Seconds in partial or major outage that were planned work (maintenance windows). */
+  readonly planned: number;
+  /** The worst unplanned state. */
   readonly worst: State;
 }
 
@@ -35,15 +41,18 @@ export function utcDay(ms: number): string {
   return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Available means operational or degraded: the component answered, if slowly. */
+/**
+ * Available means operational or degraded: the component answered, if slowly. Planned time is
+ * left out of the measure (neither up nor down), as the SLO rules leave planned rounds out.
+ */
 export function availability(days: readonly DayUptime[]): number | null {
-  let observed = 0;
+  let measured = 0;
   let up = 0;
   for (const d of days) {
-    observed += d.observed;
+    measured += d.observed - d.planned;
     up += d.seconds[0] + d.seconds[1];
   }
-  return observed > 0 ? up / observed : null;
+  return measured > 0 ? up / measured : null;
 }
 
 /** Merges overlapping or touching spans and clips them to [from, to). */
@@ -69,14 +78,15 @@ export function normaliseSpans(spans: readonly Span[], from: number, to: number)
 export function dailyUptime(records: readonly StateRecord[], spans: readonly Span[], from: number, to: number): DayUptime[] {
   if (!(to > from) || records.length === 0) return [];
   const covered = normaliseSpans(spans, from, to);
+  // Per day: seconds per state (0..3), then planned outage seconds (4).
   const perDay = new Map<number, number[]>();
-  const add = (start: number, end: number, state: State) => {
+  const add = (start: number, end: number, state: State, planned: boolean) => {
     for (let t = start; t < end;) {
       const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
       const stop = Math.min(end, dayStart + DAY_MS);
       let acc = perDay.get(dayStart);
-      if (!acc) perDay.set(dayStart, (acc = [0, 0, 0, 0]));
-      acc[stateValue(state)]! += (stop - t) / 1000;
+      if (!acc) perDay.set(dayStart, (acc = [0, 0, 0, 0, 0]));
+      acc[planned && stateValue(state) >= 2 ? 4 : stateValue(state)]! += (stop - t) / 1000;
       t = stop;
     }
   };
@@ -88,16 +98,17 @@ export function dailyUptime(records: readonly StateRecord[], spans: readonly Spa
     for (const s of covered) {
       if (s.end <= segStart) continue;
       if (s.start >= segEnd) break;
-      add(Math.max(s.start, segStart), Math.min(s.end, segEnd), r.state);
+      add(Math.max(s.start, segStart), Math.min(s.end, segEnd), r.state, r.planned === true);
     }
   }
   return [...perDay.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([dayStart, acc]) => {
-      const seconds = acc.map((v) => Math.round(v * 1000) / 1000) as [number, number, number, number];
+      const rounded = acc.map((v) => Math.round(v * 1000) / 1000);
+      const seconds = rounded.slice(0, 4) as [number, number, number, number];
       let worst: State = 'operational';
       seconds.forEach((v, i) => { if (v > 0) worst = STATES[i]!; });
-      return { day: utcDay(dayStart), observed: seconds.reduce((a, b) => a + b, 0), seconds, worst };
+      return { day: utcDay(dayStart), observed: rounded.reduce((a, b) => a + b, 0), seconds, planned: rounded[4]!, worst };
     })
     .filter((d) => d.observed > 0);
 }

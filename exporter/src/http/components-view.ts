@@ -14,6 +14,12 @@ export function componentView(c: ComponentStatus) {
     since: new Date(c.since).toISOString(),
     reason: c.reason ?? null,
     maintenance: c.maintenance,
+    underMaintenance: c.window !== undefined,
+    maintenanceWindow: c.window
+      ? { id: c.window.id, title: c.window.title, startsAt: new Date(c.window.startMs).toISOString(), endsAt: new Date(c.window.endMs).toISOString() }
+      : null,
+    planned: c.planned ?? false,
+    plannedRootCauses: c.plannedRootCauses ?? [],
     checked: c.checked,
     impacted: c.impacted,
     rootCauses: c.rootCauses,

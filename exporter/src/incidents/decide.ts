@@ -177,7 +177,10 @@ export function decide({ open, snapshot, changes, previous, recorded }: DecideIn
   const ready = decidable(snapshot);
   const entered = snapshot.components
     // The cheap tests first: `ready` walks the graph, and most snapshots have nothing entering.
-    .filter((c) => opens(c, c.state) && !opens(c, previous.get(c.name)) && ready(c))
+    // Planned work opens nothing (issue 19): its outage is a maintenance window's, every root cause
+    // of it under maintenance. `previous` still follows it, so the recovery after the window is no
+    // new outage either.
+    .filter((c) => opens(c, c.state) && !opens(c, previous.get(c.name)) && c.planned !== true && ready(c))
     // Roots first, so a dependent going down in the same cycle joins its root's new incident.
     .sort((a, b) => rootRank(a) - rootRank(b));
 

@@ -53,6 +53,11 @@ export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily
       .map((d) => emit([['component', c.name], ['depends_on', d.name], ['strength', d.strength], ['carries', d.carries ?? '']], 1)).join(''), false);
   add(METRICS.componentMaintenance, 'Whether the component (a vendor) reports planned maintenance (1) or not (0).', 'gauge',
     (c, emit) => emit([['component', c.name]], c.maintenance ? 1 : 0));
+  // Maintenance windows (issue 19): absent without one, so a config without windows exposes what it did.
+  add(METRICS.componentUnderMaintenance, 'Present with value 1 while a maintenance window covers the component (window: its id); absent otherwise.', 'gauge',
+    (c, emit) => (c.window ? emit([['component', c.name], ['window', c.window.id]], 1) : ''), false);
+  add(METRICS.componentPlannedOutage, 'Present with value 1 while the component is in partial or major outage and every root cause of it is under a maintenance window (planned work); absent otherwise.', 'gauge',
+    (c, emit) => (c.planned ? emit([['component', c.name], ['tier', c.tier]], 1) : ''), false);
   add(METRICS.probeSuccess, 'Whether the last run of the probe succeeded (1) or failed (0).', 'gauge', perProbe((p) => (p.success ? 1 : 0)));
   add(METRICS.probeDurationSeconds, 'Latency of the last run of the probe.', 'gauge', perProbe((p) => p.durationSeconds));
   add(METRICS.probeBaselineSeconds, 'Baseline latency in use for the probe: configured, or learned from recent successes.', 'gauge', perProbe((p) => p.baselineSeconds));
@@ -64,7 +69,7 @@ export function componentFamilies(kinds: Iterable<ProbeKind<any>>): SeriesFamily
     (c, emit) => emit([['component', c.name]], c.counts.rounds));
   add(METRICS.componentAvailableRounds, 'Probe rounds after which the component was available (operational or degraded).', 'counter',
     (c, emit) => emit([['component', c.name]], c.counts.available));
-  add(METRICS.componentUnavailableRounds, 'Probe rounds after which the component was in partial or major outage, by cause: own, upstream or vendor (root_cause: the unhealthy dependency furthest upstream, the component itself for own), planned (maintenance windows; always 0 until they exist).', 'counter',
+  add(METRICS.componentUnavailableRounds, 'Probe rounds after which the component was in partial or major outage, by cause: own, upstream or vendor (root_cause: the unhealthy dependency furthest upstream, the component itself for own), planned (every root cause under a maintenance window; root_cause: the component).', 'counter',
     (c, emit) => {
       let out = emit([['component', c.name], ['cause', 'own'], ['root_cause', c.name]], c.counts.own)
         + emit([['component', c.name], ['cause', 'planned'], ['root_cause', c.name]], c.counts.planned);

@@ -40,8 +40,13 @@ export interface PublicComponentState {
   readonly thirdParty: boolean;
 }
 
-/** Own state, or the worst root cause's when that is worse: impact counts as the outage it comes from. */
+/**
+ * Own state, or the worst root cause's when that is worse: impact counts as the outage it comes
+ * from. Planned work (every root cause under a maintenance window, issue 19) counts as
+ * operational: the component is shown under maintenance instead.
+ */
 export function effectiveState(c: ComponentStatus, byName: Snapshot['byName']): State {
+  if (c.planned === true) return 'operational';
   let s = c.state;
   if (c.impacted) for (const r of c.rootCauses) { const rc = byName.get(r); if (rc) s = worst(s, rc.state); }
   return s;
@@ -58,7 +63,9 @@ export function derivePublic(pc: PublicComponentConfig, snapshot: Snapshot): Pub
   // A component removed by a reload counts as operational until the page config follows.
   const rolled: State = states[pc.atLeast - 1] ?? 'operational';
   let status: PublicStatus = FROM_STATE[rolled];
-  if (status === 'operational' && members.filter((c) => c.maintenance).length >= pc.atLeast) status = 'under_maintenance';
+  // In maintenance: a vendor says so, a window covers it, or its outage is planned work.
+  const inMaintenance = (c: ComponentStatus) => c.maintenance || c.window !== undefined || c.planned === true;
+  if (status === 'operational' && members.filter(inMaintenance).length >= pc.atLeast) status = 'under_maintenance';
   let thirdParty = false;
   if (rolled !== 'operational') {
     const bad = members.filter((c) => stateValue(effectiveState(c, snapshot.byName)) >= stateValue(rolled));

@@ -9,6 +9,7 @@ import type { PublicIncident } from '../incidents/public.js';
 import { groupStatus, type PublicStatus } from './derive.js';
 import { escapeHtml as h, STATUS_WORDS } from './escape.js';
 import { statusJson, type PageJsonInput } from './statuspage-json.js';
+import { maintenancesJson } from './maintenance-json.js';
 import type { TrackedComponent } from './tracker.js';
 
 const STYLE = `
@@ -69,6 +70,13 @@ function incident(x: PublicIncident): string {
   return `<article class="inc" id="incident-${h(x.id)}"><h3>${h(x.title)}</h3>${updates.join('')}</article>`;
 }
 
+/** Active and upcoming maintenance windows that touch the page, in plain words and UTC times. */
+function maintenances(i: PageJsonInput): string {
+  const list = maintenancesJson(i.state.page, i.maintenances ?? [], i.baseUrl).filter((m) => m.status !== 'completed');
+  if (list.length === 0) return '<p class="mute">No maintenance is scheduled.</p>';
+  return list.map((m) => `<div class="incident" id="maintenance-${h(m.id)}"><strong>${h(m.name)}</strong> <span class="mute">${m.status === 'in_progress' ? 'in progress' : 'scheduled'}: ${h(new Date(m.scheduled_for).toUTCString())} to ${h(new Date(m.scheduled_until).toUTCString())}</span><br><span class="mute">${h(m.components.map((c) => c.name).join(', '))}</span></div>`).join('');
+}
+
 export function renderPage(i: PageJsonInput, uptime: UptimeReport | undefined): string {
   const status = statusJson(i);
   const open = i.incidents.filter((x) => x.resolvedAt === null);
@@ -81,7 +89,7 @@ export function renderPage(i: PageJsonInput, uptime: UptimeReport | undefined): 
 <body><main><h1>${title}</h1><div class="banner s-${status.indicator}">${h(status.description)}</div>
 ${open.length ? `<h2>Current incidents</h2>${open.map(incident).join('')}` : ''}
 <h2>Components</h2>${components(i, uptime)}
-<h2>Upcoming maintenance</h2><p class="mute">No maintenance is scheduled.</p>
+<h2>Upcoming maintenance</h2>${maintenances(i)}
 <h2>Past incidents</h2>${past.length ? past.map(incident).join('') : '<p class="mute">No incidents reported.</p>'}
 <p class="mute">Updated ${new Date(i.now).toUTCString()} · <a href="${h(i.baseUrl)}/history.atom">Atom</a> · <a href="${h(i.baseUrl)}/history.rss">RSS</a> · <a href="${h(i.baseUrl)}/api/v2/summary.json">JSON</a></p>
 </main></body></html>`;

@@ -3,6 +3,7 @@
  * the public state history behind the uptime bars (one history store per page under
  * data_dir/pages/<id>), automatic notices, and publishing. Its HTTP side is publicpage/.
  */
+import type { MaintenanceWindowView } from '@statusgraph/core';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config, PageConfig } from '../config/types.js';
@@ -23,6 +24,8 @@ export interface PagesDeps {
   readonly store: PublicIncidentStore;
   readonly now: () => number;
   readonly logger: Logger;
+  /** Maintenance windows to announce (issue 19): recent, active and upcoming ones. */
+  readonly maintenances?: () => readonly MaintenanceWindowView[];
   /** See PublisherDeps. */
   readonly pageUrl?: (page: string) => string | undefined;
   readonly onNoted?: (incidentId: number) => Promise<void>;
@@ -142,7 +145,10 @@ export function createPages(deps: PagesDeps): Pages {
         // The store is out of reach (PostgreSQL down): the page still answers, with what it last showed.
         logger.warn({ event: 'page_incidents_unread', page: id, error: (err as Error).message }, 'public incidents not read; serving the last ones read');
       }
-      return { state: e.tracker.current(), incidents: e.shown, baseUrl, now: deps.now() };
+      return {
+        state: e.tracker.current(), incidents: e.shown, baseUrl, now: deps.now(),
+        ...(deps.maintenances ? { maintenances: deps.maintenances() } : {}),
+      };
     },
     uptime(id) {
       const page = pageOf(id);

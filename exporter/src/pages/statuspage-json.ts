@@ -7,6 +7,8 @@ import type { PublicComponentConfig } from '../config/types.js';
 import type { PublicIncident, PublicUpdate } from '../incidents/public.js';
 import { groupStatus, INDICATOR_DESCRIPTIONS, pageIndicator, type PublicStatus } from './derive.js';
 import type { PageState } from './tracker.js';
+import type { MaintenanceWindowView } from '@statusgraph/core';
+import { maintenancesJson } from './maintenance-json.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -17,6 +19,8 @@ export interface PageJsonInput {
   /** Where the page is served, no trailing slash: links in the JSON and the feeds. */
   readonly baseUrl: string;
   readonly now: number;
+  /** Maintenance windows (issue 19): recent, active and upcoming; absent: none. */
+  readonly maintenances?: readonly MaintenanceWindowView[];
 }
 
 export interface JsonComponent {
@@ -93,17 +97,22 @@ export function statusJson(i: PageJsonInput) {
   return { indicator, description: INDICATOR_DESCRIPTIONS[indicator] };
 }
 
+const scheduled = (i: PageJsonInput, only?: 'scheduled' | 'in_progress') =>
+  maintenancesJson(i.state.page, i.maintenances ?? [], i.baseUrl).filter((m) => only === undefined || m.status === only);
+const open = (i: PageJsonInput) => scheduled(i).filter((m) => m.status !== 'completed');
+
 const unresolved = (i: PageJsonInput) => i.incidents.filter((x) => x.resolvedAt === null).map((x) => incidentJson(i, x));
 
 /** Every document of the page, by its path under /api/v2/. */
 export const PAGE_DOCUMENTS: Readonly<Record<string, (i: PageJsonInput) => object>> = {
-  'summary.json': (i) => ({ page: pageJson(i), components: componentsJson(i), incidents: unresolved(i), scheduled_maintenances: [], status: statusJson(i) }),
+  'summary.json': (i) => ({ page: pageJson(i), components: componentsJson(i), incidents: unresolved(i), scheduled_maintenances: open(i), status: statusJson(i) }),
   'status.json': (i) => ({ page: pageJson(i), status: statusJson(i) }),
   'components.json': (i) => ({ page: pageJson(i), components: componentsJson(i) }),
   'incidents.json': (i) => ({ page: pageJson(i), incidents: i.incidents.map((x) => incidentJson(i, x)) }),
   'incidents/unresolved.json': (i) => ({ page: pageJson(i), incidents: unresolved(i) }),
-  // Maintenance windows do not exist yet: the valid empty lists, so clients parse them already.
-  'scheduled-maintenances.json': (i) => ({ page: pageJson(i), scheduled_maintenances: [] }),
-  'scheduled-maintenances/upcoming.json': (i) => ({ page: pageJson(i), scheduled_maintenances: [] }),
-  'scheduled-maintenances/active.json': (i) => ({ page: pageJson(i), scheduled_maintenances: [] }),
+  // Maintenance windows (issue 19) that touch the page's components: all recent ones, the upcoming
+  // ones (scheduled) and the active ones (in progress).
+  'scheduled-maintenances.json': (i) => ({ page: pageJson(i), scheduled_maintenances: scheduled(i) }),
+  'scheduled-maintenances/upcoming.json': (i) => ({ page: pageJson(i), scheduled_maintenances: scheduled(i, 'scheduled') }),
+  'scheduled-maintenances/active.json': (i) => ({ page: pageJson(i), scheduled_maintenances: scheduled(i, 'in_progress') }),
 };

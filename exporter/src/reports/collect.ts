@@ -1,3 +1,4 @@
+import { dayWindows, MAINTENANCE_QUERY, type DayWindow } from './maintenance.js';
 import type { PromClient, RangeSeries } from './promql.js';
 import {
   episodes, incidents, meanTimeToRecovery, overallUptime, slowestAgainstBaseline, causesAt,
@@ -39,6 +40,8 @@ export interface DailyData {
   /** Degradations and outages in the window, oldest first. */
   readonly episodes: readonly ComponentEpisode[];
   readonly slowest?: LatencyComparison;
+  /** Maintenance windows in force during the window (issue 19), oldest first; absent: none seen. */
+  readonly maintenance?: readonly DayWindow[];
 }
 
 export interface WeeklyData {
@@ -119,13 +122,15 @@ async function tiersAndUptime(client: PromClient, range: string, at: Date): Prom
 
 export async function collectDaily(client: PromClient, now: Date, stepSeconds = 60): Promise<DailyData> {
   const window: Window = { startMs: now.getTime() - DAY_MS, endMs: now.getTime(), stepMs: stepSeconds * 1000 };
-  const [stateSamples, up, day, week, eps] = await Promise.all([
+  const [stateSamples, up, day, week, eps, windows] = await Promise.all([
     client.query(QUERIES.state, now),
     tiersAndUptime(client, '24h', now),
     client.query(QUERIES.latency('24h'), now),
     client.query(QUERIES.latency('7d'), now),
     componentEpisodes(client, window, 1),
+    client.queryRange(MAINTENANCE_QUERY, new Date(window.startMs), now, stepSeconds),
   ]);
+  const maintenance = dayWindows(windows, window.endMs, window.stepMs);
   const tiers = new Map(up.tiers);
   for (const s of stateSamples) if (s.labels.component !== undefined) tiers.set(s.labels.component, s.labels.tier ?? '');
   return {
@@ -135,6 +140,7 @@ export async function collectDaily(client: PromClient, now: Date, stepSeconds = 
     overallUptime: overallUptime([...up.uptime.values()]),
     episodes: eps,
     slowest: slowestAgainstBaseline(byComponent(day), byComponent(week)),
+    ...(maintenance.length ? { maintenance } : {}),
   };
 }
 

@@ -57,6 +57,17 @@ export function dailyMarkdown(d: DailyData, timezone: string): string {
     lines.push('');
   }
 
+  lines.push('## Maintenance windows', '');
+  if (!d.maintenance?.length) {
+    lines.push('None in the last 24 h.', '');
+  } else {
+    lines.push('| window | components | start | duration |', '|---|---|---|---|');
+    for (const w of d.maintenance) {
+      lines.push(`| ${cell(w.window)} | ${cell(w.components.join(', '))} | ${formatDateTime(w.startMs, timezone)} | ${formatDuration(w.endMs - w.startMs)}${w.ongoing ? ' (ongoing)' : ''} |`);
+    }
+    lines.push('');
+  }
+
   lines.push('## Latency', '');
   if (d.slowest) {
     const s = d.slowest;

@@ -35,25 +35,31 @@ export interface SloRow {
   readonly burned?: number;
   /** Largest first; adds up to `burned`. */
   readonly parts: readonly BudgetPart[];
+  /** Share of the window's rounds that were planned work (maintenance windows): left out of the budget. */
+  readonly planned?: number;
 }
 
 /**
- * The budget arithmetic (pure): burned = (1 - available/rounds) / (1 - objective), split among the
- * causes in proportion to their unavailable rounds. Proportions rather than each cause's own
+ * The budget arithmetic (pure): burned = (1 - available/(rounds - planned)) / (1 - objective),
+ * as the SLO rules compute it: planned rounds (maintenance windows) are left out of the measure and
+ * shown apart. The burn is split among the other causes in proportion to their unavailable rounds. Proportions rather than each cause's own
  * ratio: a cause's series is created with its first round, and increase() cannot see that first
  * increment, while rounds and available rounds exist from the exporter's start.
  */
 export function sloRow(component: string, objective: number, windowMs: number, rounds: number | undefined, available: number | undefined,
   causes: readonly { cause: string; rootCause: string; rounds: number }[]): SloRow {
   if (!rounds || rounds <= 0 || available === undefined) return { component, objective, windowMs, parts: [] };
-  const achieved = Math.min(1, Math.max(0, available / rounds));
+  const plannedRounds = causes.filter((c) => c.cause === 'planned').reduce((n, c) => n + Math.max(0, c.rounds), 0);
+  const measured = rounds - plannedRounds;
+  const achieved = measured > 0 ? Math.min(1, Math.max(0, available / measured)) : 1;
   const burned = (1 - achieved) / (1 - objective);
-  const total = causes.reduce((n, c) => n + Math.max(0, c.rounds), 0);
+  const counted = causes.filter((c) => c.cause !== 'planned');
+  const total = counted.reduce((n, c) => n + Math.max(0, c.rounds), 0);
   const parts = total > 0 && burned > 0
-    ? causes.filter((c) => c.rounds > 0).map((c) => ({ cause: c.cause, rootCause: c.rootCause, burned: burned * (c.rounds / total) }))
+    ? counted.filter((c) => c.rounds > 0).map((c) => ({ cause: c.cause, rootCause: c.rootCause, burned: burned * (c.rounds / total) }))
       .sort((a, b) => b.burned - a.burned || a.rootCause.localeCompare(b.rootCause))
     : [];
-  return { component, objective, windowMs, achieved, burned, parts };
+  return { component, objective, windowMs, achieved, burned, parts, ...(plannedRounds > 0 ? { planned: plannedRounds / rounds } : {}) };
 }
 
 const promRange = (ms: number) => `${Math.round(ms / 1000)}s`;
@@ -91,7 +97,6 @@ export function budgetPercent(share: number): string {
 
 function partText(p: BudgetPart): string {
   if (p.cause === 'own') return `${budgetPercent(p.burned)} own`;
-  if (p.cause === 'planned') return `${budgetPercent(p.burned)} planned maintenance`;
   return `${budgetPercent(p.burned)} caused by ${p.rootCause}${p.cause === 'vendor' ? ' (vendor)' : ''}`;
 }
 
@@ -100,7 +105,8 @@ export function burnSentence(r: SloRow): string {
   const days = Math.round(r.windowMs / 86_400_000);
   if (r.burned === undefined) return `${r.component}: no rounds in its ${days}-day window`;
   const head = `${r.component} burned ${budgetPercent(r.burned)} of its ${days}-day budget`;
-  return r.parts.length ? `${head}: ${r.parts.map(partText).join(', ')}` : head;
+  const planned = r.planned ? `; planned maintenance ${(r.planned * 100).toFixed(2)} % of rounds (not counted)` : '';
+  return `${r.parts.length ? `${head}: ${r.parts.map(partText).join(', ')}` : head}${planned}`;
 }
 
 /** The SLO section of the weekly report (markdown lines). */
@@ -110,7 +116,7 @@ export function sloMarkdown(rows: readonly SloRow[]): string[] {
     lines.push('No objectives: set `slo` or `slo_defaults` in the config and load the rules of `statusgraph rules`.', '');
     return lines;
   }
-  lines.push('Good rounds: operational or degraded. Planned maintenance is its own cause once maintenance windows exist (always 0 until then).', '');
+  lines.push('Good rounds: operational or degraded. Planned maintenance (maintenance windows) is its own cause and is left out of the error budget.', '');
   lines.push('| component | objective | window | achieved | budget burned | budget left |', '|---|---|---|---|---|---|');
   for (const r of rows) {
     const days = `${Math.round(r.windowMs / 86_400_000)}d`;

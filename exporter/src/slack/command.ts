@@ -23,6 +23,7 @@ export const HELP_TEXT = [
   PUBLISH_HELP,
   '• `/incident list` shows the open incidents',
   '• `/incident help` shows this',
+  '• `/incident maintenance help`: maintenance windows (start now for 30m, list, cancel)',
 ].join('\n');
 
 export function parseSlackCommand(text: string): SlackCommand {

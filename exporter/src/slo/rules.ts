@@ -35,12 +35,22 @@ function rule(kind: 'record' | 'alert', name: string, expr: string, extra = ''):
 }
 
 function errorRatio(w: string): string {
-  // 1 - available/total: both series exist from the exporter's first round, so no rate() misses
-  // the first increment of a series created mid-window (the per-cause series are created lazily).
+  // 1 - available/(total - planned): these series exist from the exporter's first round, so no
+  // rate() misses the first increment of a series created mid-window (the per-cause series are
+  // created lazily). Planned work (maintenance windows, issue 19) is left out of the measure, as
+  // the uptime bars leave it out: it burns no budget and earns none. `or ... * 0` keeps the ratio
+  // for an exporter from before the planned series.
   return `1 - (
     sum by (component) (rate(${METRICS.componentAvailableRounds}[${w}]))
   /
-    sum by (component) (rate(${METRICS.componentRounds}[${w}]))
+    (
+      sum by (component) (rate(${METRICS.componentRounds}[${w}]))
+    -
+      (
+        sum by (component) (rate(${METRICS.componentUnavailableRounds}{cause="planned"}[${w}]))
+        or sum by (component) (rate(${METRICS.componentRounds}[${w}])) * 0
+      )
+    )
 )`;
 }
 
@@ -79,11 +89,11 @@ export const MIN_CAUSE_SHARE = 0.2;
 function attributed(w: string): string {
   return `label_replace(
   label_replace(
-      ${SLO_RECORDS.errorsByRoot(w)} > 0
+      ${SLO_RECORDS.errorsByRoot(w)}{cause!="planned"} > 0
     >= on (component) group_left ()
       (${MIN_CAUSE_SHARE} * ${SLO_RECORDS.errors(w)}),
     "impacted", "true", "cause", "upstream|vendor"),
-  "impacted", "false", "cause", "own|planned"
+  "impacted", "false", "cause", "own"
 )
 unless on (component, impacted)
   label_replace(max by (component) (${METRICS.componentImpacted}), "impacted", "false", "", "")`;

@@ -5,6 +5,7 @@
  */
 import type { Tier } from '@statusgraph/core';
 import { h, s } from './dom.js';
+import { maintenanceClasses, maintenanceLine } from './maintenance.js';
 import { STATE_LABELS, TIER_LABELS, affectedLine, sparkline, type Bucket, type ComponentView } from './model.js';
 import { columnsFor, gridItems, groupByTier, type GridItem } from './virtual.js';
 import { createVirtualList, type ListItem } from './vlist.js';
@@ -34,8 +35,10 @@ function sparkSvg(buckets: readonly Bucket[], downtime: readonly [number, number
     sp.path ? s('path', { d: sp.path }) : null);
 }
 
-/** One line saying why: impact first, then an affect, then the component's own reason. */
+/** One line saying why: maintenance (issue 19) first, then impact, an affect, the component's own reason. */
 function whyLine(c: ComponentView): string | null {
+  const m = maintenanceLine(c);
+  if (m) return m;
   if (c.impacted) return `Impacted by ${c.rootCauses.join(', ')}`;
   const a = affectedLine(c);
   if (a) return a;
@@ -45,12 +48,12 @@ function whyLine(c: ComponentView): string | null {
 export function card(c: ComponentView, deps: GridDeps): HTMLElement {
   const probes = c.probes ?? [];
   const why = whyLine(c);
-  return h('article', { class: `comp s-${c.state}${c.impacted ? ' impacted' : ''}`, 'data-component': c.name, 'data-state': c.state, 'data-impacted': String(c.impacted) },
+  return h('article', { class: `comp s-${c.state}${c.impacted ? ' impacted' : ''}${maintenanceClasses(c)}`, 'data-component': c.name, 'data-state': c.state, 'data-impacted': String(c.impacted) },
     h('header', {},
       h('span', { class: 'dot', 'aria-hidden': 'true' }),
       h('h4', { title: c.displayName }, c.displayName),
       h('span', { class: 'state' }, STATE_LABELS[c.state])),
-    h('p', { class: `why${c.impacted ? ' impact' : c.affected ? ' affect' : ' reason'}`, title: why ?? '' }, why ?? '\u00a0'),
+    h('p', { class: `why${maintenanceLine(c) ? ' maint' : c.impacted ? ' impact' : c.affected ? ' affect' : ' reason'}`, title: why ?? '' }, why ?? '\u00a0'),
     h('ul', { class: 'probes' }, ...probes.slice(0, PROBES_SHOWN).map((p) => h('li', {},
       h('span', { class: `pname${p.success ? '' : ' bad'}` }, p.name),
       sparkSvg(deps.series(c.name, p.name) ?? [], deps.downtime()),
@@ -65,7 +68,7 @@ export function card(c: ComponentView, deps: GridDeps): HTMLElement {
 
 /** What a card shows, as a string: a row is redrawn only when one of its cards would look different. */
 function cardSig(c: ComponentView, deps: GridDeps): string {
-  let sig = `${c.name}|${c.state}|${c.impacted}|${c.affected}|${c.maintenance}|${c.reason}|${c.since}|${c.displayName}`;
+  let sig = `${c.name}|${c.state}|${c.impacted}|${c.affected}|${c.maintenance}|${c.underMaintenance}|${c.planned}|${maintenanceLine(c)}|${c.reason}|${c.since}|${c.displayName}`;
   for (const p of (c.probes ?? []).slice(0, PROBES_SHOWN)) sig += `|${p.name}:${p.success}:${p.durationSeconds}:${deps.series(c.name, p.name)?.length ?? -1}`;
   return sig;
 }

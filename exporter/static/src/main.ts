@@ -5,6 +5,8 @@
  * (only rows in view are in the DOM) and filtered; sparklines and uptime days are fetched for the
  * rows in view. Nothing polls.
  */
+import { maintenanceForm } from './maintenance-form.js';
+import { componentPicker } from './picker.js';
 import { getJson, postJson } from './api.js';
 import { byId, h, replace } from './dom.js';
 import { createFilterBar } from './filters.js';
@@ -256,46 +258,30 @@ function renderIncidents(): void {
   replace(byId('incidents'), list.length ? null : h('p', { class: 'muted' }, 'No incidents.'), ...list.map(incidentEl));
 }
 
-/** Up to this many components, the form lists a box for each; above, it lists the matches of what is typed. */
-const FORM_ALL_BOXES = 60;
-
 function renderCreateForm(): void {
   const el = byId('incident-form');
   if (!boot.canWrite) {
     replace(el);
+    replace(byId('maintenance-form'));
     return;
   }
+  const names = components().map((c) => c.name);
   const msg = h('span', { class: 'msg', role: 'status' });
   const title = h('input', { name: 'title', required: true, maxlength: 200, placeholder: 'What is happening?', 'aria-label': 'Title' });
   const text = h('textarea', { name: 'text', maxlength: 4000, rows: 2, placeholder: 'Details (optional)', 'aria-label': 'Details' });
   const severity = h('select', { name: 'severity', 'aria-label': 'Severity' }, ...['minor', 'major', 'critical'].map((v) => h('option', { value: v }, v)));
-  const chosen = new Set<string>();
-  const box = (name: string) => {
-    const input = h('input', { type: 'checkbox', name: 'components', value: name, checked: chosen.has(name) });
-    input.addEventListener('change', () => { if (input.checked) chosen.add(name); else chosen.delete(name); });
-    return h('label', { class: 'check' }, input, name);
-  };
-  const all = components().map((c) => c.name).sort();
-  const boxes = h('div', { class: 'boxes' });
-  const find = h('input', { type: 'search', placeholder: `Find among ${all.length.toLocaleString('en-US')} components`, 'aria-label': 'Find components to add' });
-  const list = () => {
-    const q = find.value.trim().toLowerCase();
-    const matches = all.length <= FORM_ALL_BOXES ? all : all.filter((n) => q && n.includes(q)).slice(0, FORM_ALL_BOXES);
-    replace(boxes, ...[...new Set([...[...chosen].sort(), ...matches])].map(box));
-  };
-  find.addEventListener('input', list);
-  list();
+  const picker = componentPicker(names, 'Affected components');
   const form = h('form', { class: 'card create' },
-    h('h3', {}, 'Open a manual incident'), title, text,
-    h('fieldset', {}, h('legend', {}, 'Affected components'), all.length > FORM_ALL_BOXES ? find : null, boxes),
+    h('h3', {}, 'Open a manual incident'), title, text, picker.el,
     h('div', { class: 'row' }, severity, h('button', { type: 'submit' }, 'Open incident'), msg));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     msg.textContent = '';
-    postJson<IncidentView>('api/v1/incidents', { title: title.value, components: [...chosen], severity: severity.value, ...(text.value.trim() ? { text: text.value } : {}) })
-      .then((inc) => { applyIncident(inc); form.reset(); chosen.clear(); list(); }, (err: Error) => { msg.textContent = err.message; });
+    postJson<IncidentView>('api/v1/incidents', { title: title.value, components: picker.chosen(), severity: severity.value, ...(text.value.trim() ? { text: text.value } : {}) })
+      .then((inc) => { applyIncident(inc); form.reset(); picker.clear(); }, (err: Error) => { msg.textContent = err.message; });
   });
   replace(el, h('details', {}, h('summary', {}, 'New incident'), form));
+  replace(byId('maintenance-form'), maintenanceForm(names));
 }
 
 function applyIncident(inc: IncidentView): void {

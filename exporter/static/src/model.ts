@@ -20,7 +20,8 @@ export type ProbeView = Pick<ApiProbe, 'name' | 'kind' | 'success' | 'durationSe
  */
 export type ComponentView = Pick<ApiComponent,
   'name' | 'displayName' | 'tier' | 'state' | 'since' | 'reason' | 'maintenance' | 'impacted' | 'rootCauses' | 'dependsOn'>
-  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'affected' | 'affectedBy' | 'dependencies' | 'slo' | 'environment'>> & { readonly probes?: readonly ProbeView[] };
+  & Partial<Pick<ApiComponent, 'checked' | 'runbook' | 'affected' | 'affectedBy' | 'dependencies' | 'slo' | 'environment'
+    | 'underMaintenance' | 'maintenanceWindow' | 'planned' | 'plannedRootCauses'>> & { readonly probes?: readonly ProbeView[] };
 
 /**
  * How one drawn edge looks: its strength (soft dashed, none dotted), what flows along it by core's

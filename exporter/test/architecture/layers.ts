@@ -35,6 +35,9 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/cluster': 4,
   // SLO rule generation (`statusgraph rules`): reads the config only.
   'exporter/src/slo': 4,
+  // Maintenance windows at run time (issue 19): the engine's cover, its own store (in the incident
+  // database's file, so its SQLite backend reuses the incident migrations).
+  'exporter/src/maintenance': 4.2,
   // Slack's Web API client and message formats: used by the Slack sink and the Slack routes alike,
   // so below both (the sinks may not import slack/, the command side: incidents/layers.test.ts).
   'exporter/src/slack-api': 4.5,

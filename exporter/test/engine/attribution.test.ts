@@ -90,7 +90,7 @@ describe('SLO counters in the engine', () => {
   });
 
   it('renders the counters with a cause and a root cause per series', () => {
-    const counts: RoundCounts = { rounds: 10, available: 6.0, own: 1, planned: 0, lastRoots: [], byRoot: new Map([['db', { cause: 'upstream', rounds: 2.5 }], ['stripe', { cause: 'vendor', rounds: 0.5 }]]) };
+    const counts: RoundCounts = { rounds: 10, available: 6.0, own: 1, planned: 0, lastRoots: [], lastPlanned: false, byRoot: new Map([['db', { cause: 'upstream', rounds: 2.5 }], ['stripe', { cause: 'vendor', rounds: 0.5 }]]) };
     const c = { name: 'api', counts } as unknown as ComponentStatus;
     const text = componentFamilies([]).filter((f) => f.name.endsWith('rounds_total')).map((f) => f.samples(c)).join('');
     expect(text).toBe([

@@ -6,7 +6,7 @@ import { ZERO_COUNTS } from '../../src/engine/attribution.js';
 import pino from 'pino';
 import { HISTORY_DEFAULTS } from '../../src/config/types.js';
 import type { Config, ComponentConfig } from '../../src/config/types.js';
-import { computeEffects, transitiveDependents, isUnhealthy, type Dependency, type State } from '@statusgraph/core';
+import { computeEffects, plannedOf, transitiveDependents, isUnhealthy, type Dependency, type State } from '@statusgraph/core';
 import type { ComponentStatus, Snapshot, StateChange } from '../../src/engine/snapshot.js';
 
 /** component -> its dependencies: names (hard edges) or edges with meaning. */
@@ -25,7 +25,7 @@ export const CHAIN: Topology = { db: [], api: ['db'], web: ['api'], mail: [] };
 export function snapshot(
   topology: Topology,
   states: Record<string, State>,
-  opts: { seq?: number; at: number; unchecked?: string[]; probedAt?: Record<string, number>; since?: Record<string, number>; openAt?: Record<string, 'degraded' | 'partial_outage'>; reasons?: Record<string, string> },
+  opts: { seq?: number; at: number; unchecked?: string[]; probedAt?: Record<string, number>; since?: Record<string, number>; openAt?: Record<string, 'degraded' | 'partial_outage'>; reasons?: Record<string, string>; windows?: readonly string[]; rounds?: Record<string, number> },
 ): Snapshot {
   const edges = new Map(Object.entries(topology).map(([n, deps]) => [n, namesOf(deps)]));
   const stateOf = (n: string): State => states[n] ?? 'operational';
@@ -43,6 +43,9 @@ export function snapshot(
     ...(opts.reasons?.[name] ? { reason: opts.reasons[name] } : {}),
     since: opts.since?.[name] ?? opts.at,
     maintenance: false,
+    // Components under a maintenance window (issue 19), with core's planned rule.
+    ...(opts.windows?.includes(name) ? { window: { id: 'mw-test', title: 'Test work', startMs: 0, endMs: opts.at + 3_600_000 } } : {}),
+    ...(opts.windows ? (({ planned, plannedRootCauses }) => ({ planned, plannedRootCauses }))(plannedOf(name, stateOf(name), impact.get(name)!, (n) => opts.windows!.includes(n))) : {}),
     impacted: impact.get(name)!.impacted,
     rootCauses: impact.get(name)!.rootCauses,
     impactedBy: impact.get(name)!.impactedBy,
@@ -55,7 +58,7 @@ export function snapshot(
     }],
     checked: !(opts.unchecked ?? []).includes(name),
     stateChanges: 0,
-    counts: ZERO_COUNTS,
+    counts: opts.rounds?.[name] !== undefined ? { ...ZERO_COUNTS, rounds: opts.rounds[name] } : ZERO_COUNTS,
   }));
   return {
     seq: opts.seq ?? 1,

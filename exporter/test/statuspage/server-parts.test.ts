@@ -42,7 +42,7 @@ describe('status page server parts', () => {
   it('serialises uptime and latency as compact rows', () => {
     const u = uptimeView({
       from: Date.UTC(2026, 10, 20), to: Date.UTC(2026, 10, 21, 1), days: 90,
-      components: [{ name: 'a', availability: 0.9876543, days: [{ day: '2026-11-20', observed: 86400, seconds: [86000, 0, 0, 400.12345], worst: 'major_outage' }] }],
+      components: [{ name: 'a', availability: 0.9876543, days: [{ day: '2026-11-20', observed: 86400, seconds: [86000, 0, 0, 400.12345], planned: 0, worst: 'major_outage' }] }],
     });
     expect(u.components[0]).toEqual({ name: 'a', availability: 0.987654, days: [['2026-11-20', 86400, 86000, 0, 0, 400.123]] });
     const l = latencyView([{ component: 'a', probe: 'http', widthMs: 1000, buckets: [

@@ -128,6 +128,7 @@ export function resolvePalette(theme: GrafanaTheme2, colors: Partial<Record<Stat
     text: theme.colors.text.primary,
     rootCause: theme.colors.text.primary,
     badge: byName('purple'),
+    maintenance: byName('blue'),
   };
 }
 

@@ -10,6 +10,8 @@ export interface Palette {
   readonly text: string;
   readonly rootCause: string;
   readonly badge: string;
+  /** Maintenance windows and planned impact (issue 19); a blue by default. */
+  readonly maintenance?: string;
 }
 
 export type NodeRole = 'root-cause' | 'impacted' | 'none';
@@ -59,7 +61,7 @@ export function filterModel(model: GraphModel, incidents: ReadonlyMap<string, re
   }
   const keep = new Set(
     model.nodes
-      .filter((n) => (n.state !== undefined && n.state !== 'operational') || n.rootCauses.length > 0 || model.rootCauses.has(n.id) || (incidents.get(n.id)?.length ?? 0) > 0)
+      .filter((n) => (n.state !== undefined && n.state !== 'operational') || n.rootCauses.length > 0 || n.maintenanceWindow !== undefined || model.rootCauses.has(n.id) || (incidents.get(n.id)?.length ?? 0) > 0)
       .map((n) => n.id),
   );
   return {
@@ -67,6 +69,16 @@ export function filterModel(model: GraphModel, incidents: ReadonlyMap<string, re
     nodes: model.nodes.filter((n) => keep.has(n.id)),
     edges: model.edges.filter((e) => keep.has(e.source) && keep.has(e.target)),
   };
+}
+
+const MAINTENANCE_COLOR = '#3d7bd9';
+
+/** "under maintenance" for a component in a window, "planned" for planned impact, else nothing. */
+export function maintenanceWord(n: ComponentNode): string | undefined {
+  if (n.maintenanceWindow !== undefined) {
+    return 'under maintenance';
+  }
+  return n.planned ? 'planned' : undefined;
 }
 
 export function buildView(
@@ -95,12 +107,14 @@ export function buildView(
       width: p.width,
       height: p.height,
       label: n.displayName ?? n.id,
-      detail: [n.state ? STATE_LABELS[n.state] : 'No data', latency].filter(Boolean).join(' · '),
+      detail: [n.state ? STATE_LABELS[n.state] : 'No data', maintenanceWord(n), latency].filter(Boolean).join(' · '),
       fill,
       textColor: readableTextOn(fill),
-      stroke: role === 'root-cause' ? palette.rootCause : role === 'impacted' ? rootColor : 'transparent',
-      strokeWidth: role === 'root-cause' ? 4 : role === 'impacted' ? 3 : 0,
-      dash: role === 'impacted' ? '7 4' : undefined,
+      // Planned work (a maintenance window) in its own colour, dotted: never an outage's outline.
+      stroke: n.planned || n.maintenanceWindow !== undefined ? palette.maintenance ?? MAINTENANCE_COLOR
+        : role === 'root-cause' ? palette.rootCause : role === 'impacted' ? rootColor : 'transparent',
+      strokeWidth: role === 'root-cause' ? 4 : role === 'impacted' || n.planned || n.maintenanceWindow !== undefined ? 3 : 0,
+      dash: n.planned || n.maintenanceWindow !== undefined ? '2 3' : role === 'impacted' ? '7 4' : undefined,
       role,
       incidents: incidents.get(n.id) ?? [],
     };

@@ -1,6 +1,6 @@
 import type { DataFrame, Field } from '@grafana/data';
 import { computeImpactOf } from '../layout/impact.js';
-import { EDGE_STRENGTHS, parseState, type Dependency, type EdgeStrength, type State } from '@statusgraph/core';
+import { EDGE_STRENGTHS, parseState, plannedOf, type Dependency, type EdgeStrength, type State } from '@statusgraph/core';
 import { frameSamples, type Sample } from './frames.js';
 import { metricOf } from './metrics.js';
 import { isNodeGraphFrame, readEdges, readNodes } from './nodeGraph.js';
@@ -19,6 +19,8 @@ interface Draft {
   latencySeconds?: number;
   errors: string[];
   linkSource?: { field: Field; rowIndex: number };
+  maintenanceWindow?: string;
+  planned?: boolean;
 }
 
 /**
@@ -123,9 +125,9 @@ export function buildGraphModel(series: readonly DataFrame[]): GraphModel {
     }
   }
 
-  const nodes: ComponentNode[] = [...drafts.values()]
+  const nodes: ComponentNode[] = withPlanned([...drafts.values()]
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map((d) => finish(d));
+    .map((d) => finish(d)));
   const rootCauses = new Set(nodes.flatMap((n) => n.rootCauses));
   const warnings: string[] = [];
   if (noComponent > 0) {
@@ -204,6 +206,17 @@ function applySample(
     case 'incidentOpen':
       // Checker health is read by model/checkers.ts (skipped above); open incidents are read by model/incidents.ts, next to the annotations.
       return true;
+    case 'maintenance':
+      if (s.value === 0) {
+        return true;
+      }
+      draft(component).maintenanceWindow = l.window ?? '';
+      return true;
+    case 'planned':
+      if (s.value !== 0) {
+        draft(component).planned = true;
+      }
+      return true;
     case 'duration':
     case 'baseline':
     case 'success': {
@@ -245,5 +258,21 @@ function finish(d: Draft): ComponentNode {
     latencySeconds: durations.length > 0 ? Math.max(...durations) : d.latencySeconds,
     errors: [...failing, ...d.errors],
     linkSource: d.linkSource,
+    ...(d.maintenanceWindow !== undefined ? { maintenanceWindow: d.maintenanceWindow } : {}),
+    ...(d.planned ? { planned: true } : {}),
   };
+}
+
+/**
+ * Planned impact from the windows and the impact the panel has, with core's rule (the exporter's
+ * statusgraph_component_planned_outage, when queried, is taken as is): the dashboard needs to
+ * query only statusgraph_component_under_maintenance.
+ */
+function withPlanned(nodes: ComponentNode[]): ComponentNode[] {
+  const covered = new Set(nodes.filter((n) => n.maintenanceWindow !== undefined).map((n) => n.id));
+  if (covered.size === 0) {
+    return nodes;
+  }
+  return nodes.map((n) => (n.planned || !plannedOf(n.id, n.state, { impacted: n.rootCauses.length > 0, rootCauses: n.rootCauses }, (c) => covered.has(c)).planned
+    ? n : { ...n, planned: true }));
 }

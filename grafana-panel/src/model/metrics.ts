@@ -14,6 +14,8 @@ export const METRICS = {
   success: CONTRACT.probeSuccess,
   info: CONTRACT.componentInfo,
   incidentOpen: CONTRACT.incidentOpen,
+  maintenance: CONTRACT.componentUnderMaintenance,
+  planned: CONTRACT.componentPlannedOutage,
   // Per replica, not per component: read by model/checkers.ts (a cluster, docs/cluster.md).
   checkerHealthy: CONTRACT.replicaCheckerHealthy,
 } as const;
@@ -47,6 +49,9 @@ export function metricOf(sample: Sample): MetricKind | undefined {
   if ('incident' in l) {
     return 'incidentOpen';
   }
+  if ('window' in l) {
+    return 'maintenance';
+  }
   if ('strength' in l) {
     return 'edge';
   }
@@ -71,7 +76,7 @@ export function metricOf(sample: Sample): MetricKind | undefined {
 const REF_IDS: Readonly<Record<string, MetricKind>> = {
   status: 'status', impacted: 'impacted', impact: 'impacted', affected: 'affected', edge_info: 'edge', edges_info: 'edge', dependencies: 'dependency', dependency: 'dependency',
   edges: 'dependency', duration: 'duration', latency: 'duration', baseline: 'baseline', success: 'success', info: 'info',
-  incidents: 'incidentOpen', checkers: 'checkerHealthy',
+  incidents: 'incidentOpen', maintenance: 'maintenance', planned: 'planned', checkers: 'checkerHealthy',
 };
 
 function refIdKind(refId: string | undefined): MetricKind | undefined {

@@ -27,6 +27,10 @@ export interface ComponentNode {
   readonly latencySeconds?: number;
   /** Failing probes and error texts. */
   readonly errors: readonly string[];
+  /** The maintenance window covering it (statusgraph_component_under_maintenance), by id; absent: none. */
+  readonly maintenanceWindow?: string;
+  /** Its outage is planned work (statusgraph_component_planned_outage); absent: not. */
+  readonly planned?: boolean;
   /** Where Grafana's data links for this component live (the status value's cell). */
   readonly linkSource?: { readonly field: Field; readonly rowIndex: number };
 }

@@ -50,6 +50,34 @@ export interface ProbeView {
   readonly measurements: readonly Measurement[];
 }
 
+/** The occurrence of a maintenance window covering a component. */
+export interface MaintenanceWindowRef {
+  readonly id: string;
+  readonly title: string;
+  readonly startsAt: string;
+  readonly endsAt: string;
+}
+
+/** A maintenance window in GET /api/v1/maintenance (one occurrence of a recurring one). */
+export interface MaintenanceWindowView {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string | null;
+  readonly components: readonly string[];
+  /** config: in the config file; adhoc: created at run time (API, page, Slack). */
+  readonly source: 'config' | 'adhoc';
+  /** once or cron (the config's recurring windows). */
+  readonly kind: 'once' | 'cron';
+  readonly startsAt: string;
+  readonly endsAt: string;
+  readonly recoverAfter: number | null;
+  /** upcoming, active, ended (ran to its end, or ended early once healthy), cancelled. */
+  readonly status: 'upcoming' | 'active' | 'ended' | 'cancelled';
+  /** When it ended before endsAt (early, or cancelled), else null. */
+  readonly endedAt: string | null;
+  readonly author: string | null;
+}
+
 /** A component in GET /api/v1/components and in the stream's `snapshot` event. */
 export interface ComponentView {
   readonly name: string;
@@ -61,7 +89,16 @@ export interface ComponentView {
   readonly stateValue: number;
   readonly since: string;
   readonly reason: string | null;
+  /** A vendor reports planned maintenance (its probe). */
   readonly maintenance: boolean;
+  /** A maintenance window covers it (issue 19): shown "under maintenance"; its probes still run and show. */
+  readonly underMaintenance: boolean;
+  /** The window covering it, or null. */
+  readonly maintenanceWindow: MaintenanceWindowRef | null;
+  /** Its outage is planned work: every root cause (itself, when nothing upstream) is under maintenance. */
+  readonly planned: boolean;
+  /** The root causes that are under maintenance, sorted. */
+  readonly plannedRootCauses: readonly string[];
   readonly checked: boolean;
   readonly impacted: boolean;
   readonly rootCauses: readonly string[];

@@ -8,6 +8,7 @@ export * from './tiers.js';
 export * from './graph.js';
 export * from './edges.js';
 export * from './impact.js';
+export * from './maintenance.js';
 export * from './duration.js';
 export * from './latency.js';
 export * from './secrets.js';

@@ -13,6 +13,10 @@ export const METRICS = {
   dependencyInfo: 'statusgraph_dependency_info',
   dependencyEdgeInfo: 'statusgraph_dependency_edge_info',
   componentMaintenance: 'statusgraph_component_maintenance',
+  /** 1 while a maintenance window (issue 19) covers the component, else 0. */
+  componentUnderMaintenance: 'statusgraph_component_under_maintenance',
+  /** 1 while the component's outage is planned work (every root cause under maintenance); absent otherwise. */
+  componentPlannedOutage: 'statusgraph_component_planned_outage',
   probeSuccess: 'statusgraph_probe_success',
   probeDurationSeconds: 'statusgraph_probe_duration_seconds',
   probeBaselineSeconds: 'statusgraph_probe_baseline_seconds',

@@ -8,6 +8,8 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { BadRequestError, NotFoundError, UnauthorizedError } from '../../errors.js';
+import type { Maintenance } from '../../maintenance/service.js';
+import { isMaintenanceCommand, runMaintenanceCommand } from '../../slack/maintenance-command.js';
 import type { IncidentService } from '../../incidents/service.js';
 import type { SlackApi } from '../../slack-api/client.js';
 import { followUp, type ThreadSource } from '../../slack/follow-up.js';
@@ -32,6 +34,8 @@ export interface SlackRouteDeps {
   readonly followUpWaitMs?: number;
   readonly now: () => number;
   readonly logger: Logger;
+  /** `/incident maintenance ...` (issue 19), when maintenance windows are wired. */
+  readonly maintenance?: Maintenance;
 }
 
 export function slackRoutes(deps: SlackRouteDeps): Router {
@@ -80,7 +84,12 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
       return;
     }
     const user = form.user_name || form.user_id || 'slack';
-    const result = await runSlackCommand({ service: deps.service, ...(deps.publishing ? { publishing: deps.publishing } : {}) }, form.text ?? '', user, deps.now());
+    const text = form.text ?? '';
+    if (deps.maintenance && isMaintenanceCommand(text)) {
+      res.json(await runMaintenanceCommand(deps.maintenance, text, user));
+      return;
+    }
+    const result = await runSlackCommand({ service: deps.service, ...(deps.publishing ? { publishing: deps.publishing } : {}) }, text, user, deps.now());
     const { api, threads } = deps;
     const responseUrl = form.response_url;
     if (result.thread && api && threads && responseUrl) {

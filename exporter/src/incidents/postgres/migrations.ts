@@ -133,12 +133,58 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
-  // Version 4: maintenance windows (SQLite version 4, issue 22's other half) go here, same number.
+  {
+    // Maintenance windows (issue 19), as SQLite version 4: ad hoc windows, early ends, and the
+    // durable queue of their Grafana annotations. Self-contained: no reference to other versions' tables.
+    version: 4,
+    sql: `
+      CREATE TABLE maintenance_windows (
+        id            TEXT    PRIMARY KEY,
+        title         TEXT    NOT NULL,
+        description   TEXT,
+        components    TEXT    NOT NULL,          -- JSON array, sorted
+        starts_at     BIGINT  NOT NULL,          -- epoch ms
+        ends_at       BIGINT  NOT NULL,
+        recover_after INTEGER,
+        author        TEXT    NOT NULL,
+        created_at    BIGINT  NOT NULL,
+        CHECK (ends_at > starts_at)
+      );
+      CREATE INDEX maintenance_windows_end ON maintenance_windows (ends_at);
+
+      CREATE TABLE maintenance_endings (
+        window_id   TEXT    NOT NULL,
+        starts_at   BIGINT  NOT NULL,
+        ended_at    BIGINT  NOT NULL,
+        reason      TEXT    NOT NULL CHECK (reason IN ('recovered', 'cancelled')),
+        author      TEXT    NOT NULL,
+        PRIMARY KEY (window_id, starts_at)
+      );
+      CREATE INDEX maintenance_endings_at ON maintenance_endings (ended_at);
+
+      -- One Grafana region annotation per occurrence: the body it must show (version), what
+      -- Grafana has (synced_version), its id (ref), and sent_at set before a POST leaves.
+      CREATE TABLE maintenance_annotations (
+        window_id       TEXT    NOT NULL,
+        starts_at       BIGINT  NOT NULL,
+        body            TEXT    NOT NULL,          -- JSON: time, timeEnd, tags, text
+        version         INTEGER NOT NULL,
+        synced_version  INTEGER NOT NULL DEFAULT 0,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT  NOT NULL,
+        last_error      TEXT,
+        ref             TEXT,
+        sent_at         BIGINT,
+        PRIMARY KEY (window_id, starts_at)
+      );
+      CREATE INDEX maintenance_annotations_due ON maintenance_annotations (next_attempt_at) WHERE version > synced_version;
+    `,
+  },
   {
     // The cluster's tables (exporter/src/cluster/, docs/cluster.md), PostgreSQL only: SQLite has no
     // cluster. Created on every PostgreSQL install (a few empty tables) so that adding `cluster:`
-    // needs no migration of its own. It ships before version 4 does: migratePostgres applies every
-    // version not yet recorded, so 4 is applied when it comes, after 5.
+    // needs no migration of its own. A database may have 5 without 4 (version 5 shipped first):
+    // migratePostgres applies every version not yet recorded, so 4 is applied then, after 5.
     version: 5,
     sql: `
       -- Heartbeats: a replica is a member while its last_seen is recent (cluster/registry.ts).

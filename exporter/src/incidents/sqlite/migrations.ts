@@ -2,6 +2,7 @@
  * Versioned schema, tracked in SQLite's `user_version`. Append a migration; never edit a shipped one.
  */
 import type Database from 'better-sqlite3';
+import { openDatabase } from '../../data-files.js';
 
 export interface Migration {
   readonly version: number;
@@ -153,6 +154,56 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Maintenance windows (issue 19), in the same file but apart from incidents: maintenance/
+    // reads them through its own MaintenanceStore. Windows created at run time (API, page, Slack),
+    // and the early ends of any window's occurrence, config ones included (keyed by window id and
+    // occurrence start), so an occurrence ended once healthy or cancelled stays ended after a restart.
+    version: 4,
+    sql: `
+      CREATE TABLE maintenance_windows (
+        id            TEXT    PRIMARY KEY,
+        title         TEXT    NOT NULL,
+        description   TEXT,
+        components    TEXT    NOT NULL,          -- JSON array, sorted
+        starts_at     INTEGER NOT NULL,
+        ends_at       INTEGER NOT NULL,
+        recover_after INTEGER,
+        author        TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        CHECK (ends_at > starts_at)
+      );
+      CREATE INDEX maintenance_windows_end ON maintenance_windows (ends_at);
+
+      CREATE TABLE maintenance_endings (
+        window_id   TEXT    NOT NULL,
+        starts_at   INTEGER NOT NULL,
+        ended_at    INTEGER NOT NULL,
+        reason      TEXT    NOT NULL CHECK (reason IN ('recovered', 'cancelled')),
+        author      TEXT    NOT NULL,
+        PRIMARY KEY (window_id, starts_at)
+      );
+      CREATE INDEX maintenance_endings_at ON maintenance_endings (ended_at);
+
+      -- One Grafana region annotation per occurrence: the body it must show (version), what
+      -- Grafana has (synced_version), its id (ref), and sent_at set before a POST leaves, so a
+      -- retry after a lost answer looks it up by its tag instead of posting it twice.
+      CREATE TABLE maintenance_annotations (
+        window_id       TEXT    NOT NULL,
+        starts_at       INTEGER NOT NULL,
+        body            TEXT    NOT NULL,          -- JSON: time, timeEnd, tags, text
+        version         INTEGER NOT NULL,
+        synced_version  INTEGER NOT NULL DEFAULT 0,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error      TEXT,
+        ref             TEXT,
+        sent_at         INTEGER,
+        PRIMARY KEY (window_id, starts_at)
+      );
+      CREATE INDEX maintenance_annotations_due ON maintenance_annotations (next_attempt_at) WHERE version > synced_version;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -172,4 +223,25 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     })();
   }
   return latest;
+}
+
+/**
+ * Opens `name` under `dataDir` migrated, in WAL, with FULL sync: what is acknowledged (an
+ * incident, a maintenance window) must survive power loss, and writes are rare. Migrates (or
+ * refuses a newer schema) before switching to WAL, so a refused file is left as it was. The
+ * incident store and the maintenance store each open their own connection with it.
+ */
+export function openMigratedDatabase(dataDir: string, name: string): Database.Database {
+  const db = openDatabase(dataDir, name);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
 }

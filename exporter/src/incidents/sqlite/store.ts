@@ -3,12 +3,11 @@
  * the change and queues it for every enabled sink (outbox.ts).
  */
 import path from 'node:path';
-import { openDatabase } from '../../data-files.js';
 import { formatDuration } from '../format.js';
 import type { ChangeKind } from '../sink.js';
 import { IncidentStateError, type IncidentStore, type ManualIncidentInput } from '../store.js';
 import type { Action, IncidentRef, TimelineEntry, UpdateStatus } from '../types.js';
-import { migrate } from './migrations.js';
+import { openMigratedDatabase } from './migrations.js';
 import { sqliteOutbox } from './outbox.js';
 import { sqlitePublicIncidents } from './public.js';
 import { entryColumns, joinMembers, manualOpenedEntry, resolvedEntry, updateEntry, membersOf, sortedJson, toEntry, toIncident, touchedKind, type IncidentRow, type Members, type TimelineRow } from '../rows.js';
@@ -23,19 +22,7 @@ export interface SqliteStoreOptions {
 
 export function openIncidentStore(opts: SqliteStoreOptions): IncidentStore {
   const file = path.join(opts.dataDir, DB_FILE);
-  const db = openDatabase(opts.dataDir, DB_FILE);
-  try {
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    // Migrate (or refuse a newer schema) before switching to WAL, so a refused file is left as it was.
-    migrate(db);
-    db.pragma('journal_mode = WAL');
-    // FULL: an incident acknowledged over the API must survive power loss, and writes are rare.
-    db.pragma('synchronous = FULL');
-  } catch (e) {
-    db.close();
-    throw e;
-  }
+  const db = openMigratedDatabase(opts.dataDir, DB_FILE);
 
   const q = {
     get: db.prepare<[number], IncidentRow>('SELECT * FROM incidents WHERE id = ?'),

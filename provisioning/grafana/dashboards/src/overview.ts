@@ -146,6 +146,8 @@ function dependencies(): dashboard.PanelBuilder {
       t('info', `statusgraph_component_info{${SEL.environment}, ${SEL.tierComponent}}`, '{{component}}'),
       t('dependencies', `statusgraph_dependency_info{${SEL.component}}`, '{{component}} -> {{depends_on}}'),
       t('impacted', `statusgraph_component_impacted{${SEL.tierComponent}}`, '{{component}}'),
+      // Maintenance windows (issue 19): the panel marks them and, with core's rule, planned impact.
+      t('maintenance', `statusgraph_component_under_maintenance{${SEL.component}}`, '{{component}} {{window}}'),
       t('duration', `statusgraph_probe_duration_seconds{${SEL.component}}`, '{{component}} {{probe}}'),
       t('baseline', `statusgraph_probe_baseline_seconds{${SEL.component}}`, '{{component}} {{probe}}'),
       t('success', `statusgraph_probe_success{${SEL.component}}`, '{{component}} {{probe}}'),

@@ -1,0 +1,188 @@
+/*
+ * Issue 19, acceptance 1-4, with the real binaries: PostgreSQL and Redis started by the test, the
+ * exporter's CLI, Prometheus with the committed outage rules, Alertmanager with the committed
+ * routes, and the Slack stand-in. orders, payments and worker are HTTP services whose health
+ * really depends on the primary (and orders' on the cache too).
+ */
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { startExporter, type RunningExporter } from '../support/exporter.js';
+import { startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
+import { startRedis, type RedisServer } from '../support/redis.js';
+import { prometheusConfigFromRepo, repoRuleFiles, startPrometheus, type Prometheus } from '../support/prometheus.js';
+import { alertmanagerConfigFromRepo, localSlackFiles, startAlertmanager, type Alertmanager } from '../support/alertmanager.js';
+import { startSlackWebhook, type SlackWebhook } from '../support/slack-webhook.js';
+import { freePort, until } from '../support/ports.js';
+import { tempDir } from '../support/tmp.js';
+
+function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.setTimeout(200, () => { s.destroy(); resolve(false); });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** An HTTP service whose /health is 200 only while every port it needs accepts connections. */
+async function service(needs: readonly number[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    void Promise.all(needs.map(reachable)).then((ok) => res.writeHead(ok.every(Boolean) ? 200 : 503).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/health`,
+    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+interface Window { id: string; status: string; startsAt: string; endsAt: string; endedAt: string | null }
+
+describe('maintenance windows end to end (issue 19)', () => {
+  const dir = tempDir('statusgraph-maint-e2e-');
+  let cluster: PostgresCluster;
+  let redis: RedisServer;
+  let services: Awaited<ReturnType<typeof service>>[] = [];
+  let slack: SlackWebhook;
+  let am: Alertmanager;
+  let prom: Prometheus;
+  let exporter: RunningExporter;
+  let config: string;
+  const token = 'maint-e2e-token-61c0';
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+  beforeAll(async () => {
+    [cluster, redis] = await Promise.all([startPostgresCluster(), startRedis()]);
+    const [orders, payments, worker] = services = await Promise.all([
+      service([cluster.primary.port, redis.port]), service([cluster.primary.port]), service([cluster.primary.port]),
+    ]);
+    slack = await startSlackWebhook({ channels: ['#engineering', '#on-call'] });
+    am = await startAlertmanager(alertmanagerConfigFromRepo({ ...localSlackFiles(dir.path, slack.webhook), groupWait: '1s', groupInterval: '1s', repeatInterval: '1h' }));
+    config = [
+      'interval: 1s',
+      'timeout: 500ms',
+      `auth: { tokens: [${token}], read: public }`,
+      'components:',
+      '  - { name: postgresql-primary, tier: infrastructure, probes: [{ kind: postgres, dsn: "${PG_PRIMARY_DSN}" }] }',
+      '  - { name: redis-cache, tier: infrastructure, probes: [{ kind: redis, url: "${REDIS_URL}" }] }',
+      `  - { name: orders, tier: service, depends_on: [postgresql-primary, redis-cache], probes: [{ kind: http, url: "${orders!.url}" }] }`,
+      `  - { name: payments, tier: service, depends_on: [postgresql-primary], probes: [{ kind: http, url: "${payments!.url}" }] }`,
+      `  - { name: worker, tier: service, depends_on: [postgresql-primary], probes: [{ kind: http, url: "${worker!.url}" }] }`,
+      '',
+    ].join('\n');
+    exporter = await startExporter({ config, port: await freePort(), dataDir: path.join(dir.path, 'data'), env: { PG_PRIMARY_DSN: cluster.primary.dsn(), REDIS_URL: redis.url() } });
+    // The outage rules; the SLO rules (for the reference topology) have their own promtool tests.
+    const ruleFiles = repoRuleFiles().filter((f) => !f.endsWith('slo.yml'));
+    prom = await startPrometheus({ configYaml: prometheusConfigFromRepo({ exporter: `127.0.0.1:${exporter.port}`, alertmanager: `127.0.0.1:${am.port}`, interval: '1s', ruleFiles }) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    await exporter?.stop();
+    await am?.stop();
+    await slack?.stop();
+    for (const s of services) await s.stop();
+    await redis?.destroy();
+    await cluster?.destroy();
+    dir.remove();
+  });
+
+  const api = async <T>(method: string, p: string, body?: unknown): Promise<{ status: number; json: T }> => {
+    const r = await fetch(exporter.url + p, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    return { status: r.status, json: (await r.json()) as T };
+  };
+  const byName = async () => new Map((await exporter.components()).map((c) => [c.name as string, c]));
+  const incidents = async () => (await api<{ incidents: { rootCause: string }[] }>('GET', '/api/v1/incidents')).json.incidents;
+  const allOperational = async () => [...(await byName()).values()].every((c) => c.state === 'operational' && !c.impacted);
+  const printOnFailure = () => onTestFailed(async () => {
+    console.log('components', JSON.stringify((await exporter.components()).map((c) => [c.name, c.state, c.underMaintenance, c.planned, c.rootCauses])));
+    console.log('alerts', JSON.stringify((await am.alerts()).map((a) => [a.labels.alertname, a.labels.component, a.labels.root_cause, a.status.state])));
+    console.log('slack', JSON.stringify(slack.messages.map((m) => [m.channel, m.text])));
+  });
+
+  it('1+2: planned work on the primary pages nobody and opens nothing; the cache failing on its own during the window pages and opens its incident', async () => {
+    printOnFailure();
+    await until('everything operational', allOperational, 60_000, 200);
+    const created = await api<Window>('POST', '/api/v1/maintenance', { components: ['postgresql-primary'], duration: '30m', title: 'PostgreSQL upgrade', author: 'alice' });
+    expect(created.status).toBe(201);
+
+    await cluster.primary.stop();
+    await until('the primary under maintenance, its dependents impacted by a planned root cause', async () => {
+      const c = await byName();
+      return c.get('postgresql-primary').state === 'major_outage' && c.get('postgresql-primary').underMaintenance && c.get('postgresql-primary').planned
+        && ['orders', 'payments', 'worker'].every((n) => c.get(n).state !== 'operational' && c.get(n).planned && c.get(n).rootCauses.join() === 'postgresql-primary');
+    }, 60_000, 200);
+    const primary = (await byName()).get('postgresql-primary');
+    // Its own probe still runs and is shown, with its failure.
+    expect(primary.probes[0]).toMatchObject({ kind: 'postgres', success: false });
+    expect(primary.maintenanceWindow).toMatchObject({ id: created.json.id, title: 'PostgreSQL upgrade' });
+    // Prometheus has evaluated the outage (the window's own alert reached Alertmanager), and no outage alert exists.
+    await until('Prometheus saw the outage and Alertmanager got the window', async () => {
+      const down = await prom.query('max by (component) (statusgraph_component_status{component="postgresql-primary"}) == 3 and on (component) statusgraph_component_planned_outage');
+      const ctx = (await am.alerts()).some((a) => a.labels.alertname === 'StatusgraphMaintenance' && a.labels.component === 'postgresql-primary');
+      return down.length === 1 && ctx;
+    }, 60_000, 200);
+    expect(await prom.query('ALERTS{alertname=~"StatusgraphMajorOutage|StatusgraphPartialOutage"}')).toEqual([]);
+
+    // acceptance 2: the cache fails for its own reason during the same window.
+    await redis.stop();
+    const cacheMessage = await slack.waitFor('redis-cache outage in #engineering', (m) => m.channel === '#engineering' && m.text.includes('redis-cache: Major outage'), 60_000);
+    expect(cacheMessage.text).toContain('Blast radius: orders');
+    await until('an incident for redis-cache', async () => (await incidents()).some((i) => i.rootCause === 'redis-cache'), 30_000, 200);
+    const c = await byName();
+    expect(c.get('redis-cache')).toMatchObject({ state: 'major_outage', planned: false, underMaintenance: false });
+    expect(c.get('orders')).toMatchObject({ rootCauses: ['postgresql-primary', 'redis-cache'], plannedRootCauses: ['postgresql-primary'], planned: false });
+
+    // Both back: everything operational. The cache's recovery is announced; nothing about planned work ever was.
+    await Promise.all([cluster.primary.start(), redis.start()]);
+    await until('everything operational again', allOperational, 60_000, 200);
+    await slack.waitFor('redis-cache recovery', (m) => m.channel === '#engineering' && m.text.includes('redis-cache') && m.text.includes('resolved after'), 60_000);
+    const planned = /postgresql-primary|payments|worker/;
+    expect(slack.messages.filter((m) => planned.test(m.text))).toEqual([]);
+    expect((await incidents()).map((i) => i.rootCause)).toEqual(['redis-cache']);
+    expect(slack.rejected).toEqual([]);
+
+    // The window is cancelled (the work is done) for the next cases.
+    expect((await api<Window>('POST', `/api/v1/maintenance/${created.json.id}/cancel`, {})).json.status).toBe('cancelled');
+  }, 240_000);
+
+  it('3: "end early once healthy" ends the window once everything in it has been healthy for recover_after rounds', async () => {
+    printOnFailure();
+    const created = await api<Window>('POST', '/api/v1/maintenance', { components: ['postgresql-primary', 'worker'], duration: '30m', recover_after: 3 });
+    expect(created.status).toBe(201);
+    // Healthy before the work: the window stays.
+    const rounds = async () => Number(/statusgraph_component_rounds_total\{component="postgresql-primary"\} (\d+)/.exec(await exporter.metrics())![1]);
+    const start = await rounds();
+    await until('five healthy rounds inside the window', async () => (await rounds()) >= start + 5, 30_000, 100);
+    expect((await api<Window>('GET', `/api/v1/maintenance/${created.json.id}`)).json.status).toBe('active');
+    await cluster.primary.stop();
+    await until('the primary down under maintenance', async () => (await byName()).get('postgresql-primary').state === 'major_outage', 60_000, 200);
+    const restartedAt = Date.now();
+    await cluster.primary.start();
+    const ended = await until('the window ended early', async () => {
+      const w = (await api<Window>('GET', `/api/v1/maintenance/${created.json.id}`)).json;
+      return w.status === 'ended' ? w : undefined;
+    }, 60_000, 200);
+    expect(new Date(ended.endedAt!).getTime()).toBeGreaterThanOrEqual(restartedAt);
+    expect(new Date(ended.endedAt!).getTime()).toBeLessThan(new Date(ended.endsAt).getTime());
+    expect((await byName()).get('postgresql-primary').underMaintenance).toBe(false);
+    expect(slack.messages.filter((m) => /postgresql-primary|worker/.test(m.text))).toEqual([]);
+  }, 120_000);
+
+  it('4: kill -9 during an ad hoc window: after the restart it is still active, and it ends on time', async () => {
+    printOnFailure();
+    const created = await api<Window>('POST', '/api/v1/maintenance', { components: ['payments'], duration: '20s' });
+    expect(created.status).toBe(201);
+    await exporter.kill('SIGKILL');
+    exporter = await startExporter({ config, port: exporter.port, dataDir: exporter.dataDir, env: { PG_PRIMARY_DSN: cluster.primary.dsn(), REDIS_URL: redis.url() } });
+    const after = (await byName()).get('payments');
+    expect(after).toMatchObject({ underMaintenance: true, maintenanceWindow: { id: created.json.id, endsAt: created.json.endsAt } });
+    const endsAt = new Date(created.json.endsAt).getTime();
+    await until('the window over', async () => !(await byName()).get('payments').underMaintenance, 60_000, 200);
+    expect(Date.now()).toBeGreaterThanOrEqual(endsAt);
+    expect((await api<Window>('GET', `/api/v1/maintenance/${created.json.id}`)).json).toMatchObject({ status: 'ended', endedAt: null });
+  }, 120_000);
+});
