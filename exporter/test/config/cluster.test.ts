@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/config/errors.js';
 import { PROBE_KINDS } from '../../src/probes/registry.js';
+import { issuesOf as issuesOfConfig } from './support.js';
 
 const parse = (text: string, env: Record<string, string> = {}) => parseConfig(text, 'sg.yml', { env, probeKinds: PROBE_KINDS });
 
-function issuesOf(text: string): string[] {
-  try {
-    parse(text);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('config was accepted');
-}
+const issuesOf = (text: string): string[] => issuesOfConfig(parse, text);
 
 const cfg = (cluster: string) => `interval: 10s
 timeout: 2s

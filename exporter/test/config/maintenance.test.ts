@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/config/errors.js';
 import { occurrenceAt, occurrencesBetween } from '../../src/config/windows.js';
 import { PROBE_KINDS } from '../../src/probes/registry.js';
+import { issuesOf as issuesOfConfig } from './support.js';
 
 const NOW = Date.parse('2026-11-30T08:00:00Z');
 const parse = (text: string) => parseConfig(text, 'sg.yml', { env: {}, probeKinds: PROBE_KINDS, now: () => NOW });
 
-function issuesOf(text: string): string[] {
-  try {
-    parse(text);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.message.split('\n');
-    throw e;
-  }
-  throw new Error('config was accepted');
-}
+const issuesOf = (text: string): string[] => issuesOfConfig(parse, text);
 
 const COMPONENTS = `components:
   - name: postgresql-primary
