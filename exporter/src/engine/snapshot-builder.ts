@@ -23,6 +23,12 @@ function recovering(st: ComponentState): boolean {
   return isUnhealthy(st.hysteresis.state) && st.probes.length > 0 && st.probes.every((p) => p?.success === true);
 }
 
+/** Epoch ms of its last completed round (its oldest probe result); -Infinity before the first. */
+function lastRound(st: ComponentState): number {
+  if (st.probes.length === 0 || st.probes.includes(undefined)) return -Infinity;
+  return Math.min(...st.probes.map((p) => p!.checkedAt));
+}
+
 /** The probes that have a result; the state's own array when all have (after the first round). */
 function present(probes: readonly (ProbeStatus | undefined)[]): readonly ProbeStatus[] {
   return probes.includes(undefined) ? probes.filter((p): p is ProbeStatus => p !== undefined) : probes as readonly ProbeStatus[];
@@ -46,6 +52,8 @@ export class SnapshotBuilder {
   /** Components shown planned in the last snapshot, and the cover it was built with. */
   private planned = new Set<string>();
   private cover: ReadonlyMap<string, WindowRef> = new Map();
+  /** Components in the grace after their plan ended, and when it ended (epoch ms). */
+  private graceFrom: ReadonlyMap<string, number> = new Map();
 
   constructor(
     components: readonly ComponentConfig[],
@@ -90,15 +98,34 @@ export class SnapshotBuilder {
   }
 
   /**
-   * The planned part of a component: core's rule on the windows now, plus the recovery tail. A
-   * component planned in the last snapshot stays planned while it only waits for recover_after
-   * (its probes pass, hysteresis still shows it down) and nothing unplanned reaches it: a window
-   * ending a round before the shown state recovers would otherwise page for work that is done.
+   * The grace after a window (issue 19): components planned in the last snapshot that no window
+   * covers now, that nothing upstream explains any more (a dependent's plan follows its root
+   * causes) and that are still unhealthy. Each stays planned until its first probe round completed
+   * after its plan ended (at most one interval: the last result may predate the window's end), and
+   * after that only while it waits out recover_after with passing probes. A round that still fails
+   * after the end is an overrun: a normal outage from that snapshot on, with its incident.
    */
-  private plannedNow(name: string, st: ComponentState, imp: { impacted: boolean; rootCauses: readonly string[] }): Planned {
-    const p = plannedOf(name, st.hysteresis.state, imp, (n) => this.cover.has(n));
-    if (p.planned || !this.planned.has(name) || !recovering(st) || p.plannedRootCauses.length !== imp.rootCauses.length) return p;
-    return { ...p, planned: true };
+  private graceOf(sources: readonly BuildSource[], impact: ReturnType<typeof computeEffects>, before: ReadonlyMap<string, WindowRef>, at: number): Set<string> {
+    const held = new Set<string>();
+    const ends = new Map<string, number>();
+    for (const s of sources) {
+      const name = s.config.name;
+      if (!this.planned.has(name) || this.cover.has(name) || impact.get(name)?.impacted || !isUnhealthy(s.state.hysteresis.state)) continue;
+      // Its own window's end when it just ended (a cancelled one ends now); a dependent's plan ends when its root recovered.
+      const w = before.get(name);
+      const end = this.graceFrom.get(name) ?? (w ? Math.min(w.endMs, at) : at);
+      ends.set(name, end);
+      if (lastRound(s.state) < end || recovering(s.state)) held.add(name);
+    }
+    this.graceFrom = ends;
+    return held;
+  }
+
+  /** The planned part of a component: core's rule on the windows now and the grace after them. */
+  private plannedNow(name: string, st: ComponentState, imp: { impacted: boolean; rootCauses: readonly string[] }, grace: ReadonlySet<string>): Planned {
+    const p = plannedOf(name, st.hysteresis.state, imp, (n) => this.cover.has(n) || grace.has(n));
+    // In grace it is planned, but no window covers it: not shown "under maintenance".
+    return p.underMaintenance && !this.cover.has(name) ? { ...p, underMaintenance: false } : p;
   }
 
   /** A component's shown state changed: root causes must be recomputed at the next build. */
@@ -113,12 +140,14 @@ export class SnapshotBuilder {
       this.impact = { epoch: this.stateEpoch, byName: computeEffects(this.graph, (n) => state.get(n)) };
     }
     const impact = this.impact.byName;
+    const before = this.cover;
     this.cover = this.covers();
+    const grace = this.graceOf(sources, impact, before, this.now());
     const planned = new Set<string>();
     const components: ComponentStatus[] = sources.map((s, i) => {
       const imp = impact.get(s.config.name)!;
       const window = this.cover.get(s.config.name);
-      const pl = this.plannedNow(s.config.name, s.state, imp);
+      const pl = this.plannedNow(s.config.name, s.state, imp, grace);
       if (pl.planned) planned.add(s.config.name);
       // What is rendered of impact: roots of both kinds (carries follow from the fixed config), and maintenance.
       const impactKey = `${imp.rootCauses.join(',')}|${imp.affectedBy.map((a) => a.rootCause).join(',')}|${window ? `${window.id}@${window.startMs}-${window.endMs}` : ''}|${pl.planned ? 1 : 0}${pl.plannedRootCauses.join(',')}`;

@@ -178,8 +178,9 @@ export function decide({ open, snapshot, changes, previous, recorded }: DecideIn
   const entered = snapshot.components
     // The cheap tests first: `ready` walks the graph, and most snapshots have nothing entering.
     // Planned work opens nothing (issue 19): its outage is a maintenance window's, every root cause
-    // of it under maintenance. `previous` still follows it, so the recovery after the window is no
-    // new outage either.
+    // of it under maintenance (or in the engine's grace after the window). `previous` does not take
+    // a planned outage in, so an overrun (still down past the grace, no longer planned) enters here
+    // like any outage; a recovery within the grace is no outage at all.
     .filter((c) => opens(c, c.state) && !opens(c, previous.get(c.name)) && c.planned !== true && ready(c))
     // Roots first, so a dependent going down in the same cycle joins its root's new incident.
     .sort((a, b) => rootRank(a) - rootRank(b));
@@ -287,7 +288,7 @@ export function decide({ open, snapshot, changes, previous, recorded }: DecideIn
   // a copy per snapshot was a third of the incident rules' garbage.
   let states: Map<string, State> | undefined;
   for (const c of snapshot.components) {
-    if (previous.get(c.name) === c.state || !ready(c)) continue;
+    if (previous.get(c.name) === c.state || !ready(c) || (c.planned === true && opens(c, c.state))) continue;
     (states ??= new Map(previous)).set(c.name, c.state);
   }
   return { actions, states: states ?? previous };
