@@ -48,4 +48,20 @@ describe('automatic incidents and maintenance windows (issue 19)', () => {
   it('the same outage without a window opens its incident (the window is what keeps it quiet)', () => {
     expect(run([{ states: {}, windows: [] }, { states: DOWN, windows: [] }])[1]).toEqual(['open postgresql-primary', 'join', 'join', 'join']);
   });
+  it('opens the primary\'s incident once its outage is no longer planned (an overrun past the engine\'s grace), its dependents joining it', () => {
+    expect(run([
+      { states: {}, windows: WORK },
+      { states: DOWN, windows: WORK },
+      { states: DOWN, windows: [] },
+      { states: DOWN, windows: [] },
+    ])).toEqual([[], [], ['open postgresql-primary', 'join', 'join', 'join'], []]);
+  });
+
+  it('a dependent of the planned primary whose cache fails later joins the cache\'s incident', () => {
+    expect(run([
+      { states: {}, windows: WORK },
+      { states: DOWN, windows: WORK },
+      { states: { ...DOWN, 'redis-cache': 'major_outage' }, windows: WORK },
+    ])[2]).toEqual(['open redis-cache', 'join']);
+  });
 });
