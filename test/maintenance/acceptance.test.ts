@@ -1,5 +1,5 @@
 /*
- * Issue 19, acceptance 1-4, with the real binaries: PostgreSQL and Redis started by the test, the
+ * Issue 19, acceptance 1-4 and a window that overruns, with the real binaries: PostgreSQL and Redis started by the test, the
  * exporter's CLI, Prometheus with the committed outage rules, Alertmanager with the committed
  * routes, and the Slack stand-in. orders, payments and worker are HTTP services whose health
  * really depends on the primary (and orders' on the cache too).
@@ -185,4 +185,39 @@ describe('maintenance windows end to end (issue 19)', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(endsAt);
     expect((await api<Window>('GET', `/api/v1/maintenance/${created.json.id}`)).json).toMatchObject({ status: 'ended', endedAt: null });
   }, 120_000);
+  it('overrun: the primary still down after its window ended is a normal outage: one incident for it that its dependents join, the Slack message, no planned outage series', async () => {
+    printOnFailure();
+    await until('everything operational', allOperational, 60_000, 200);
+    const created = await api<Window>('POST', '/api/v1/maintenance', { components: ['postgresql-primary'], duration: '20s', title: 'PostgreSQL upgrade that overruns' });
+    expect(created.status).toBe(201);
+    const endsAt = new Date(created.json.endsAt).getTime();
+    await cluster.primary.stop();
+    await until('the primary down as planned work', async () => {
+      const c = await byName();
+      return c.get('postgresql-primary').state === 'major_outage' && c.get('postgresql-primary').planned && c.get('payments').planned;
+    }, 60_000, 200);
+    const ofPrimary = async () => (await api<{ incidents: { id: number; rootCause: string; startedAt: string; resolvedAt: string | null; blastRadius: string[]; tookDown: string[] }[] }>('GET', '/api/v1/incidents')).json.incidents.filter((i) => i.rootCause === 'postgresql-primary');
+    expect(await ofPrimary()).toEqual([]);
+    // The window ends with the primary still down: past its grace (its first round after the end) it pages.
+    await slack.waitFor('postgresql-primary outage in #engineering', (m) => m.channel === '#engineering' && m.text.includes('postgresql-primary: Major outage'), 60_000);
+    const opened = await until('the dependents joined the primary\'s incident', async () => {
+      const [i] = await ofPrimary();
+      return i && ['orders', 'payments', 'worker'].every((n) => i.tookDown.includes(n)) ? i : undefined;
+    }, 30_000, 200);
+    expect(new Date(opened.startedAt).getTime()).toBeGreaterThanOrEqual(endsAt);
+    expect(opened).toMatchObject({ resolvedAt: null, blastRadius: ['orders', 'payments', 'worker'] });
+    expect((await incidents()).filter((i) => ['orders', 'payments', 'worker'].includes(i.rootCause))).toEqual([]);
+    const c = await byName();
+    for (const n of ['postgresql-primary', 'payments', 'worker']) expect(c.get(n)).toMatchObject({ state: 'major_outage', planned: false, underMaintenance: false });
+    await until('Prometheus sees the outage, no longer planned', async () => {
+      const down = await prom.query('max by (component) (statusgraph_component_status{component="postgresql-primary"}) == 3');
+      const planned = await prom.query('statusgraph_component_planned_outage');
+      return down.length === 1 && planned.length === 0;
+    }, 30_000, 200);
+
+    await cluster.primary.start();
+    await until('everything operational again', allOperational, 60_000, 200);
+    await until('the primary\'s incident resolved', async () => (await ofPrimary())[0]?.resolvedAt !== null, 30_000, 200);
+    expect(await ofPrimary()).toHaveLength(1);
+  }, 180_000);
 });
