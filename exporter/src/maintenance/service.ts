@@ -177,7 +177,11 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
       const s = any.window.schedule as { startMs: number; endMs: number };
       const current = view(any, s, endings, t);
       if (current.status === 'ended' || current.status === 'cancelled') throw new ConflictError(`maintenance window ${id} has already ${current.status === 'ended' ? 'ended' : 'been cancelled'}`);
-      await endOccurrence({ windowId: id, startMs: s.startMs, endedAt: t, reason: 'cancelled', author });
+      if (!await endOccurrence({ windowId: id, startMs: s.startMs, endedAt: t, reason: 'cancelled', author })) {
+        // Another replica ended it since this one's last read: take its ending, answer as a repeat would.
+        await sync.load();
+        throw new ConflictError(`maintenance window ${id} has already ended early`);
+      }
       logger.info({ event: 'maintenance_cancelled', window: id, author }, 'maintenance window cancelled');
       return view(any, s, endings, now());
     }),

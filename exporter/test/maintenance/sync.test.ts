@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { ConflictError } from '../../src/errors.js';
 import type { Config } from '../../src/config/types.js';
 import { createMaintenance, type Maintenance } from '../../src/maintenance/service.js';
 import { openMaintenanceStore } from '../../src/maintenance/sqlite/store.js';
@@ -85,6 +86,22 @@ describe('maintenance windows on a shared store', () => {
     const w = await a.m.create({ components: ['orders'], duration: 30 * MIN }, 'alice');
     expect(await b.m.cancel(w.id, 'bob')).toMatchObject({ id: w.id, status: 'cancelled' });
     expect(b.m.cover().size).toBe(0);
+  });
+
+  it('a cancel of a window the other replica cancelled since the last read is a conflict, and takes that cancel', async () => {
+    const path = dir();
+    const clock = { t: T0 };
+    const a = await replica(path, clock);
+    const b = await replica(path, clock);
+    const w = await a.m.create({ components: ['orders'], duration: 30 * MIN }, 'alice');
+    clock.t += INTERVAL;
+    const seen = b.nextChange();
+    b.m.cover();
+    await seen;
+    await a.m.cancel(w.id, 'bob');
+    await expect(b.m.cancel(w.id, 'carol')).rejects.toBeInstanceOf(ConflictError);
+    expect(b.m.cover().size).toBe(0);
+    expect(b.m.list()).toEqual([expect.objectContaining({ id: w.id, status: 'cancelled' })]);
   });
 
   it('keeps the last windows known while the store cannot be read, and logs that once', async () => {
