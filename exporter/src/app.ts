@@ -150,6 +150,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     : undefined;
   const windows = await startupStep(dataStep, async () => createMaintenance({
     store: windowStore, logger: logger.child({ subsystem: 'maintenance' }), now, config: () => config,
+    // Other replicas (or processes) may write the same PostgreSQL tables: re-read once an interval.
+    shared: config.store?.kind === 'postgres',
     onChange: () => monitor.coverChanged(),
     ...(annotations ? {
       onWindow: (e) => {

@@ -15,6 +15,7 @@ import type { Snapshot, WindowRef } from '../engine/snapshot.js';
 import type { MaintenanceStore, WindowEnding } from './store.js';
 import { activeAt, coverOf, endingsMap, fromStored, nextChange, occurrences, view, type Active, type AnyWindow } from './windows.js';
 import type { CreateWindowBody } from './validation.js';
+import { syncer } from './sync.js';
 
 const DAY = 86_400_000;
 /** Past windows kept in memory and listed: a week. */
@@ -31,6 +32,12 @@ export interface MaintenanceDeps {
   readonly onChange: () => Promise<void> | void;
   /** An occurrence began or ended, for the sinks (Grafana annotation, Alertmanager silence). */
   readonly onWindow?: (e: { readonly type: 'started' | 'ended'; readonly window: MaintenanceWindowView }) => void;
+  /**
+   * The store is shared with other processes (PostgreSQL, a cluster): re-read its windows and early
+   * ends at most once per probe interval (config().intervalMs), so one created or cancelled on
+   * another replica is in force here within an interval. Off (SQLite): one process, read at start.
+   */
+  readonly shared?: boolean;
 }
 
 export interface Maintenance {
@@ -55,7 +62,7 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
   const { store, logger, now } = deps;
   const t0 = now();
   let stored: AnyWindow[] = (await store.windows(t0 - LOOKBACK_MS)).map(fromStored);
-  const endings = endingsMap(await store.endings(t0 - LOOKBACK_MS - RECHECK_MS - 366 * DAY));
+  const endings = endingsMap(await store.endings(endingsSince(t0)));
   const maxDuration = () => deps.config().maintenance?.maxDurationMs ?? MAINTENANCE_DEFAULTS.maxDurationMs;
   const all = (): AnyWindow[] => [...(deps.config().maintenance?.windows ?? []).map((window): AnyWindow => ({ window, source: 'config' })), ...stored];
   let cached: { cover: Map<string, WindowRef>; active: Active[]; until: number } | undefined;
@@ -78,8 +85,24 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
     writes = p.catch(() => undefined);
     return p;
   };
+  const sync = syncer({
+    store, logger, now, serial, since: (t) => ({ windows: t - LOOKBACK_MS, endings: endingsSince(t) }),
+    // Replaced wholesale: another replica's create or cancel, or an early end it recorded.
+    apply(windows, ends) {
+      const fresh = windows.map(fromStored);
+      const same = sameKeys(stored.map((w) => w.window.id), fresh.map((w) => w.window.id)) && sameKeys([...endings.keys()], [...endingsMap(ends).keys()]);
+      if (same) return false;
+      stored = fresh;
+      endings.clear();
+      for (const [k, e] of endingsMap(ends)) endings.set(k, e);
+      return true;
+    },
+    changed: () => changed(),
+  });
+  const poll = () => { if (deps.shared) sync.due(deps.config().intervalMs); };
 
   const refresh = (): NonNullable<typeof cached> => {
+    poll();
     const t = now();
     if (cached && t < cached.until) return cached;
     // What ended over a week ago is neither listed nor in force: forget it (a long run would keep it all).
@@ -144,6 +167,8 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
     }),
     cancel: (id, author) => serial(async () => {
       const t = now();
+      // Created on another replica since the last read: read now rather than answer 404.
+      if (deps.shared && !stored.some((s) => s.window.id === id)) await sync.load();
       const any = stored.find((s) => s.window.id === id);
       if (!any) {
         if (all().some((a) => a.window.id === id)) throw new ConflictError(`maintenance window ${id} is in the config: remove it there and reload`);
@@ -152,7 +177,11 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
       const s = any.window.schedule as { startMs: number; endMs: number };
       const current = view(any, s, endings, t);
       if (current.status === 'ended' || current.status === 'cancelled') throw new ConflictError(`maintenance window ${id} has already ${current.status === 'ended' ? 'ended' : 'been cancelled'}`);
-      await endOccurrence({ windowId: id, startMs: s.startMs, endedAt: t, reason: 'cancelled', author });
+      if (!await endOccurrence({ windowId: id, startMs: s.startMs, endedAt: t, reason: 'cancelled', author })) {
+        // Another replica ended it since this one's last read: take its ending, answer as a repeat would.
+        await sync.load();
+        throw new ConflictError(`maintenance window ${id} has already ended early`);
+      }
       logger.info({ event: 'maintenance_cancelled', window: id, author }, 'maintenance window cancelled');
       return view(any, s, endings, now());
     }),
@@ -180,6 +209,17 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
       await store.close();
     },
   };
+}
+
+/** Early ends kept: those of occurrences a year long at most that began within the lookback. */
+function endingsSince(t: number): number {
+  return t - LOOKBACK_MS - RECHECK_MS - 366 * DAY;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((k) => set.has(k));
 }
 
 /** Whether an occurrence had ended (early) by `t`. */
