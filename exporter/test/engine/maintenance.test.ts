@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Monitor } from '../../src/engine/monitor.js';
 import type { WindowRef } from '../../src/engine/snapshot.js';
 import { HttpDispatchers } from '../../src/probes/http-dispatchers.js';
-import { engineConfig, FakeClock, FakeWorld, recordingLogger } from './fakes.js';
+import { windowRig } from './window-rig.js';
 
 const EPOCH = Date.UTC(2026, 10, 30, 2, 0, 0);
 const WINDOW: WindowRef = { id: 'pg-upgrade', title: 'PostgreSQL upgrade', startMs: EPOCH, endMs: EPOCH + 3_600_000 };
@@ -13,15 +13,8 @@ describe('engine: maintenance windows (issue 19)', () => {
   afterEach(async () => { await m?.stop(); });
 
   function rig() {
-    const clock = new FakeClock();
-    const world = new FakeWorld(clock);
-    const cover = new Map<string, WindowRef>([['db', WINDOW]]);
-    // db under orders and payments, and a cache of orders' own; recover_after 2 on db (the tail).
-    const config = engineConfig([
-      { name: 'db', recoverAfter: 2, tier: 'infrastructure' }, { name: 'cache', tier: 'infrastructure' },
-      { name: 'orders', dependsOn: ['db', 'cache'] }, { name: 'payments', dependsOn: ['db'] },
-    ]);
-    m = new Monitor({ config, kinds: new Map([['fake', world.kind()]]), logger: recordingLogger().logger, now: () => EPOCH + clock.now(), http, clock, cover: () => cover });
+    const { clock, world, cover, m: monitor } = windowRig(WINDOW, EPOCH, http);
+    m = monitor;
     m.start();
     return { clock, world, cover, m, at: (name: string) => m!.snapshot().byName.get(name)! };
   }

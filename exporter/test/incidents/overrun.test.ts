@@ -10,7 +10,7 @@ import { decide } from '../../src/incidents/decide.js';
 import type { Action, Incident } from '../../src/incidents/types.js';
 import { componentFamilies } from '../../src/metrics/families.js';
 import { HttpDispatchers } from '../../src/probes/http-dispatchers.js';
-import { engineConfig, FakeClock, FakeWorld, recordingLogger } from '../engine/fakes.js';
+import { windowRig } from '../engine/window-rig.js';
 
 const EPOCH = Date.UTC(2026, 10, 30, 2, 0, 0);
 // Interval 10 s (engineConfig); the window ends 60 s in.
@@ -24,15 +24,8 @@ describe('a maintenance window that overruns (issue 19)', () => {
   afterEach(async () => { await m?.stop(); });
 
   function rig() {
-    const clock = new FakeClock();
-    const world = new FakeWorld(clock);
-    const cover = new Map<string, WindowRef>([['db', WINDOW]]);
-    // db (recover_after 2) under orders and payments; orders also on a cache of its own.
-    const config = engineConfig([
-      { name: 'db', recoverAfter: 2, tier: 'infrastructure' }, { name: 'cache', tier: 'infrastructure' },
-      { name: 'orders', dependsOn: ['db', 'cache'] }, { name: 'payments', dependsOn: ['db'] },
-    ]);
-    m = new Monitor({ config, kinds: new Map([['fake', world.kind()]]), logger: recordingLogger().logger, now: () => EPOCH + clock.now(), http, clock, cover: () => cover });
+    const { clock, world, cover, m: monitor } = windowRig(WINDOW, EPOCH, http);
+    m = monitor;
     // The incident service's loop, minus the store: open incidents are what decide opened.
     const open: Incident[] = [];
     const actions: Action[] = [];
