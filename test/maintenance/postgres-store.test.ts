@@ -14,9 +14,9 @@ import { openPostgresIncidentStore } from '../../exporter/src/incidents/postgres
 import { openPostgresMaintenanceStore } from '../../exporter/src/maintenance/postgres/store.js';
 import { WindowExistsError, type MaintenanceStore } from '../../exporter/src/maintenance/store.js';
 import { describeMaintenanceStoreContract } from '../../exporter/test/maintenance/store-contract.js';
-import { startExporter } from '../support/exporter.js';
 import { freshDatabase as freshDb, startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
 import { HttpTarget } from '../support/targets.js';
+import { startPostgresExporter } from './support.js';
 
 const logger = pino({ level: 'silent' });
 let cluster: PostgresCluster;
@@ -104,20 +104,7 @@ describe('store: { kind: postgres } keeps the API\'s windows in PostgreSQL', () 
   it('a window created through the API is there for a process killed and started on another data_dir', async () => {
     const db = await freshDatabase();
     const svc = await HttpTarget.start();
-    const config = `
-interval: 1s
-timeout: 500ms
-store:
-  kind: postgres
-  dsn: \${PG_DSN}
-auth:
-  tokens: [${TOKEN}]
-components:
-  - name: db
-    tier: infrastructure
-    probes: [{ kind: http, url: "${svc.url}" }]
-`;
-    const start = () => startExporter({ config, headers: { authorization: `Bearer ${TOKEN}` }, env: { PG_DSN: db.dsn } });
+    const start = () => startPostgresExporter(db.dsn, svc.url, TOKEN);
     try {
       const first = await start();
       let id: string;

@@ -7,10 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { openPostgresMaintenanceStore } from '../../exporter/src/maintenance/postgres/store.js';
-import { startExporter, type RunningExporter } from '../support/exporter.js';
+import type { RunningExporter } from '../support/exporter.js';
 import { until } from '../support/ports.js';
 import { freshDatabase, startPostgresCluster, type PostgresCluster } from '../support/postgres.js';
 import { HttpTarget } from '../support/targets.js';
+import { startPostgresExporter } from './support.js';
 
 const TOKEN = 'maint-sync-token-41ab';
 const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -26,20 +27,7 @@ describe('maintenance windows across processes on one PostgreSQL database', () =
   it('a window created through one process is in force on the other within an interval, and its cancel likewise', async () => {
     const db = await freshDatabase(pg.primary, 'sg_msync');
     const svc = await HttpTarget.start();
-    const config = `
-interval: 1s
-timeout: 500ms
-store:
-  kind: postgres
-  dsn: \${PG_DSN}
-auth:
-  tokens: [${TOKEN}]
-components:
-  - name: db
-    tier: infrastructure
-    probes: [{ kind: http, url: "${svc.url}" }]
-`;
-    const start = () => startExporter({ config, headers: { authorization: `Bearer ${TOKEN}` }, env: { PG_DSN: db.dsn } });
+    const start = () => startPostgresExporter(db.dsn, svc.url, TOKEN);
     const [a, b] = await Promise.all([start(), start()]);
     try {
       expect(await covered(b)).toBe(false);
