@@ -2,7 +2,7 @@
  * Cluster (issue 22): N HTTP components on a private nginx probed by several replicas sharing one
  * PostgreSQL, each component by R of them.
  *
- *   npx tsx bench/cluster.ts [--n 30000] [--replicas 3] [--replication 2] [--interval 30] [--cycles 3] [--kills 10]
+ *   npx tsx bench/cluster.ts [--n 30000] [--replicas 3] [--replication 2] [--interval 30] [--cycles 3] [--kills 10] [--cpu-prof DIR] [--node-arg=--flag ...]
  *
  * After a warm-up interval, over `cycles` intervals: CPU per probe (all replicas' utime+stime over
  * the probes that reached nginx; compare with bench/scale.ts's single process at 10,000), the
@@ -37,6 +37,10 @@ const { values: args } = parseArgs({
     kills: { type: 'string', default: '10' },
     /** nginx (Debian's nginx-light, the other benchmarks' target) or node: a plain HTTP server in this process, where nginx is not installed. */
     target: { type: 'string', default: 'nginx' },
+    /** Directory for V8 CPU profiles of the replicas (node --cpu-prof), written when each stops. */
+    'cpu-prof': { type: 'string' },
+    /** Extra node flags for every replica, e.g. --node-arg=--semi-space-growth-factor=2 (repeatable). */
+    'node-arg': { type: 'string', multiple: true, default: [] },
     out: { type: 'string', default: path.join(import.meta.dirname, 'results') },
   },
 });
@@ -121,7 +125,10 @@ async function main(): Promise<void> {
   const start = async (name: string) => {
     const d = path.join(dir.path, name);
     fs.mkdirSync(d, { recursive: true });
-    running.set(name, await startBenchExporter({ dir: d, config: configOf(name, db!, nginx!), readyTimeoutMs: 600_000 }));
+    running.set(name, await startBenchExporter({
+      dir: d, config: configOf(name, db!, nginx!), readyTimeoutMs: 600_000,
+      nodeArgs: [...args['node-arg'], ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] : [])],
+    }));
   };
   try {
     db = await startPostgresCluster({ replica: false });

@@ -57,6 +57,8 @@ export interface ServiceOptions {
   readonly demo?: DemoControl;
   /** Built status page (dist/static); found next to the code by default. */
   readonly staticDir?: string;
+  /** Sees the config at start and each config a reload accepted (the CLI sizes V8's heap by it). */
+  readonly onConfig?: (config: Config) => void;
 }
 
 export interface Service {
@@ -90,6 +92,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const redaction = new Redaction();
   let config = withOverrides(loadConfigFile(opts.configFile, { env, probeKinds: PROBE_KINDS }), opts);
   redaction.set(config.secrets);
+  opts.onConfig?.(config);
   const logger = opts.logger ?? createLogger(redaction);
   const dataStep = `data_dir ${config.dataDir}`;
   await startupStep(dataStep, () => ensureDataDir(config.dataDir));
@@ -234,6 +237,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       reloadOk = true;
       reloadAt = now() / 1_000;
       for (const f of onReload) f(next);
+      opts.onConfig?.(next);
       fresh.start();
       logger.info({ event: 'reload', components: next.components.length }, 'config reloaded');
     })();

@@ -17,6 +17,7 @@ import { addDemoCommand } from './demo/command.js';
 import { buildReport, postToSlack } from './reports/index.js';
 import { sloRuleFile } from './slo/rules.js';
 import { sloRuleTests } from './slo/tests.js';
+import { sizeYoungGeneration } from './v8-tuning.js';
 
 function listenArg(v: string): string {
   const problem = listenProblem(v);
@@ -36,7 +37,10 @@ export function buildCli(): Command {
     .action(async (o: { config: string; listen?: string; dataDir?: string }) => {
       let service;
       try {
-        service = await startService({ configFile: o.config, ...(o.listen ? { listen: o.listen } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}) });
+        service = await startService({
+          configFile: o.config, ...(o.listen ? { listen: o.listen } : {}), ...(o.dataDir ? { dataDir: o.dataDir } : {}),
+          onConfig: (c) => { sizeYoungGeneration(c.components.length); },
+        });
       } catch (err) {
         process.stderr.write(`${err instanceof ConfigError ? err.message : startupFailureLine('run', err)}\n`);
         process.exit(1);

@@ -25,20 +25,22 @@ function configText(dataDir: string, n: number, extra = ''): string {
   return lines.join('\n') + '\n' + extra;
 }
 
-async function start(): Promise<{ svc: Service; file: string; dataDir: string; lines: Record<string, unknown>[] }> {
+async function start(): Promise<{ svc: Service; file: string; dataDir: string; lines: Record<string, unknown>[]; seen: number[] }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-reload-'));
   const dataDir = path.join(root, 'data');
   const file = path.join(root, 'sg.yml');
   fs.writeFileSync(file, configText(dataDir, 1));
   const { logger, lines } = recordingLogger();
-  const svc = await startService({ configFile: file, logger, staticDir: root });
+  // The component count of every config the service took (the CLI sizes V8's young generation by it).
+  const seen: number[] = [];
+  const svc = await startService({ configFile: file, logger, staticDir: root, onConfig: (c) => seen.push(c.components.length) });
   cleanups.push(async () => { await svc.stop(); fs.rmSync(root, { recursive: true, force: true }); });
-  return { svc, file, dataDir, lines };
+  return { svc, file, dataDir, lines, seen };
 }
 
 describe('reload off the event loop', () => {
   it('/-/healthy answers while a config of 10,000 components is read and checked', async () => {
-    const { svc, file, dataDir, lines } = await start();
+    const { svc, file, dataDir, lines, seen } = await start();
     fs.writeFileSync(file, configText(dataDir, 10_000));
     const parsed = () => lines.some((l) => l.event === 'reload_parsed');
     const order: string[] = [];
@@ -51,15 +53,17 @@ describe('reload off the event loop', () => {
     expect(config.components[9_999]).toMatchObject({ name: 'svc-9999', displayName: 'Service 9999', probes: [{ kind: 'tcp' }] });
     // Rebuilt from the worker's plain data, and frozen again like a config loaded in place.
     expect(Object.isFrozen(config) && Object.isFrozen(config.components[9_999]!.probes[0])).toBe(true);
+    expect(seen).toEqual([1, 10_000]);
   });
 
   it('a refused config from the worker is a ConfigError with every FILE:LINE:COL, and the running config stays', async () => {
-    const { svc, file, dataDir } = await start();
+    const { svc, file, dataDir, seen } = await start();
     fs.writeFileSync(file, configText(dataDir, 3, 'unknown_key: 1\n').replace('name: svc-2', 'name: svc-0'));
     const err = await svc.reload().then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).issues.length).toBeGreaterThanOrEqual(2);
     expect((err as ConfigError).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `, 'm'));
     expect(svc.config().components.map((c) => c.name)).toEqual(['svc-0']);
+    expect(seen).toEqual([1]);
   });
 });

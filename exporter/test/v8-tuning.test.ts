@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { tuneV8 } from '../src/v8-tuning.js';
+import { FIXED_YOUNG_UP_TO, sizeYoungGeneration, tuneV8 } from '../src/v8-tuning.js';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/v8-tuning.js');
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli.js');
@@ -10,8 +10,9 @@ const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/
 const commands = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/cli-commands.js');
 
 // A child node that allocates ~200 MB of short-lived garbage, with and without the tuning.
-const youngAfterChurn = (tuned: boolean) => Number(execFileSync(process.execPath, ['--input-type=module', '-e', `
-  ${tuned ? `await import(${JSON.stringify(dist)});` : ''}
+const youngAfterChurn = (tuned: boolean, components?: number) => Number(execFileSync(process.execPath, ['--input-type=module', '-e', `
+  ${tuned ? `const t = await import(${JSON.stringify(dist)});` : ''}
+  ${components !== undefined ? `t.sizeYoungGeneration(${components});` : ''}
   const v8 = await import('node:v8');
   let keep = [];
   for (let i = 0; i < 2_000_000; i++) { keep.push({ i, s: 'x' + i }); if (keep.length > 5_000) keep = []; }
@@ -23,6 +24,23 @@ describe('V8 tuning', () => {
     expect(tuneV8([], () => undefined)).toEqual(['--heap-growing-percent=20', '--semi-space-growth-factor=1']);
     expect(tuneV8(['--heap_growing_percent=100'], () => undefined)).toEqual(['--semi-space-growth-factor=1']);
     expect(tuneV8(['--max-semi-space-size=16', '--inspect'], () => undefined)).toEqual(['--heap-growing-percent=20']);
+  });
+
+  it('lets the young generation grow again above the budgeted size, unless the operator sized it', () => {
+    const set = (components: number, argv: string[] = []) => {
+      const flags: string[] = [];
+      return [sizeYoungGeneration(components, argv, (f) => flags.push(f)), flags];
+    };
+    expect(set(FIXED_YOUNG_UP_TO)).toEqual(['--semi-space-growth-factor=1', ['--semi-space-growth-factor=1']]);
+    expect(set(FIXED_YOUNG_UP_TO + 1)).toEqual(['--semi-space-growth-factor=2', ['--semi-space-growth-factor=2']]);
+    expect(set(30_000, ['--max_semi_space_size=16'])).toEqual([undefined, []]);
+    expect(set(30_000, ['--semi-space-growth-factor=4'])).toEqual([undefined, []]);
+  });
+
+  it('sizing after start takes effect in a running process: V8 reads the factor at each growth', () => {
+    // Tuned at start as the CLI is, then a config over the threshold: the young generation grows
+    // under the same churn that leaves it at its initial size with a small config.
+    expect(youngAfterChurn(true, FIXED_YOUNG_UP_TO + 1)).toBeGreaterThan(youngAfterChurn(true, 10));
   });
 
   it('keeps the young generation at its initial size in a real process under allocation', () => {
