@@ -3,8 +3,8 @@
  *
  * Version 2 keys both tables time-major. Version 1 keyed them probe-major ((probe, at) and (step,
  * probe, start)): a flush of one result per probe then put every row in a leaf page of its own,
- * so each 22-byte row rewrote a 4 KiB page in the WAL (~7 MB per 5-s flush at 10,000 probes, 19 µs
- * of CPU per result, a third of it system time: bench/history.ts). Now a flush appends to the
+ * so each 22-byte row rewrote a 4 KiB page in the WAL (~7 MB per 5-s flush at 10,000 probes, 19-27
+ * µs of CPU per result, half of it system time: bench/history.ts). Now a flush appends to the
  * current 30-s slot, a roll-up pass reads a 5-minute window as one range, appends its buckets and
  * deletes by age as one range; one probe's range is read as one short lookup per slot or bucket.
  */

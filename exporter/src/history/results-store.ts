@@ -3,7 +3,13 @@
  * state-change history so that each file's size says what it holds. The layout (time-major keys,
  * 30-s raw slots) and its migrations are results-schema.ts.
  *
- * Sizing (docs/architecture.md "Result store"): SIZING_TO_BE_MEASURED
+ * Sizing (docs/architecture.md "Result store"; bench/history.ts, 30 simulated days at 100 and 200
+ * probes, the same per probe): a raw row takes ~21 bytes on disk (WITHOUT ROWID; slot, integer
+ * probe id and offset, latency as integer µs, reasons interned, NULL for a success costs nothing),
+ * a bucket row ~40, in pages filled by appends (ranges deleted by age leave free pages that the
+ * next appends reuse: 12 KB free at the end). At 10,000 probes every 30 s the defaults keep 6 h raw
+ * (7.3 M rows, ~155 MB), 48 h of 5-minute buckets (5.9 M rows) and hourly ones for the rest of 30
+ * days (6.65 M rows), ~500 MB of buckets: 0.65-0.66 GB, under the 1 GB promised.
  */
 import fs from 'node:fs';
 import path from 'node:path';
