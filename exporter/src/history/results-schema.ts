@@ -57,13 +57,14 @@ const V2 = `
   CREATE TABLE results_v2 (
     slot       INTEGER NOT NULL, -- at / ${SLOT_MS}
     probe      INTEGER NOT NULL,
-    ms         INTEGER NOT NULL, -- at - slot * ${SLOT_MS}
+    ms         INTEGER NOT NULL, -- at - slot * ${SLOT_MS} (a fractional at keeps its fraction)
     latency_us INTEGER NOT NULL,
     reason     INTEGER,
     PRIMARY KEY (slot, probe, ms)
   ) WITHOUT ROWID;
   INSERT INTO results_v2 (slot, probe, ms, latency_us, reason)
-    SELECT at / ${SLOT_MS}, probe, at % ${SLOT_MS}, latency_us, reason FROM results ORDER BY 1, 2, 3;
+    SELECT CAST(at / ${SLOT_MS} AS INTEGER), probe, at - CAST(at / ${SLOT_MS} AS INTEGER) * ${SLOT_MS}, latency_us, reason
+    FROM results ORDER BY 1, 2, 3;
   CREATE TABLE buckets_v2 (
     step         INTEGER NOT NULL,
     start        INTEGER NOT NULL,
