@@ -96,10 +96,14 @@ export function storeUptime(store: HistoryStore, names: readonly string[], days:
 
 export function createHistory(deps: HistoryDeps): History {
   const store = new HistoryStore({ dataDir: deps.dataDir, now: deps.now, touchEveryMs: deps.flushEveryMs });
+  const logger = deps.logger.child({ subsystem: 'history' });
+  const opening = performance.now();
   const results = new ResultStore(deps.dataDir, deps.policy);
+  if (results.converted) {
+    logger.info({ event: 'history_results_converted', from_version: results.openedVersion, seconds: (performance.now() - opening) / 1_000 }, 'results.db converted to the current layout');
+  }
   const queue = new ResultQueue();
   const rings = new LatencyRings(deps.rings);
-  const logger = deps.logger.child({ subsystem: 'history' });
   // History is best effort: a full disk must not stop probing; say so once per failing streak.
   const failing = new Set<string>();
   const guard = <T>(what: string, f: () => T): T | undefined => {

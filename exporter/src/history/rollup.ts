@@ -103,18 +103,22 @@ interface Acc {
   lastFailAt: number;
 }
 
-function accFor(map: Map<string, Acc>, probe: number, start: number): Acc {
-  const key = `${probe}:${start}`;
-  let a = map.get(key);
+/** Accumulators by start, then probe: number keys (a string key per row was a tenth of a roll-up pass). */
+type Accs = Map<number, Map<number, Acc>>;
+
+function accFor(map: Accs, probe: number, start: number): Acc {
+  let byProbe = map.get(start);
+  if (!byProbe) map.set(start, (byProbe = new Map()));
+  let a = byProbe.get(probe);
   if (!a) {
     a = { probe, start, count: 0, failures: 0, minUs: null, sumUs: 0, maxUs: null, firstReason: null, lastReason: null, samples: [], firstFailAt: Infinity, lastFailAt: -Infinity };
-    map.set(key, a);
+    byProbe.set(probe, a);
   }
   return a;
 }
 
-function finish(map: Map<string, Acc>, p95: (a: Acc) => number | null): ResultBucket[] {
-  return [...map.values()]
+function finish(map: Accs, p95: (a: Acc) => number | null): ResultBucket[] {
+  return [...map.values()].flatMap((byProbe) => [...byProbe.values()])
     .sort((x, y) => x.probe - y.probe || x.start - y.start)
     .map((a) => ({
       probe: a.probe, start: a.start, count: a.count, failures: a.failures, minUs: a.minUs, sumUs: a.sumUs, maxUs: a.maxUs,
@@ -130,7 +134,7 @@ function addFailure(a: Acc, at: number, first: number | null, last: number | nul
 
 /** Raw results into buckets of `stepMs` (a bucket per probe and step that holds a result). */
 export function aggregateResults(rows: Iterable<RawResult>, stepMs: number): ResultBucket[] {
-  const map = new Map<string, Acc>();
+  const map: Accs = new Map();
   for (const r of rows) {
     const a = accFor(map, r.probe, floorTo(r.at, stepMs));
     a.count++;
@@ -148,7 +152,7 @@ export function aggregateResults(rows: Iterable<RawResult>, stepMs: number): Res
 
 /** Finer buckets into buckets of `stepMs` (a multiple of theirs). */
 export function mergeBuckets(parts: Iterable<ResultBucket>, stepMs: number): ResultBucket[] {
-  const map = new Map<string, Acc>();
+  const map: Accs = new Map();
   for (const b of parts) {
     const a = accFor(map, b.probe, floorTo(b.start, stepMs));
     a.count += b.count;

@@ -21,16 +21,17 @@ const POLICY = { retentionMs: 30 * 86_400_000, rawMs: 6 * 3_600_000, fiveMinuteM
 function probe(name: string, at: number, success: boolean, durationSeconds: number): ProbeStatus {
   return { name, kind: 'http', success, durationSeconds, inconclusive: false, maintenance: false, measurements: [], info: {}, checkedAt: at, ...(success ? {} : { reason: 'HTTP 503' }) };
 }
-function snapshot(seq: number, at: number, ok: boolean): Snapshot {
+function snapshot(seq: number, at: number, ok: boolean, tls = true): Snapshot {
   const c: ComponentStatus = {
     name: 'api', tier: 'service', displayName: 'api', environment: 'production', dependsOn: [], dependencies: [], incidentsOpenAt: 'major_outage', state: ok ? 'operational' : 'major_outage', since: at,
     maintenance: false, impacted: false, rootCauses: [], impactedBy: [], affected: false, affectedBy: [], dependents: [], checked: true, stateChanges: 0, counts: ZERO_COUNTS,
-    probes: [probe('http', at, ok, 0.01 + (seq % 13) / 1000), probe('tls', at + 1, true, 0.02 + (seq % 7) / 1000)],
+    probes: [probe('http', at, ok, 0.01 + (seq % 13) / 1000), ...(tls ? [probe('tls', at + 1, true, 0.02 + (seq % 7) / 1000)] : [])],
   };
   return { seq, at, components: [c], byName: new Map([[c.name, c]]), cycleDurationSeconds: 0, cyclesCompleted: seq };
 }
 
-function twoHoursThenCrash(rawMs: number): { before: ReturnType<History['latency']>; after: ReturnType<History['latency']> } {
+/** `tlsFrom`: the sequence number from which the second probe runs (added to the config later). */
+function twoHoursThenCrash(rawMs: number, tlsFrom = 1): { before: ReturnType<History['latency']>; after: ReturnType<History['latency']> } {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'statusgraph-restart-'));
   dirs.push(d);
   let now = Date.UTC(2026, 2, 3, 10);
@@ -38,7 +39,7 @@ function twoHoursThenCrash(rawMs: number): { before: ReturnType<History['latency
   const h1 = make();
   // 2 hours at a 30 s interval, an outage of 10 minutes in the middle, flushed and rolled up as the timers would.
   for (let seq = 1; seq <= 240; seq++, now += 30_000) {
-    h1.onSnapshot(snapshot(seq, now, seq < 100 || seq > 120));
+    h1.onSnapshot(snapshot(seq, now, seq < 100 || seq > 120, seq >= tlsFrom));
     if (seq % 10 === 0) h1.flush();
     if (seq % 2 === 0) h1.maintain();
   }
@@ -63,6 +64,12 @@ describe('history across a crash', () => {
     const { before, after } = twoHoursThenCrash(6 * 3_600_000);
     expect(before[0]!.widthMs).toBe(64_000);
     expect(before.flatMap((p) => p.buckets).some((b) => b.failures > 0)).toBe(true);
+    expect(after).toEqual(before.map((p) => ({ ...p, buckets: p.buckets.map((b) => ({ ...b, sum: expect.closeTo(b.sum, 5) })) })));
+  });
+
+  it('replays a probe first seen half an hour before the crash at its own, narrower width', () => {
+    const { before, after } = twoHoursThenCrash(6 * 3_600_000, 180);
+    expect(before.map((p) => [p.probe, p.widthMs])).toEqual([['http', 64_000], ['tls', 16_000]]);
     expect(after).toEqual(before.map((p) => ({ ...p, buckets: p.buckets.map((b) => ({ ...b, sum: expect.closeTo(b.sum, 5) })) })));
   });
 
