@@ -61,6 +61,10 @@ class TransferMeter {
   total(): number {
     return [...this.bytes.values()].reduce((a, b) => a + b, 0);
   }
+  /** Requests made to `pathname` since the reset. */
+  requests(pathname: string): number {
+    return [...this.urls.values()].filter((u) => new URL(u).pathname === pathname).length;
+  }
   /** Bytes per path (requests to the same path added up). */
   byUrl(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -128,6 +132,9 @@ describe('status page on the demo', () => {
     const byUrl = meter.byUrl();
     console.log(`page transfer until live and rendered: ${total} bytes`, byUrl);
     expect(Object.keys(byUrl)).toEqual(expect.arrayContaining(['/', '/static/app.js', '/static/app.css', '/api/v1/components', '/api/v1/events']));
+    // Asked for once: the shell's preload starts it while the script loads, and the script's fetch takes that answer.
+    expect(meter.requests('/api/v1/components')).toBe(1);
+    expect(await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/v1/components')).map((e) => (e as PerformanceResourceTiming).initiatorType))).toEqual(['link']);
     expect(total).toBeGreaterThan(0);
     expect(total).toBeLessThan(100 * 1024);
   });
