@@ -73,7 +73,8 @@ describe('the status page at 10,000 components', () => {
   }));
 
   it('keeps a bounded number of rows in the DOM, and the graph collapsed by tier', async () => {
-    await page.waitForSelector('#grid article.comp');
+    // The grid is drawn first; the uptime bars and the graph in the tasks after its frame.
+    for (const sel of ['#grid article.comp', '#uptime .uprow', '#graph g.node']) await page.waitForSelector(sel);
     const r = await rows();
     expect(r.cards).toBeGreaterThan(0);
     expect(r.cards).toBeLessThanOrEqual(MAX_ROWS);
@@ -158,7 +159,8 @@ describe('the status page at 10,000 components', () => {
     try {
       await phone.goto(`${exporter.url}/`);
       await phone.waitForSelector(`body[data-total="${N}"]`, { timeout: 60_000 });
-      await phone.waitForSelector('#grid article.comp');
+      // Everything drawn: the grid, then the graph and the uptime bars after its frame.
+      for (const sel of ['#grid article.comp', '#graph svg', '#uptime .uprow']) await phone.waitForSelector(sel);
       const widths = await phone.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth, graph: document.querySelector('#graph svg')!.getBoundingClientRect().right }));
       expect(widths.doc).toBeLessThanOrEqual(390);
       expect(widths.body).toBeLessThanOrEqual(390);

@@ -1,13 +1,14 @@
-import compression from 'compression';
 import express, { type Express, type Router } from 'express';
 import type { Logger } from 'pino';
 import { sessionId, type AuthMiddleware } from './auth.js';
 import { csrfGuard } from './csrf.js';
 import type { MetricsRenderer } from '../metrics/renderer.js';
 import type { Snapshot } from '../engine/snapshot.js';
-import { StatusgraphError } from '../errors.js';
+import { BadRequestError, StatusgraphError } from '../errors.js';
 import { readBody } from './body.js';
-import { componentsView } from './components-view.js';
+import { buildAnswer, createAnswerCache, sendBuilt } from './built.js';
+import { pageComponent } from '@statusgraph/core';
+import { componentView, createComponentsBody } from './components-view.js';
 import { errorMiddleware, notFound } from './errors.js';
 
 export interface HttpDeps {
@@ -60,10 +61,15 @@ export function createHttpApp(deps: HttpDeps): Express {
       res.end();
     } catch (err) { next(err); }
   });
-  // JSON of many components compresses ~10x; the status page loads it on every visit.
-  app.get('/api/v1/components', deps.auth.read, compression(), (_req, res) => {
+  // One body per snapshot and view, compressed once per encoding, whoever asks (the status page on every visit).
+  const views = { full: createComponentsBody(), page: createComponentsBody((c) => pageComponent(componentView(c))) };
+  const answers = createAnswerCache();
+  app.get('/api/v1/components', deps.auth.read, async (req, res) => {
+    const view = req.query.view ?? 'full';
+    if (view !== 'full' && view !== 'page') throw new BadRequestError('view: full (the default) or page');
     const s = deps.snapshot();
-    res.json({ ...componentsView(s), ...(deps.streamVersion ? { version: deps.streamVersion(s) } : {}) });
+    const b = await answers.get(view, s, Infinity, async () => buildAnswer('application/json; charset=utf-8', await views[view](s, deps.streamVersion?.(s))));
+    await sendBuilt(req, res, b, 'private, no-cache');
   });
   for (const r of deps.routers ?? []) app.use(r);
   app.use(notFound);

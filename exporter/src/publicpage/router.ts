@@ -4,11 +4,10 @@
  * Every answer carries an ETag (a conditional GET gets 304) and a short Cache-Control, so a busy
  * page is served from caches and proxies between two probe cycles.
  */
-import crypto from 'node:crypto';
 import compression from 'compression';
-import zlib from 'node:zlib';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { MethodNotAllowedError, NotFoundError } from '../errors.js';
+import { buildAnswer, createAnswerCache, sendBuilt, type Built } from '../http/built.js';
 import { atomFeed, rssFeed } from '../pages/feeds.js';
 import { renderPage } from '../pages/html.js';
 import type { Pages } from '../pages/index.js';
@@ -30,16 +29,6 @@ export interface PublicRouterDeps {
   maxAgeSeconds(): number;
 }
 
-/** Whether If-None-Match names this ETag (weak comparison, RFC 9110 13.1.2). */
-function notModified(req: Request, etag: string): boolean {
-  const header = req.headers['if-none-match'];
-  if (!header) return false;
-  return header.split(',').some((t) => { const v = t.trim(); return v === '*' || v.replace(/^W\//, '') === etag; });
-}
-
-/** One built document: its bytes, ETag and gzip, and the page revision and time it was built at. */
-interface Built { readonly revision: number; readonly at: number; readonly type: string; readonly etag: string; readonly body: Buffer; readonly gzip: Buffer }
-
 /**
  * How long a built document is served without reading the store again. Within one process a
  * snapshot or a public write makes a new revision at once; the TTL bounds how late another
@@ -48,28 +37,6 @@ interface Built { readonly revision: number; readonly at: number; readonly type:
  * request, so 200 requests/s took more than a core and p99 was 664 ms (bench/public-summary.ts).
  */
 const BUILT_TTL_MS = 1000;
-
-function build(type: string, text: string, revision: number): Built {
-  const body = Buffer.from(text);
-  const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-  return { revision, at: performance.now(), type, etag, body, gzip: zlib.gzipSync(body) };
-}
-
-function send(req: Request, res: Response, b: Built, maxAge: number): void {
-  res.setHeader('ETag', b.etag);
-  res.setHeader('Cache-Control', `public, max-age=${maxAge}`);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Vary', 'Accept-Encoding');
-  if (notModified(req, b.etag)) { res.status(304).end(); return; }
-  res.type(b.type);
-  // Compressed once per build, not per request; the compression middleware leaves an encoded answer alone.
-  if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
-    res.setHeader('Content-Encoding', 'gzip');
-    res.send(b.gzip);
-  } else {
-    res.send(b.body);
-  }
-}
 
 export function publicPageRouter(deps: PublicRouterDeps): Router {
   const router = express.Router({ strict: false });
@@ -80,18 +47,12 @@ export function publicPageRouter(deps: PublicRouterDeps): Router {
   };
   router.use(readOnly);
   router.use(compression());
-  const cache = new Map<string, Built>();
+  const cache = createAnswerCache();
   /** The document of `key`, built again only after a new page revision or BUILT_TTL_MS. */
-  const document = async (key: string, type: string, make: (i: PageJsonInput) => string): Promise<Built> => {
-    const revision = deps.pages.revision();
-    const hit = cache.get(key);
-    if (hit && hit.revision === revision && performance.now() - hit.at < BUILT_TTL_MS) return hit;
-    const b = build(type, make(await input()), revision);
-    cache.set(key, b);
-    return b;
-  };
+  const document = (key: string, type: string, make: (i: PageJsonInput) => string): Promise<Built> =>
+    cache.get(key, deps.pages.revision(), BUILT_TTL_MS, async () => buildAnswer(type, make(await input())));
   const serve = (path: string | string[], key: string, type: string, make: (i: PageJsonInput) => string) => {
-    router.get(path, async (req, res) => send(req, res, await document(key, type, make), deps.maxAgeSeconds()));
+    router.get(path, async (req, res) => sendBuilt(req, res, await document(key, type, make), `public, max-age=${deps.maxAgeSeconds()}`));
   };
   serve(['/', '/index.html'], 'html', 'text/html; charset=utf-8', (i) => renderPage(i, deps.pages.uptime(deps.id)));
   for (const [doc, make] of Object.entries(PAGE_DOCUMENTS)) serve(`/api/v2/${doc}`, doc, 'application/json; charset=utf-8', (i) => JSON.stringify(make(i)));

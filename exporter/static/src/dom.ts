@@ -38,3 +38,15 @@ export function replace(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   fill(el, {}, children);
 }
+
+/** A <details> whose content is built when it is first opened: nothing of it exists before anyone wants it. */
+export function lazyDetails(summary: string, build: () => Node): HTMLDetailsElement {
+  const el = h('details', {}, h('summary', {}, summary));
+  let built = false;
+  el.addEventListener('toggle', () => {
+    if (!el.open || built) return;
+    built = true;
+    el.append(build());
+  });
+  return el;
+}

@@ -2,13 +2,14 @@
  * The dependency graph, laid out by the same pure module as the Grafana panel (bundled from
  * @statusgraph/core at build time) and drawn as SVG scaled to the width it has. What is drawn is
  * neighbourhood.ts's model: the whole graph while small, else a component's neighbourhood, with
- * tiers collapsed by choice or when still too large. The layout is recomputed only when the
- * drawn shape changes; a state change only flips classes.
+ * tiers collapsed by choice or when still too large. The model's shape is kept while only states
+ * change, and the layout is recomputed only when the drawn shape changes; a state change only
+ * flips classes.
  */
 import { TIERS, TIER_LABELS, layoutGraph, type GraphLayout, type Tier } from '@statusgraph/core';
 import { h, replace, s } from './dom.js';
 import { edgeStyle, type ComponentView } from './model.js';
-import { aggregateHot, dependentsIndex, graphModel, type GraphModel, type GraphNode } from './neighbourhood.js';
+import { aggregateHot, dependentsIndex, graphShape, structureWatch, withStates, type GraphModel, type GraphNode, type GraphShape } from './neighbourhood.js';
 
 /** More nodes than this are not drawn one by one (a layered layout of more is neither quick nor readable). */
 export const MAX_GRAPH_NODES = 80;
@@ -21,12 +22,6 @@ export interface GraphView {
 function pathOf(points: readonly { x: number; y: number }[]): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join('');
 }
-
-const structureKey = (byName: ReadonlyMap<string, ComponentView>) => {
-  let k = '';
-  for (const c of byName.values()) k += `${c.name}:${c.tier}:${c.dependsOn.join(',')};`;
-  return k;
-};
 
 /** LR reads best; on a narrow screen TB when it needs less shrinking to fit the width. */
 function layoutFor(model: GraphModel, width: number): GraphLayout {
@@ -44,7 +39,10 @@ export function createGraph(container: HTMLElement, onFocus: (name: string | und
   const collapsed = new Set<Tier>();
   let byName: ReadonlyMap<string, ComponentView> = new Map();
   let dependents = new Map<string, string[]>();
-  let structure = '';
+  const structureChanged = structureWatch();
+  /** Bumped when the structure changes: the shape is kept while it and the options stay. */
+  let structureVersion = 0;
+  let shape: { key: string; shape: GraphShape } | undefined;
   let drawnKey = '';
   let model: GraphModel | undefined;
   const nodes = new Map<string, SVGElement>();
@@ -137,7 +135,9 @@ export function createGraph(container: HTMLElement, onFocus: (name: string | und
   };
 
   function draw(): void {
-    model = graphModel(byName, dependents, { ...(focus ? { focus } : {}), depth, collapsed, maxNodes: MAX_GRAPH_NODES });
+    const shapeKey = `${structureVersion}|${focus ?? ''}|${depth}|${[...collapsed].sort().join(',')}`;
+    if (shape?.key !== shapeKey) shape = { key: shapeKey, shape: graphShape(byName, dependents, { ...(focus ? { focus } : {}), depth, collapsed, maxNodes: MAX_GRAPH_NODES }) };
+    model = withStates(shape.shape, byName);
     const width = Math.max(280, canvas.clientWidth || container.clientWidth || window.innerWidth);
     const key = `${width < 700 ? 'n' : 'w'}|${model.nodes.map((n) => `${n.id}/${n.members}`).join(',')}|${model.edges.map((e) => `${e.source}>${e.target}`).join(',')}`;
     if (key !== drawnKey) {
@@ -157,9 +157,8 @@ export function createGraph(container: HTMLElement, onFocus: (name: string | und
   return {
     update(next) {
       byName = next;
-      const k = structureKey(next);
-      if (k !== structure) {
-        structure = k;
+      if (structureChanged(next)) {
+        structureVersion++;
         dependents = dependentsIndex(next.values());
       }
       draw();

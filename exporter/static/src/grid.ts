@@ -74,9 +74,8 @@ function cardSig(c: ComponentView, deps: GridDeps): string {
 }
 
 export interface GridView {
+  /** A new list, or the same with fresh latencies: rows in view are redrawn when one of their cards would look different. */
   show(list: readonly ComponentView[]): void;
-  /** Redraw the rows in view (fresh latencies, a sparkline loaded). */
-  refresh(): void;
   reveal(name: string): void;
   /** Names of the components in the rows in view (the ones whose sparklines are worth loading). */
   visibleNames(): string[];
@@ -110,7 +109,6 @@ export function createGrid(container: HTMLElement, deps: GridDeps): GridView {
       list = next;
       build();
     },
-    refresh: build,
     reveal(name) {
       const it = items.find((i) => i.grid.kind === 'row' && i.grid.cells.some((c) => c.name === name));
       if (it) vl.reveal(it.key);

@@ -22,5 +22,5 @@ export function maintenanceForm(components: readonly string[]): HTMLElement {
     postJson<{ id: string; endsAt: string }>('api/v1/maintenance', maintenanceBody(picker.chosen(), Number(minutes.value), title.value))
       .then((w) => { form.reset(); picker.clear(); msg.textContent = `${w.id} until ${w.endsAt.slice(11, 16)} UTC`; }, (err: Error) => { msg.textContent = err.message; });
   });
-  return h('details', {}, h('summary', {}, 'New maintenance window'), form);
+  return form;
 }

@@ -22,7 +22,6 @@ type Item = ListItem & ({ readonly kind: 'row'; readonly c: ComponentView } | { 
 
 export interface UptimeView {
   show(list: readonly ComponentView[]): void;
-  refresh(): void;
   visibleNames(): string[];
 }
 
@@ -85,9 +84,13 @@ export function createUptime(container: HTMLElement, deps: UptimeDeps): UptimeVi
   };
 
   const row = (c: ComponentView): HTMLElement => {
-    const days = deps.days(c.name) ?? [];
+    const loaded = deps.days(c.name);
+    const days = loaded ?? [];
+    // Until its days arrive (one request for the rows in view), a row's bar is one placeholder,
+    // not 90 empty days of 2 elements each, drawn again moments later.
     return h('div', { class: 'uprow', 'data-component': c.name },
-      h('span', { class: 'upname', title: c.name }, c.name, ...budgetNote(c, days)), bars(c.name, daySlots(days, Date.now(), UPTIME_DAYS)),
+      h('span', { class: 'upname', title: c.name }, c.name, ...budgetNote(c, days)),
+      loaded ? bars(c.name, daySlots(days, Date.now(), UPTIME_DAYS)) : h('span', { class: 'bars-pending', title: 'Loading…' }),
       h('span', { class: 'uppct' }, formatPercent(availabilityOf(days))));
   };
 
@@ -129,7 +132,6 @@ export function createUptime(container: HTMLElement, deps: UptimeDeps): UptimeVi
       list = next;
       build();
     },
-    refresh: build,
     visibleNames: () => [...vl.box.querySelectorAll<HTMLElement>('.uprow[data-component]')].map((e) => e.dataset.component!),
   };
 }

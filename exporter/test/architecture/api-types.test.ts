@@ -3,7 +3,8 @@
  * checks make the exporter's serializers produce exactly those types. They fail the typecheck
  * (npm run typecheck) when a field is added, renamed or retyped on one side only.
  */
-import type { ComponentsView, ComponentView, IncidentView } from '@statusgraph/core';
+import type { ComponentsView, ComponentView, IncidentView, PageComponentView, PageProbeView } from '@statusgraph/core';
+import type { ComponentView as PageReads } from '../../static/src/model.js';
 import { describe, expect, it } from 'vitest';
 import { componentsView, componentView } from '../../src/http/components-view.js';
 import { incidentJson } from '../../src/incidents/serialize.js';
@@ -21,5 +22,12 @@ describe('API view types', () => {
 
   it('incidents serialize to core IncidentView exactly', () => {
     expect(same<ReturnType<typeof incidentJson>, IncidentView>(true)).toBe(true);
+  });
+});
+
+describe('the page view', () => {
+  it('carries exactly the fields the status page reads', () => {
+    expect(same<keyof PageReads, keyof PageComponentView>(true)).toBe(true);
+    expect(same<keyof NonNullable<PageReads['probes']>[number], keyof PageProbeView>(true)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { applyFilter, filterFromHash, filterToHash, matches, NO_FILTER, stateCounts, type Filter } from '../../static/src/filter.js';
 import { columnsFor, gridItems, groupByTier, indexAt, offsetsOf, scrollToReveal, visibleRange } from '../../static/src/virtual.js';
 import { applyDiff, canApply, parseVersion } from '../../static/src/stream-state.js';
-import { dependentsIndex, graphModel, neighbourhood } from '../../static/src/neighbourhood.js';
+import { dependentsIndex, graphModel, graphShape, neighbourhood, structureWatch, withStates } from '../../static/src/neighbourhood.js';
 import { createLoader } from '../../static/src/loader.js';
 import type { ComponentView } from '../../static/src/model.js';
 
@@ -159,6 +159,37 @@ describe('graph neighbourhood and collapse', () => {
     const withOutage = new Map(all);
     withOutage.set('c00420', { ...all.get('c00420')!, state: 'major_outage' });
     expect(graphModel(withOutage, deps, { depth: 1, collapsed: new Set(), maxNodes: 80 }).nodes.find((n) => n.id === 'tier:infrastructure')!.state).toBe('major_outage');
+  });
+
+  it('keeps the shape while only states change: the states of now over it give the model built from scratch', () => {
+    const opts = { depth: 1, collapsed: new Set<never>(), maxNodes: 80 };
+    const shape = graphShape(all, deps, opts);
+    const later = new Map(all);
+    later.set('c00427', { ...all.get('c00427')!, state: 'degraded', impacted: true });
+    later.set('c09980', { ...all.get('c09980')!, state: 'partial_outage' });
+    expect(withStates(shape, later)).toEqual(graphModel(later, deps, opts));
+    expect(withStates(shape, later).nodes.map((n) => [n.id, n.state, n.impacted])).toEqual([['tier:service', 'degraded', true], ['tier:infrastructure', 'partial_outage', false]]);
+    const focused = { ...opts, focus: 'c09980' };
+    expect(withStates(graphShape(all, deps, focused), later)).toEqual(graphModel(later, deps, focused));
+  });
+
+  it('tells a new structure (a component, a tier, an edge) from a state change', () => {
+    const changed = structureWatch();
+    expect(changed(all)).toBe(true);
+    const states = new Map(all);
+    states.set('c00427', { ...all.get('c00427')!, state: 'major_outage', dependsOn: [...all.get('c00427')!.dependsOn] });
+    expect(changed(states)).toBe(false);
+    const edge = new Map(states);
+    edge.set('c00427', { ...states.get('c00427')!, dependsOn: ['c00420', 'c00000'] });
+    expect(changed(edge)).toBe(true);
+    expect(changed(edge)).toBe(false);
+    const tier = new Map(edge);
+    tier.set('c00427', { ...edge.get('c00427')!, tier: 'infrastructure' });
+    expect(changed(tier)).toBe(true);
+    const swapped = new Map(tier);
+    swapped.delete('c00001');
+    swapped.set('n00001', comp('n00001'));
+    expect(changed(swapped)).toBe(true);
   });
 
   it('draws a small neighbourhood node by node, and collapses a tier on request but never the focus', () => {

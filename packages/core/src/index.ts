@@ -14,4 +14,5 @@ export * from './latency.js';
 export * from './secrets.js';
 export * from './metrics.js';
 export * from './api.js';
+export * from './page-view.js';
 export * from './layout.js';
