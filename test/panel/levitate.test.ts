@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTool } from '../alerting/tools.js';
 import { REPO_ROOT } from '../support/exporter.js';
+import { tempDir } from '../support/tmp.js';
 
 const PANEL = path.join(REPO_ROOT, 'grafana-panel');
 const LEVITATE = path.join(REPO_ROOT, 'node_modules/.bin/levitate');
@@ -44,15 +45,21 @@ describe('Grafana API compatibility (levitate)', () => {
     expect(pj.dependencies.grafanaDependency).toBe(`>=${LINES[0]}`);
   });
 
-  for (const version of LINES) {
-    it(`module.ts uses only APIs that Grafana ${version} has, with the same signatures`, async () => {
-      const target = ['@grafana/data', '@grafana/ui', '@grafana/runtime'].map((p) => `${p}@${version}`).join(',');
+  // The lines at once, one levitate per core: each is about 70 s, half of it waiting for npm and the
+  // registry. Each gets its own TMPDIR: levitate unpacks every package into os.tmpdir()/<name>@<version>
+  // after an `rm -rf` of it, and both runs unpack @grafana/*@latest.
+  it.concurrent.each(LINES)('module.ts uses only APIs that Grafana %s has, with the same signatures', async (version) => {
+    const target = ['@grafana/data', '@grafana/ui', '@grafana/runtime'].map((p) => `${p}@${version}`).join(',');
+    const tmp = tempDir('statusgraph-levitate-');
+    try {
       // --force: the packages are hoisted to the workspace root, where levitate's `npm list` in grafana-panel/ does not look.
-      const r = await runTool(LEVITATE, ['is-compatible', '--force', '--path', 'src/module.ts', '--target', target], PANEL);
+      const r = await runTool(LEVITATE, ['is-compatible', '--force', '--path', 'src/module.ts', '--target', target], PANEL, { TMPDIR: tmp.path });
       const out = r.stdout + r.stderr;
       // Every package was compared, none skipped.
       expect(out.match(/Successfully compared versions/g), out).toHaveLength(3);
       expect(realIncompatibilities(out), out).toEqual([]);
-    }, 240_000);
-  }
+    } finally {
+      tmp.remove();
+    }
+  }, 240_000);
 });
