@@ -48,7 +48,7 @@ describe('Grafana API compatibility (levitate)', () => {
   // The lines at once, one levitate per core: each is about 70 s, half of it waiting for npm and the
   // registry. Each gets its own TMPDIR: levitate unpacks every package into os.tmpdir()/<name>@<version>
   // after an `rm -rf` of it, and both runs unpack @grafana/*@latest.
-  it.concurrent.each(LINES)('module.ts uses only APIs that Grafana %s has, with the same signatures', async (version) => {
+  it.concurrent.for(LINES)('module.ts uses only APIs that Grafana %s has, with the same signatures', { timeout: 240_000 }, async (version, { expect }) => {
     const target = ['@grafana/data', '@grafana/ui', '@grafana/runtime'].map((p) => `${p}@${version}`).join(',');
     const tmp = tempDir('statusgraph-levitate-');
     try {
@@ -61,5 +61,5 @@ describe('Grafana API compatibility (levitate)', () => {
     } finally {
       tmp.remove();
     }
-  }, 240_000);
+  });
 });

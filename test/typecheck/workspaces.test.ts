@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/exporter.js';
+import { lanes } from '../support/lanes.js';
 
 const TSC = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
 
@@ -33,24 +34,6 @@ function tsc(project: string): Promise<{ code: number; output: string }> {
   });
 }
 
-/** Runs at most `n` of the calls it is given at once, the others as those end, in their order. */
-function limiter(n: number): <T>(call: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (call) => {
-    if (running < n) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await call();
-    } finally {
-      // The slot passes to the next waiting call, or is freed.
-      const next = waiting.shift();
-      if (next) next();
-      else running--;
-    }
-  };
-}
-
 describe('npm run typecheck, inside npm test', () => {
   const projects = typecheckProjects();
 
@@ -65,10 +48,10 @@ describe('npm run typecheck, inside npm test', () => {
   // file at a time, so nothing else runs beside this one. One at a time it took 61 s; the projects
   // take 18, 17, 14, 4, 3 and 2 s of CPU (test, exporter, panel, dashboards, core tests, core), so
   // two lanes end after about 37 s.
-  const slot = limiter(2);
-  it.concurrent.each(typecheckProjects())('%s has no type error', async (project) => {
+  const slot = lanes(2);
+  it.concurrent.for(typecheckProjects())('%s has no type error', { timeout: 600_000 }, async (project, { expect }) => {
     const r = await slot(() => tsc(project));
     expect(r.output).toBe('');
     expect(r.code).toBe(0);
-  }, 600_000);
+  });
 });
