@@ -68,7 +68,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     const view = req.query.view ?? 'full';
     if (view !== 'full' && view !== 'page') throw new BadRequestError('view: full (the default) or page');
     const s = deps.snapshot();
-    const b = await answers.get(view, s, Infinity, () => buildAnswer('application/json; charset=utf-8', views[view](s, deps.streamVersion?.(s))));
+    const b = await answers.get(view, s, Infinity, async () => buildAnswer('application/json; charset=utf-8', await views[view](s, deps.streamVersion?.(s))));
     await sendBuilt(req, res, b, 'private, no-cache');
   });
   for (const r of deps.routers ?? []) app.use(r);
