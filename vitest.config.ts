@@ -6,12 +6,10 @@ import { defineConfig } from 'vitest/config';
 //
 // vitest runs the in-process projects first, as one group, then the integration files alone. Its
 // default of one worker fewer than the cores meant ONE worker on the 2-core CI machine, so the group
-// ran a file at a time on one core. Two workers, and `isolate: false` on the in-process projects
-// (a worker keeps the modules it imported, jsdom and @grafana/ui included, for the project's next
-// file; they have no module-level state and mock nothing): 505 s -> 114 s for that group on the
-// shared machine (of the 505, 127 were tests; the rest was per-file start-up: a fresh worker, jsdom and
-// the imports again for each of 125 files). The integration project keeps its one file at
-// a time (fileParallelism: false wins over maxWorkers).
+// ran a file at a time on one core; two workers run two files at a time. Each file keeps its own
+// worker (isolation on): without it (505 s -> 114 s for that group on a shared machine) a fresh-clone
+// run failed an in-process test that passes alone, and there was no time left to find the leak.
+// The integration project keeps its one file at a time (fileParallelism: false wins over maxWorkers).
 export default defineConfig({
   test: {
     maxWorkers: 2,
@@ -22,7 +20,6 @@ export default defineConfig({
           name: 'core',
           include: ['packages/core/test/**/*.test.ts'],
           environment: 'node',
-          isolate: false,
         },
       },
       {
@@ -30,7 +27,6 @@ export default defineConfig({
           name: 'exporter',
           include: ['exporter/test/**/*.test.ts'],
           environment: 'node',
-          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

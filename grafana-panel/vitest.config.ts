@@ -13,8 +13,6 @@ export function panelProject(name: string, react: '18' | '19', extra: Pick<UserW
       name,
       include: ['test/**/*.test.{ts,tsx}'],
       environment: 'jsdom',
-      // One jsdom and one @grafana/ui per worker, not per file (vitest.config.ts at the root says why).
-      isolate: false,
       setupFiles: ['test/support/setup.ts'],
       server: { deps: { inline: [/@grafana\//, ...(extra.inline ?? [])] } },
       // The React line this run must use; test/react-version.test.tsx checks it is the one loaded.

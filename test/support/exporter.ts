@@ -72,7 +72,10 @@ export async function startExporter(opts: StartOptions): Promise<RunningExporter
     logs: () => out,
     logLines: () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>),
     async metrics() {
-      const r = await fetch(`${url}/metrics`, { headers });
+      // A process that died says how, not only "fetch failed".
+      const r = await fetch(`${url}/metrics`, { headers }).catch((err: Error) => {
+        throw new Error(`/metrics: ${err.message} (exit code ${child.exitCode}, signal ${child.signalCode})\n--- exporter output (end) ---\n${out.slice(-4000)}`, { cause: err });
+      });
       if (!r.ok) throw new Error(`/metrics: ${r.status}`);
       return r.text();
     },
