@@ -5,8 +5,8 @@
  * incident); an outage of an internal dependency shows on the public component by impact;
  * publishing with three updates and a resolution shows the same sequence in incidents.json, the
  * HTML page and both feeds (parsed with feedsmith, their required elements checked); ETag; every
- * route of both pages refuses every write (405); statusgraph's own statuspage probe reading the
- * public summary (outage and maintenance).
+ * route of both pages refuses every write (405); automatic notices only on the page that enables
+ * them; statusgraph's own statuspage probe reading the public summary (outage and maintenance).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -77,6 +77,7 @@ pages:
   - id: partners
     title: Partner status
     path: /partners
+    auto_publish: true
     components:
       - { name: Billing API, internal: [billing-svc] }
 `);
@@ -184,7 +185,17 @@ describe('a public page beside the internal one', () => {
     const html = await (await fetch(`${pub}/`)).text();
     expect(html).toContain('Major System Outage');
     expect(Buffer.byteLength(html)).toBeLessThan(100_000);
+    // Automatic notices: the partners page enables them and says so in plain words; the public page, by default, does not.
+    type Incidents = { incidents: { id: string; name: string; status: string; incident_updates: { body: string }[]; components: { id: string }[] }[] };
+    const notices = async () => ((await (await fetch(`${mounted}/api/v2/incidents.json`)).json()) as Incidents).incidents;
+    // The open one: a probe timing out on a loaded machine may have made (and resolved) another before.
+    const notice = await until('the automatic notice', async () => (await notices()).find((x) => x.status !== 'resolved'));
+    expect([notice.name, notice.status, notice.incident_updates.map((u) => u.body), notice.components.map((c) => c.id)])
+      .toEqual(['Outage: Billing API', 'investigating', ['We are investigating an outage affecting Billing API.'], ['billing-api']]);
+    expect((await getJson('incidents.json')).incidents).toEqual([]);
     db.up = true;
+    const done = await until('the notice resolved', async () => (await notices()).find((x) => x.id === notice.id && x.status === 'resolved'));
+    expect(done.incident_updates.map((u) => u.body)).toEqual(['Billing API is working normally again.', 'We are investigating an outage affecting Billing API.']);
   });
 
   it('classifies a public component under maintenance as maintenance through the probe', async () => {
