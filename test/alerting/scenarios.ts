@@ -58,6 +58,15 @@ export const alerts = {
       annotations: { summary: `${component}: burning its error budget${speed === 'fast' ? ' fast' : ''}${own ? '' : ` because of ${rootCause} (upstream)`}`, runbook_url: '' },
     };
   },
+  /** A replica's checker set aside, and a cluster without a leader (rules/alerts.yml, docs/cluster.md). */
+  checkerUnhealthy: (replica: string, location: string): PostedAlert => ({
+    labels: { alertname: 'StatusgraphCheckerUnhealthy', severity: 'warning', replica },
+    annotations: { summary: `replica ${replica} (${location}): checker unhealthy, its probe results are set aside` },
+  }),
+  noLeader: (scraped: number): PostedAlert => ({
+    labels: { alertname: 'StatusgraphNoLeader', severity: 'critical' },
+    annotations: { summary: `statusgraph cluster has no leader (${scraped} replicas scraped, none holds the lease): incidents are not decided and nothing is delivered` },
+  }),
   overrun: (instance: string): PostedAlert => ({
     labels: { alertname: 'StatusgraphProbeCycleOverrun', severity: 'warning', job: 'statusgraph', instance },
     annotations: { summary: `statusgraph probe cycle on ${instance} takes 45s, longer than its interval (30s)` },
@@ -175,6 +184,8 @@ const slowBurnStore = alerts.sloBurn('slow', 'sc-store');
 const slowBurnCart = alerts.sloBurn('slow', 'sc-cart', 'sc-store');
 const exporterDown2 = alerts.exporterDown('sc-exporter-2:9470');
 const exporterAbsent = alerts.exporterAbsent();
+const checkerFar = alerts.checkerUnhealthy('sc-r-3', 'far');
+const noLeader = alerts.noLeader(3);
 
 /** Every scenario the suite drives through the real Alertmanager; recoveries.test.ts runs them all. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -209,6 +220,8 @@ export const SCENARIOS: readonly Scenario[] = [
     [slowBurnCart, '#on-call'], [slowBurnStore, '#on-call']),
   endsWhileAnotherFires('the exporter down, then dropped from the scrape config (absent): the down alert\'s end reaches #engineering',
     [exporterDown2, '#engineering'], [exporterAbsent, '#engineering']),
+  endsWhileAnotherFires('a replica\'s checker set aside, then the cluster without a leader: the checker\'s end reaches #on-call while #engineering is paged',
+    [checkerFar, '#on-call'], [noLeader, '#engineering']),
   {
     name: 'a queue over its depth threshold',
     alerts: [queue],
