@@ -7,13 +7,10 @@ export interface ToolResult {
   readonly stderr: string;
 }
 
-/**
- * Runs a command to completion and returns its exit code and output (never throws on exit code).
- * `env`: added to this process's. `timeoutMs`: the run is killed past it and the call rejects.
- */
-export function runTool(cmd: string, args: readonly string[], cwd?: string, env?: Record<string, string>, timeoutMs = 0): Promise<ToolResult> {
+/** Runs a command to completion and returns its exit code and output (never throws on exit code). `env`: added to this process's. */
+export function runTool(cmd: string, args: readonly string[], cwd?: string, env?: Record<string, string>): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: env ? { ...process.env, ...env } : undefined, timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024, env: env ? { ...process.env, ...env } : undefined }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') return reject(err);
       resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
     });
