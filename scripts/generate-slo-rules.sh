@@ -4,7 +4,7 @@
 # - rules/slo.yml and tests/slo.test.yml, from examples/reference.yml by `statusgraph rules`. The
 #   rules need only the topology and the objectives: the config's secrets are set to stand-ins.
 # - the runbook links of the exporter's own alerts in rules/alerts.yml (and their expected values
-#   in tests/alerts.test.yml and tests/maintenance.test.yml): <runbook base>#<alert, lower case>, a section of docs/runbooks.md.
+#   in tests/alerts.test.yml, tests/maintenance.test.yml and tests/replicas.test.yml): <runbook base>#<alert, lower case>, a section of docs/runbooks.md.
 #   Alertmanager and Slack need absolute links, so the base is an https URL where that file is
 #   published; the default is the form to replace with your own (see docs/runbooks.md).
 #
@@ -48,6 +48,7 @@ link="s|(runbook_url: ')[^'#]*(#statusgraph[a-z]+')|\\1$base\\2|"
 sed -E "$link" "$prom/rules/alerts.yml" > "$tmp/alerts.yml"
 sed -E "$link" "$prom/tests/alerts.test.yml" > "$tmp/alerts.test.yml"
 sed -E "$link" "$prom/tests/maintenance.test.yml" > "$tmp/maintenance.test.yml"
+sed -E "$link" "$prom/tests/replicas.test.yml" > "$tmp/replicas.test.yml"
 [ "$(grep -c "runbook_url: '$base#" "$tmp/alerts.yml")" = "$(grep -c "^## Statusgraph" "$root/docs/runbooks.md")" ] || {
   echo "generate-slo-rules: rules/alerts.yml does not link every section of docs/runbooks.md once" >&2
   exit 1
@@ -55,4 +56,4 @@ sed -E "$link" "$prom/tests/maintenance.test.yml" > "$tmp/maintenance.test.yml"
 
 mkdir -p "$out/rules" "$out/tests"
 cp "$tmp/slo.yml" "$tmp/alerts.yml" "$out/rules/"
-cp "$tmp/slo.test.yml" "$tmp/alerts.test.yml" "$tmp/maintenance.test.yml" "$out/tests/"
+cp "$tmp/slo.test.yml" "$tmp/alerts.test.yml" "$tmp/maintenance.test.yml" "$tmp/replicas.test.yml" "$out/tests/"

@@ -31,9 +31,10 @@ describe('Prometheus rules and config', () => {
   });
 
   it('every alert says what it means (description) and where to look (runbook_url)', () => {
-    const groups = (YAML.parse(fs.readFileSync(path.join(dir, 'rules/alerts.yml'), 'utf8')) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] }).groups;
+    // Every rule file: alerts.yml and the generated slo.yml (its burn-rate alerts).
+    const groups = ruleFiles.flatMap((f) => (YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { groups: { rules: { alert?: string; annotations?: Record<string, string> }[] }[] }).groups);
     const alerts = groups.flatMap((g) => g.rules).filter((r) => r.alert);
-    expect(alerts.length).toBeGreaterThanOrEqual(9);
+    expect(alerts.map((a) => a.alert)).toEqual(expect.arrayContaining(['StatusgraphMajorOutage', 'StatusgraphSloFastBurn', 'StatusgraphSloSlowBurn']));
     for (const a of alerts) {
       expect(a.annotations?.description?.length ?? 0, `${a.alert} description`).toBeGreaterThan(40);
       const url = a.annotations?.runbook_url ?? '';
@@ -82,12 +83,15 @@ describe.each(PROMTOOLS)('Prometheus $major.x promtool', ({ major, cmd }) => {
 
   // Two promtools at a time (lanes.ts): slo and uptime take 20 to 30 s each, walking weeks of
   // input at every evaluation step; the eight files one after the other took 137 s for both lines.
+  // A test's timeout also counts its wait for a lane: on a shared machine (load 8 to 14) slo took
+  // 76 to 118 s and uptime 71 to 99 s, and the files queued behind them hit a 120 s limit while
+  // promtool itself passed. 600 s still fails a promtool that hangs.
   const lane = lanes(2);
   for (const file of testFiles) {
     it.concurrent(`test rules ${file}`, async ({ expect }) => {
       const r = await lane(() => runTool(cmd, ['test', 'rules', file], dir));
       expect(r.code, r.stderr + r.stdout).toBe(0);
       expect(r.stdout).toContain('SUCCESS');
-    }, 120_000);
+    }, 600_000);
   }
 });

@@ -42,6 +42,22 @@ export const alerts = {
     labels: { alertname: 'StatusgraphExporterDown', severity: 'critical', job: 'statusgraph', instance },
     annotations: { summary: `statusgraph exporter ${instance} down or failing to scrape: component states are unknown` },
   }),
+  exporterAbsent: (): PostedAlert => ({
+    // absent(up{job="statusgraph"}) keeps the selector's equality matchers as labels: job only.
+    labels: { alertname: 'StatusgraphExporterAbsent', severity: 'critical', job: 'statusgraph' },
+    annotations: { summary: 'statusgraph exporter is not scraped by Prometheus (no job="statusgraph" target)' },
+  }),
+  /** An SLO burn (rules/slo.yml): of the component's own budget, or charged to an upstream root cause. */
+  sloBurn: (speed: 'fast' | 'slow', component: string, rootCause = component): PostedAlert => {
+    const own = rootCause === component;
+    return {
+      labels: {
+        alertname: speed === 'fast' ? 'StatusgraphSloFastBurn' : 'StatusgraphSloSlowBurn', severity: speed === 'fast' ? 'critical' : 'warning',
+        component, root_cause: rootCause, cause: own ? 'own' : 'upstream', impacted: String(!own),
+      },
+      annotations: { summary: `${component}: burning its error budget${speed === 'fast' ? ' fast' : ''}${own ? '' : ` because of ${rootCause} (upstream)`}`, runbook_url: '' },
+    };
+  },
   overrun: (instance: string): PostedAlert => ({
     labels: { alertname: 'StatusgraphProbeCycleOverrun', severity: 'warning', job: 'statusgraph', instance },
     annotations: { summary: `statusgraph probe cycle on ${instance} takes 45s, longer than its interval (30s)` },
@@ -151,6 +167,14 @@ const exporterDown = alerts.exporterDown('sc-exporter:9470');
 const pgRoot = outage('sc-pg', { blastRadius: 'sc-orders' });
 const degradedOrders = alerts.degraded('sc-orders', { root_cause: 'sc-pg', impacted: 'true' });
 const queue = alerts.queue('sc-rabbitmq', 'orders');
+const partialInventory = outage('sc-inventory', { state: 'partial' });
+const majorInventory = outage('sc-inventory');
+const fastBurnPay = alerts.sloBurn('fast', 'sc-pay');
+const outagePay = outage('sc-pay');
+const slowBurnStore = alerts.sloBurn('slow', 'sc-store');
+const slowBurnCart = alerts.sloBurn('slow', 'sc-cart', 'sc-store');
+const exporterDown2 = alerts.exporterDown('sc-exporter-2:9470');
+const exporterAbsent = alerts.exporterAbsent();
 
 /** Every scenario the suite drives through the real Alertmanager; recoveries.test.ts runs them all. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -177,6 +201,14 @@ export const SCENARIOS: readonly Scenario[] = [
     [overrun, '#on-call'], [exporterDown, '#engineering']),
   endsWhileAnotherFires('a degraded dependent, then its root cause out: the dependent\'s warning is not muted, its end reaches #on-call',
     [degradedOrders, '#on-call'], [pgRoot, '#engineering']),
+  endsWhileAnotherFires('a partial outage that turns major: #engineering hears the partial end while the major goes on',
+    [partialInventory, '#engineering'], [majorInventory, '#engineering']),
+  endsWhileAnotherFires('an SLO fast burn, then its component\'s outage (one root-cause group): the burn\'s end is heard while the outage goes on',
+    [fastBurnPay, '#engineering'], [outagePay, '#engineering']),
+  endsWhileAnotherFires('an SLO slow burn charged to its root cause beside the root cause\'s own: one #on-call ticket, each end announced',
+    [slowBurnCart, '#on-call'], [slowBurnStore, '#on-call']),
+  endsWhileAnotherFires('the exporter down, then dropped from the scrape config (absent): the down alert\'s end reaches #engineering',
+    [exporterDown2, '#engineering'], [exporterAbsent, '#engineering']),
   {
     name: 'a queue over its depth threshold',
     alerts: [queue],

@@ -18,6 +18,7 @@ describe('panel lint (@grafana/eslint-config)', () => {
     // The TypeScript sources and the tests are linted, not only the .mjs configs.
     expect(linted).toEqual(expect.arrayContaining([
       'src/components/DependencyPanel.tsx', 'src/module.ts', 'test/components/DependencyPanel.test.tsx', 'vitest.config.ts',
+      '.config/webpack/webpack.config.ts',
     ]));
     const problems = results.flatMap((r) => r.messages.map((m) => `${path.relative(PANEL, r.filePath)}:${m.line}:${m.column} ${m.ruleId} ${m.message}`));
     expect(problems).toEqual([]);

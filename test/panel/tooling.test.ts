@@ -1,9 +1,11 @@
 /*
- * Issue 16, acceptance 5 (layout): the plugin validator's `toolingcompliance` checks, which read
- * only the source tree (grafana/plugin-validator pkg/analysis/passes/toolingcompliance at
- * 299b3d78): a .config directory, a Grafana tooling package, the standard scripts, a webpack
- * config and a tsconfig that extend .config. Each expectation is one of its rules; the scripts
- * must also be the ones that really build, test and lint the panel.
+ * Issue 16, acceptance 5 (layout): the plugin validator's checks of the source tree. The one the
+ * validator runs is `buildtools` (grafana/plugin-validator pkg/analysis/passes/buildtools, merged
+ * in February 2026 as an error): .config/webpack/webpack.config.ts must exist and come from
+ * @grafana/create-plugin. The other expectations are the create-plugin layout a proposed
+ * `toolingcompliance` pass (at 299b3d78, never merged) checked: a .config directory, a Grafana
+ * tooling package, the standard scripts, a webpack config and a tsconfig that extend .config.
+ * The scripts must also be the ones that really build, test and lint the panel.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,8 +34,17 @@ describe('panel source layout (the plugin validator\'s tooling checks)', () => {
     expect(pkg.scripts.lint).toMatch(/^eslint /);
   });
 
+  it('builds with .config/webpack/webpack.config.ts, the create-plugin config (buildtools: non-standard-frontend-build-tooling)', async () => {
+    // The validator's whole check: the file, and create-plugin named in it.
+    expect(read('.config/webpack/webpack.config.ts')).toContain('@grafana/create-plugin');
+    // And it is the build's config, not a file kept for the check: the root config loads it.
+    expect(read('webpack.config.js')).toContain("import('./.config/webpack/webpack.config.ts')");
+    expect(fs.readdirSync(path.join(PANEL, '.config/webpack'))).toEqual(['webpack.config.ts']);
+  });
+
   it('has a webpack.config.js that extends .config/webpack (invalid-webpack-config)', async () => {
-    expect(read('webpack.config.js')).toContain("from './.config/webpack/");
+    // The proposed check's test: the root config names ./.config/webpack.
+    expect(read('webpack.config.js')).toContain("'./.config/webpack/");
     // And it is that config: the function webpack calls, building module.js from src/.
     const { default: config } = (await import(path.join(PANEL, 'webpack.config.js'))) as { default: (env: unknown, argv: { mode: string }) => { entry: unknown; context: string } };
     const built = config({}, { mode: 'production' });

@@ -43,7 +43,7 @@ function generate(args: string[]): string {
 
 const REGENERATE = "regenerate with scripts/generate-slo-rules.sh (after npm run build)";
 const script = path.join(root, 'scripts/generate-slo-rules.sh');
-const GENERATED = ['rules/slo.yml', 'rules/alerts.yml', 'tests/slo.test.yml', 'tests/alerts.test.yml', 'tests/maintenance.test.yml'];
+const GENERATED = ['rules/slo.yml', 'rules/alerts.yml', 'tests/slo.test.yml', 'tests/alerts.test.yml', 'tests/maintenance.test.yml', 'tests/replicas.test.yml'];
 
 /** scripts/generate-slo-rules.sh with `args`, writing into a fresh directory; the files it wrote. */
 function runScript(args: string[], body: (out: string, r: ReturnType<typeof spawnSync>) => Promise<void> | void) {
@@ -97,6 +97,8 @@ describe('runbook links of the exporter\'s own alerts (scripts/generate-slo-rule
       'https://statusgraph.example/docs/runbooks.md#statusgraphexporterdown',
       'https://statusgraph.example/docs/runbooks.md#statusgraphexporterabsent',
       'https://statusgraph.example/docs/runbooks.md#statusgraphprobecycleoverrun',
+      'https://statusgraph.example/docs/runbooks.md#statusgraphcheckerunhealthy',
+      'https://statusgraph.example/docs/runbooks.md#statusgraphnoleader',
     ]);
   });
 
@@ -114,9 +116,12 @@ describe('runbook links of the exporter\'s own alerts (scripts/generate-slo-rule
       expect(links(tests).every((l) => l!.startsWith(`${base}#`))).toBe(true);
       const maint = fs.readFileSync(path.join(out, 'tests/maintenance.test.yml'), 'utf8');
       expect(links(maint)).toEqual([`${base}#statusgraphmaintenance`]);
+      const replicas = fs.readFileSync(path.join(out, 'tests/replicas.test.yml'), 'utf8');
+      // Two replicas set aside, then the cluster without a leader.
+      expect(links(replicas)).toEqual([`${base}#statusgraphcheckerunhealthy`, `${base}#statusgraphcheckerunhealthy`, `${base}#statusgraphnoleader`]);
       fs.copyFileSync(path.join(root, 'provisioning/prometheus/rules/recording.yml'), path.join(out, 'rules/recording.yml'));
       for (const { major, cmd } of PROMTOOLS) {
-        for (const file of ['tests/alerts.test.yml', 'tests/maintenance.test.yml']) {
+        for (const file of ['tests/alerts.test.yml', 'tests/maintenance.test.yml', 'tests/replicas.test.yml']) {
           const t = await runTool(cmd, ['test', 'rules', file], out);
           expect(t.code, `promtool ${major}.x ${file}: ${t.stdout}${t.stderr}`).toBe(0);
         }

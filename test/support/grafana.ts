@@ -13,6 +13,8 @@ import { z } from 'zod';
 export interface StoredAnnotation {
   id: number;
   dashboardUID: string | null;
+  /** The legacy numeric dashboard id; 0 (with dashboardUID null) for an organization annotation. */
+  dashboardId: number;
   panelId: number;
   time: number;
   timeEnd: number;
@@ -129,6 +131,7 @@ export async function startGrafanaStandIn(opts: GrafanaStandInOptions = {}): Pro
     const a: StoredAnnotation = {
       id: nextId++,
       dashboardUID: r.data.dashboardUID ?? null,
+      dashboardId: r.data.dashboardId ?? 0,
       panelId: r.data.panelId ?? 0,
       time: r.data.time ?? now,
       timeEnd: r.data.timeEnd ?? r.data.time ?? now,

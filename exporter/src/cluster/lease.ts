@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { withConnection } from '../pg-connection.js';
 
 /**
  * The fencing check, for a transaction on another pool (the PostgreSQL store): run it first with
@@ -91,20 +92,19 @@ export class Lease {
    * (and the lease row share-locked) in that same transaction. Throws LeaseLost, after logging
    * that the write was refused, when the token is no longer the current one.
    */
-  async fenced<T>(what: string, write: (c: pg.PoolClient, token: string) => Promise<T>): Promise<T> {
-    const c = await this.deps.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const token = await this.check(c, what);
-      const out = await write(c, token);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  fenced<T>(what: string, write: (c: pg.PoolClient, token: string) => Promise<T>): Promise<T> {
+    return withConnection(this.deps.pool, async (c, broke) => {
+      try {
+        await c.query('BEGIN');
+        const token = await this.check(c, what);
+        const out = await write(c, token);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(broke);
+        throw err;
+      }
+    });
   }
 
   /**

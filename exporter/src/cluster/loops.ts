@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ClusterState } from './index.js';
 import { announcedUnhealthy } from './announce.js';
 import { LeaseLost } from './lease.js';
+import { Reachability } from './reachability.js';
 import type { CheckerHealth } from './health.js';
 
 /** How often the leader prunes the exchange and the registry. */
@@ -21,7 +22,7 @@ export class ClusterLoops {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private running: Promise<unknown>[] = [];
-  private dbDown = false;
+  private readonly db = new Reachability();
   private lastPrune = 0;
   /** What the cluster was last told about each checker; undefined until read at the start of a term. */
   private announced?: Set<string>;
@@ -49,12 +50,13 @@ export class ClusterLoops {
 
   async beat(): Promise<void> {
     const s = this.s;
+    const since = this.db.begin();
     try {
       await s.registry.heartbeat();
       await s.lease.tick();
       s.members = await s.registry.members(s.deps.config.leaseMs);
       s.reassign(s.members.filter((m) => m.live).map((m) => m.name));
-      this.dbUp();
+      this.dbUp(since);
     } catch (err) {
       this.dbAway(err);
     }
@@ -64,12 +66,13 @@ export class ClusterLoops {
 
   private async tick(): Promise<void> {
     const s = this.s;
+    const since = this.db.begin();
     try {
       await s.exchange.flush();
       const now = s.deps.now();
       // Dated by the database's clock: a row written before a restart is as old as it is, not fresh.
       for (const r of await s.exchange.read()) s.merger.add(r, now - r.ageMs);
-      this.dbUp();
+      this.dbUp(since);
     } catch (err) {
       this.dbAway(err);
     }
@@ -127,15 +130,14 @@ export class ClusterLoops {
   }
 
   private dbAway(err: unknown): void {
-    if (this.dbDown) return;
-    this.dbDown = true;
+    if (!this.db.down()) return;
     this.log.warn({ event: 'cluster_db_unreachable', err: (err as Error).message },
       'PostgreSQL unreachable: this replica keeps probing its share and serving its last view; leader-only work waits for the database');
   }
 
-  private dbUp(): void {
-    if (!this.dbDown) return;
-    this.dbDown = false;
+  /** `since`: what db.begin() said when the successful work began. */
+  private dbUp(since: number): void {
+    if (!this.db.up(since)) return;
     this.log.info({ event: 'cluster_db_back' }, 'PostgreSQL reachable again');
   }
 

@@ -18,7 +18,7 @@ export interface DemoConfigOptions {
 
 /*
  * The public page of the reference topology: product features in plain words, none of which names
- * an internal component (test/statuspage/public-page.test.ts greps every endpoint for them).
+ * an internal component (exporter/test/pages/demo-public.test.ts greps every endpoint for them).
  */
 export function demoPublicPage(publicListen: string): Record<string, unknown> {
   return {

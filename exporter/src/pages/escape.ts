@@ -9,4 +9,5 @@ export const STATUS_WORDS: Readonly<Record<string, string>> = {
   investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved',
   operational: 'Operational', degraded_performance: 'Degraded performance', partial_outage: 'Partial outage',
   major_outage: 'Major outage', under_maintenance: 'Under maintenance',
+  scheduled: 'Scheduled', in_progress: 'In progress', completed: 'Completed',
 };

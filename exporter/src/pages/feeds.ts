@@ -1,38 +1,53 @@
 /*
- * Atom and RSS feeds of a page's incidents (and, once they exist, maintenances), built with the
- * `feed` library. One entry per public incident, its updates newest first, as Statuspage's
- * history.atom and history.rss do; an entry's date is its last update, so readers see it again.
+ * Atom and RSS feeds of a page's incidents and maintenances, built with the `feed` library. One
+ * entry per public incident, its updates newest first, as Statuspage's history.atom and history.rss
+ * do, and one per maintenance window that touches the page (the ones scheduled-maintenances.json
+ * lists: scheduled, in progress, completed), with its times. An entry's date is its last change,
+ * so readers see it again; entries are newest first.
  */
-import { Feed } from 'feed';
+import { Feed, type Item } from 'feed';
 import { escapeHtml, STATUS_WORDS } from './escape.js';
+import { maintenancesJson } from './maintenance-json.js';
 import type { PageJsonInput } from './statuspage-json.js';
+
+const when = (ms: number) => new Date(ms).toUTCString();
+
+function incidentItems(i: PageJsonInput): Item[] {
+  return i.incidents.map((x) => {
+    const content = [...x.updates].reverse()
+      .map((u) => `<p><small>${when(u.at)}</small><br><strong>${STATUS_WORDS[u.status]}</strong> - ${escapeHtml(u.body)}</p>`)
+      .join('');
+    const link = `${i.baseUrl}/#incident-${x.id}`;
+    return { title: x.title, id: link, guid: link, link, date: new Date(x.updatedAt), published: new Date(x.createdAt), description: content, content };
+  });
+}
+
+function maintenanceItems(i: PageJsonInput): Item[] {
+  return maintenancesJson(i.state.page, i.maintenances ?? [], i.baseUrl).map((m) => {
+    const content = `<p><strong>${STATUS_WORDS[m.status]}</strong> - ${escapeHtml(m.incident_updates[0]!.body)}</p>`
+      + `<p>Scheduled from ${when(Date.parse(m.scheduled_for))} to ${when(Date.parse(m.scheduled_until))}.</p>`
+      + `<p>Affected: ${escapeHtml(m.components.map((c) => c.name).join(', '))}</p>`;
+    return {
+      title: `Maintenance: ${m.name}`, id: m.shortlink, guid: m.shortlink, link: m.shortlink,
+      date: new Date(m.updated_at), published: new Date(m.created_at), description: content, content,
+    };
+  });
+}
 
 function build(i: PageJsonInput): Feed {
   const { page } = i.state;
-  const updated = Math.max(i.state.startedAt, ...i.incidents.map((x) => x.updatedAt));
+  const items = [...incidentItems(i), ...maintenanceItems(i)].sort((a, b) => b.date.getTime() - a.date.getTime());
+  const updated = Math.max(i.state.startedAt, ...items.map((x) => x.date.getTime()));
   const feed = new Feed({
     id: `${i.baseUrl}/`,
     title: `${page.title} - incident history`,
     link: `${i.baseUrl}/`,
     updated: new Date(updated),
     generator: 'statusgraph',
+    description: `Incidents and scheduled maintenance on ${page.title}`,
     feedLinks: { atom: `${i.baseUrl}/history.atom`, rss: `${i.baseUrl}/history.rss` },
   });
-  for (const x of i.incidents) {
-    const content = [...x.updates].reverse()
-      .map((u) => `<p><small>${new Date(u.at).toUTCString()}</small><br><strong>${STATUS_WORDS[u.status]}</strong> - ${escapeHtml(u.body)}</p>`)
-      .join('');
-    feed.addItem({
-      title: x.title,
-      id: `${i.baseUrl}/#incident-${x.id}`,
-      guid: `${i.baseUrl}/#incident-${x.id}`,
-      link: `${i.baseUrl}/#incident-${x.id}`,
-      date: new Date(x.updatedAt),
-      published: new Date(x.createdAt),
-      description: content,
-      content,
-    });
-  }
+  for (const item of items) feed.addItem(item);
   return feed;
 }
 

@@ -1,8 +1,12 @@
 /*
  * The public HTML page: server-rendered, no framework, no script, one inline stylesheet (light and
  * dark by prefers-color-scheme, one column on a phone). Components with their 90-day uptime bars,
- * current incidents, upcoming maintenance and past incidents. A page of 20 components and 50
- * incidents is ~60 KB before compression, under the 100 KB the issue sets.
+ * current incidents, upcoming maintenance and the newest past incidents (older ones are in the
+ * feeds and incidents.json). The issue sets "well under 100 KB": 20 components with 90 days of
+ * data each and 50 incidents made 155 KB before compression (6.8 KB gzipped), 94 KB of it bars
+ * with a date and a status on every day, 53 KB incidents; a bar now says so only on the days that
+ * were not operational, and 10 past incidents are shown: 59 KB (3.4 KB gzipped) with a bad day in
+ * ten (exporter/test/pages/html.test.ts).
  */
 import type { UptimeReport } from '../history/index.js';
 import type { PublicIncident } from '../incidents/public.js';
@@ -27,6 +31,9 @@ main{max-width:860px;margin:0 auto;padding:24px 16px}h1{font-size:1.6rem;margin:
 .inc{border-left:4px solid var(--line);padding:4px 12px;margin:12px 0}.inc h3{margin:0;font-size:1rem}.upd{margin:6px 0}
 @media (max-width:600px){.bars i:nth-child(-n+60){display:none}}`;
 
+/** Past incidents on the page, newest first; the feeds and incidents.json have the others. */
+const PAST_SHOWN = 10;
+
 const DAY_CLASS: Readonly<Record<string, string>> = { operational: 'd0', degraded: 'd1', partial_outage: 'd2', major_outage: 'd3' };
 
 function bars(uptime: UptimeReport | undefined, id: string): string {
@@ -37,7 +44,10 @@ function bars(uptime: UptimeReport | undefined, id: string): string {
   for (let n = uptime!.days - 1; n >= 0; n--) {
     const day = new Date(uptime!.to - n * 86_400_000).toISOString().slice(0, 10);
     const d = byDay.get(day);
-    cells.push(d ? `<i class="${DAY_CLASS[d.worst]}" title="${day}: ${h(STATUS_WORDS[d.worst === 'degraded' ? 'degraded_performance' : d.worst]!)}"></i>` : `<i title="${day}: no data"></i>`);
+    // A tooltip only where there is something to say: most days are operational.
+    if (!d) cells.push('<i></i>');
+    else if (d.worst === 'operational') cells.push('<i class="d0"></i>');
+    else cells.push(`<i class="${DAY_CLASS[d.worst]}" title="${day}: ${h(STATUS_WORDS[d.worst === 'degraded' ? 'degraded_performance' : d.worst]!)}"></i>`);
   }
   const share = u.availability === null ? 'no data yet' : `${(u.availability * 100).toFixed(2)} % uptime`;
   return `<div class="bars" aria-hidden="true">${cells.join('')}</div><div class="row mute"><span>${uptime!.days} days ago</span><span>${share}</span><span>Today</span></div>`;
@@ -80,7 +90,9 @@ function maintenances(i: PageJsonInput): string {
 export function renderPage(i: PageJsonInput, uptime: UptimeReport | undefined): string {
   const status = statusJson(i);
   const open = i.incidents.filter((x) => x.resolvedAt === null);
-  const past = i.incidents.filter((x) => x.resolvedAt !== null);
+  const resolved = i.incidents.filter((x) => x.resolvedAt !== null);
+  const past = resolved.slice(0, PAST_SHOWN);
+  const older = resolved.length > past.length ? '<p class="mute">Older incidents are in the feeds and the JSON below.</p>' : '';
   const title = h(i.state.page.title);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark"><meta http-equiv="refresh" content="60"><title>${title}</title>
@@ -90,7 +102,7 @@ export function renderPage(i: PageJsonInput, uptime: UptimeReport | undefined): 
 ${open.length ? `<h2>Current incidents</h2>${open.map(incident).join('')}` : ''}
 <h2>Components</h2>${components(i, uptime)}
 <h2>Upcoming maintenance</h2>${maintenances(i)}
-<h2>Past incidents</h2>${past.length ? past.map(incident).join('') : '<p class="mute">No incidents reported.</p>'}
+<h2>Past incidents</h2>${past.length ? past.map(incident).join('') + older : '<p class="mute">No incidents reported.</p>'}
 <p class="mute">Updated ${new Date(i.now).toUTCString()} · <a href="${h(i.baseUrl)}/history.atom">Atom</a> · <a href="${h(i.baseUrl)}/history.rss">RSS</a> · <a href="${h(i.baseUrl)}/api/v2/summary.json">JSON</a></p>
 </main></body></html>`;
 }

@@ -11,6 +11,21 @@ import type { PageConfig } from '../config/types.js';
 /** Statuspage's words for where a maintenance stands; cancelled windows are not shown. */
 const STATUS = { upcoming: 'scheduled', active: 'in_progress', ended: 'completed' } as const;
 
+/** The one update a window has: where it stands, in its description's words or the default ones. */
+export interface MaintenanceUpdate {
+  readonly id: string;
+  readonly status: PublicMaintenance['status'];
+  readonly body: string;
+  readonly incident_id: string;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly display_at: string;
+  readonly affected_components: readonly { readonly code: string; readonly name: string; readonly old_status: string; readonly new_status: string }[];
+  readonly deliver_notifications: boolean;
+  readonly custom_tweet: null;
+  readonly tweet_id: null;
+}
+
 export interface PublicMaintenance {
   readonly id: string;
   readonly name: string;
@@ -25,7 +40,7 @@ export interface PublicMaintenance {
   readonly page_id: string;
   readonly scheduled_for: string;
   readonly scheduled_until: string;
-  readonly incident_updates: readonly object[];
+  readonly incident_updates: readonly MaintenanceUpdate[];
   readonly components: readonly { readonly id: string; readonly name: string; readonly status: string }[];
 }
 

@@ -99,7 +99,7 @@ unless on (component, impacted)
   label_replace(max by (component) (${METRICS.componentImpacted}), "impacted", "false", "", "")`;
 }
 
-function alert(name: string, conditions: readonly BurnCondition[], attributionWindow: string, severity: 'critical' | 'warning', forDuration: string, summary: string): string {
+function alert(name: string, conditions: readonly BurnCondition[], attributionWindow: string, severity: 'critical' | 'warning', forDuration: string, summary: string, description: string): string {
   const expr = `${attributed(attributionWindow)}
 and on (component)
 (
@@ -109,12 +109,30 @@ ${indent(burnCondition(conditions), 2)}
     severity: ${severity}
   annotations:
     summary: '${summary}'
+    description: '${description}'
     runbook_url: '{{ with query (printf "max by (runbook) (statusgraph_component_info{component=%q})" $labels.component) }}{{ . | first | label "runbook" }}{{ end }}'
 `;
   return rule('alert', name, expr, extra);
 }
 
 const CAUSE_TEXT = `{{ if eq $labels.impacted "true" }} because of {{ $labels.root_cause }} ({{ $labels.cause }}){{ end }}`;
+
+/** "2 % of its error budget in 1h (and still in the last 5m), or ..." for a set of burn conditions. */
+const pace = (conditions: readonly BurnCondition[]): string =>
+  conditions.map((c) => `${c.budgetShare * 100} % of its error budget in ${c.long} (and still in the last ${c.short})`).join(', or ');
+
+/** The clause of a burn description that names an upstream root cause, as a template over the alert's labels. */
+export const BECAUSE_TEMPLATE = '{{ if eq $labels.impacted "true" }}, because {{ $labels.root_cause }} ({{ $labels.cause }}) fails it,{{ end }}';
+
+/**
+ * What an SLO burn alert means, for its `description` (issue 16: every alert has one). In the rule
+ * `component` and `because` are templates; in its promtool case, what they render to.
+ */
+export function burnDescription(speed: 'fast' | 'slow', component: string, because: string): string {
+  return speed === 'fast'
+    ? `${component}${because} has spent ${pace(PAGE)}: at that pace the whole budget is gone within days (a page).`
+    : `${component}${because} has spent ${pace(TICKET)}: a steady burn that needs fixing, not a page (a ticket).`;
+}
 
 /** The rule file for the objectives of `components` (YAML text, comments included). */
 export function sloRuleFile(components: readonly ComponentConfig[], source: string): string {
@@ -161,7 +179,9 @@ ${group('statusgraph-slo-errors-long', LONG_WINDOW_INTERVAL, [
     ...remaining,
   ], `Long windows every ${LONG_WINDOW_INTERVAL}; the 1 h burn rate and the budget left over each objective's window (mean of hourly ratios) for dashboards.`)}
 ${group('statusgraph-slo-alerts', undefined, [
-    alert(SLO_ALERTS.fast, PAGE, '30m', 'critical', '', `{{ $labels.component }}: burning its error budget fast${CAUSE_TEXT}`),
-    alert(SLO_ALERTS.slow, TICKET, '6h', 'warning', '', `{{ $labels.component }}: burning its error budget${CAUSE_TEXT}`),
+    alert(SLO_ALERTS.fast, PAGE, '30m', 'critical', '', `{{ $labels.component }}: burning its error budget fast${CAUSE_TEXT}`,
+      burnDescription('fast', '{{ $labels.component }}', BECAUSE_TEMPLATE)),
+    alert(SLO_ALERTS.slow, TICKET, '6h', 'warning', '', `{{ $labels.component }}: burning its error budget${CAUSE_TEXT}`,
+      burnDescription('slow', '{{ $labels.component }}', BECAUSE_TEMPLATE)),
   ], 'Burn-rate alerts: no `for`, the short window is what keeps a blip from firing them.')}`.replace(/\n+$/, '\n');
 }

@@ -1,7 +1,7 @@
 import { METRICS } from '@statusgraph/core';
 import type { ComponentConfig } from '../config/types.js';
 import { PAGE, TICKET, budget, burnFactor, promDuration, type BurnCondition } from './burn.js';
-import { SLO_ALERTS, sloComponents } from './rules.js';
+import { SLO_ALERTS, burnDescription, sloComponents } from './rules.js';
 
 /*
  * `statusgraph rules --tests`: promtool unit tests of the generated rules, one set per distinct
@@ -82,16 +82,17 @@ function alertExpectations(c: ComponentConfig & { slo: NonNullable<ComponentConf
   const impacted = k.cause === 'own' ? 'false' : 'true';
   const because = impacted === 'true' ? ` because of ${k.rootCause} (${k.cause})` : '';
   const runbook = c.runbook ?? '';
-  const exp = (name: string, on: boolean, severity: string, summary: string) => `      - eval_time: ${MINUTES}m
+  const exp = (name: string, on: boolean, severity: string, summary: string, speed: 'fast' | 'slow') => `      - eval_time: ${MINUTES}m
         alertname: ${name}
         exp_alerts:${on ? `
           - exp_labels: { severity: ${severity}, component: ${c.name}, cause: ${k.cause}, root_cause: ${k.rootCause}, impacted: '${impacted}' }
             exp_annotations:
               summary: '${c.name}: ${summary}${because}'
+              description: '${burnDescription(speed, c.name, impacted === 'true' ? `, because ${k.rootCause} (${k.cause}) fails it,` : '')}'
               runbook_url: '${runbook}'` : ' []'}`;
   return [
-    exp(SLO_ALERTS.fast, fast, 'critical', 'burning its error budget fast'),
-    exp(SLO_ALERTS.slow, slow, 'warning', 'burning its error budget'),
+    exp(SLO_ALERTS.fast, fast, 'critical', 'burning its error budget fast', 'fast'),
+    exp(SLO_ALERTS.slow, slow, 'warning', 'burning its error budget', 'slow'),
   ].join('\n');
 }
 

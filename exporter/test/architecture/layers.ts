@@ -18,6 +18,8 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'exporter/src/errors.ts': 0,
   // Opening data files with private modes, for every store.
   'exporter/src/data-files.ts': 1,
+  // A checked-out PostgreSQL connection that cannot take the process down, for every PostgreSQL user.
+  'exporter/src/pg-connection.ts': 1,
   // Config is parsed once at the edge; the probe kinds' schemas are handed to it (LoadOptions).
   'exporter/src/config': 1,
   'exporter/src/log.ts': 1,

@@ -10,15 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from './support.js';
+import { PAGE_PATHS, until } from './support.js';
 import { publicListenFor, startDemo, type RunningDemo } from '../../src/demo/run.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_TOPOLOGY } from '../../src/demo/topology.js';
 
-const PUBLIC_PATHS = ['/', '/index.html', '/history.atom', '/history.rss', '/api/v2/summary.json', '/api/v2/status.json', '/api/v2/components.json',
-  '/api/v2/incidents.json', '/api/v2/incidents/unresolved.json', '/api/v2/scheduled-maintenances.json',
-  '/api/v2/scheduled-maintenances/upcoming.json', '/api/v2/scheduled-maintenances/active.json', '/no-such-page', '/api/v2/nope.json'];
+const PUBLIC_PATHS = [...PAGE_PATHS, '/no-such-page', '/api/v2/nope.json'];
 /** Public components that stand for something downstream of postgresql-primary. */
 const DEPENDENT = ['website', 'checkout', 'order-history', 'sign-in', 'public-api'];
 
@@ -49,6 +47,7 @@ describe('the public page of the reference topology', () => {
     });
     expect(r.status).toBe(200);
     const failedAt = demo.service.snapshot().cyclesCompleted;
+    const failedAtMs = Date.parse(((await r.json()) as { at: string }).at);
     const s = await until('the outage on the public page', async () => {
       const d = await summary();
       return DEPENDENT.every((id) => ['major_outage', 'partial_outage'].includes(d.components.find((c) => c.id === id)!.status)) ? d : undefined;
@@ -57,8 +56,21 @@ describe('the public page of the reference topology', () => {
     expect(demo.service.snapshot().cyclesCompleted - failedAt).toBeLessThanOrEqual(3);
     expect(s.components.find((c) => c.id === 'email-and-alerts')!.status).toBe('operational');
     expect(s.status.indicator).toMatch(/^(major|critical)$/);
+    // The page follows the internal detection in the same snapshot: each dependent public component
+    // changed when postgresql-primary's outage was seen (or before, by its own failing probe), not a
+    // cycle later.
+    const primary = ((await (await fetch(`${demo.url}/api/v1/components`)).json()) as { components: { name: string; state: string; since: string }[] }).components
+      .find((c) => c.name === 'postgresql-primary')!;
+    expect(primary.state).toBe('major_outage');
+    const detectedMs = Date.parse(primary.since);
+    const shownMs = DEPENDENT.map((id) => Date.parse((s.components.find((c) => c.id === id) as { updated_at?: string }).updated_at!));
+    console.log(`postgresql-primary down: detected ${detectedMs - failedAtMs} ms after the break, on the public page ${Math.max(...shownMs) - failedAtMs} ms after (interval 500 ms, cycles ${demo.service.snapshot().cyclesCompleted - failedAt})`);
+    for (const at of shownMs) expect(at - detectedMs).toBeLessThan(500);
+    // The HTML page shows it on the same components, by name, and the banner says so.
     const html = await (await fetch(`${demo.publicUrl}/`)).text();
     expect(html).toMatch(/Major System Outage|Partial System Outage/);
+    for (const id of DEPENDENT) expect([id, /<span class="st (major_outage|partial_outage)">/.test(html.slice(html.indexOf(`id="component-${id}"`)).split('</div>')[0]!)]).toEqual([id, true]);
+    expect(html.slice(html.indexOf('id="component-email-and-alerts"')).split('</div>')[0]).toContain('<span class="st operational">');
 
     // The automatic incident, published with an update: its public side must not lead back to it.
     const auth = { authorization: 'Bearer demo-public-test-token', 'content-type': 'application/json' };

@@ -2,29 +2,19 @@
  * Maintenance windows on an audience page (issue 19) through the real composition root: an
  * upcoming config window and an ad hoc one in progress appear in scheduled-maintenances.json (and
  * upcoming/active), validate against the Statuspage v2 schema, show the public component under
- * maintenance, and name nothing internal; statusgraph's own statuspage probe reads it as maintenance.
+ * maintenance, and name nothing internal; statusgraph's own statuspage probe reads it as maintenance;
+ * both feeds announce the windows (issue 20: feeds of incidents and maintenances).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../src/app.js';
 import { parseSummary, statuspageOutcome } from '../../src/probes/statuspage.js';
+import { readFeeds, statuspageValid as valid } from './formats.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TOKEN = 'maint-page-token-3e9a';
-const ajv = new Ajv({ allErrors: true });
-ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
-ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-ajv.addFormat('uri', (s: string) => URL.canParse(s));
-ajv.addSchema(JSON.parse(fs.readFileSync(path.join(HERE, 'statuspage-v2.schema.json'), 'utf8')) as object, 'sp');
-const valid = (def: string, doc: unknown) => {
-  const v = ajv.getSchema(`sp#/definitions/${def}`)!;
-  return v(doc) ? 'valid' : ajv.errorsText(v.errors);
-};
 
 let svc: Service;
 let dir: string;
@@ -106,5 +96,25 @@ describe('scheduled maintenance on an audience page', () => {
     const parsed = parseSummary(200, 'application/json', text);
     if (typeof parsed === 'string') throw new Error(parsed);
     expect(statuspageOutcome(0.01, parsed, ['Email'])).toMatchObject({ success: true, maintenance: true });
+  });
+
+  it('announces both windows in the Atom and RSS feeds, with their times, naming nothing internal', async () => {
+    const all = (await doc('scheduled-maintenances.json')).scheduled_maintenances;
+    const upgrade = all.find((m) => m.name === 'Database upgrade')!;
+    const relay = all.find((m) => m.name === 'Mail relay move')!;
+    const { atom, rss } = await readFeeds(pub);
+    for (const entries of [atom, rss]) {
+      expect(entries.map((e) => [e.title, e.link])).toEqual(expect.arrayContaining([
+        ['Maintenance: Database upgrade', `${pub}/#maintenance-${upgrade.id}`],
+        ['Maintenance: Mail relay move', `${pub}/#maintenance-${relay.id}`],
+      ]));
+      const up = entries.find((e) => e.title === 'Maintenance: Database upgrade')!;
+      expect(up.content).toContain('<strong>Scheduled</strong>');
+      expect(up.content).toContain('Payments may be slow for a few minutes.');
+      expect(up.content).toContain(start.toUTCString());
+      expect(up.content).toContain('Checkout');
+      expect(entries.find((e) => e.title === 'Maintenance: Mail relay move')!.content).toContain('<strong>In progress</strong>');
+      for (const e of entries) for (const secret of ['pg-main', 'billing-svc', 'mail-svc', 'pg-main-upgrade']) expect(`${e.title} ${e.content} ${e.link}`).not.toContain(secret);
+    }
   });
 });

@@ -1,10 +1,12 @@
 /*
  * Audience pages through the real composition root (issue 20): a public listener beside the
- * internal one with `auth.read: token`. The Statuspage v2 documents validate against the schema
- * written from the fixtures; an outage of an internal dependency shows on the public component by
- * impact; publishing with three updates and a resolution shows the same sequence in incidents.json,
- * the HTML page and both feeds (parsed with feedsmith); ETag, 405 and statusgraph's own
- * statuspage probe reading the public summary (outage and maintenance).
+ * internal one with `auth.read: token`, and a page mounted at a path of the internal listener. The
+ * Statuspage v2 documents validate against the schema written from the fixtures (also with an open
+ * incident); an outage of an internal dependency shows on the public component by impact;
+ * publishing with three updates and a resolution shows the same sequence in incidents.json, the
+ * HTML page and both feeds (parsed with feedsmith, their required elements checked); ETag; every
+ * route of both pages refuses every write (405); automatic notices only on the page that enables
+ * them; statusgraph's own statuspage probe reading the public summary (outage and maintenance).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -12,11 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import { parseAtomFeed, parseRssFeed } from 'feedsmith';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from './support.js';
+import { readFeeds, statuspageValid as valid } from './formats.js';
+import { PAGE_PATHS, until, WRITE_METHODS } from './support.js';
 import { startService, type Service } from '../../src/app.js';
 import { parseSummary, statuspageOutcome } from '../../src/probes/statuspage.js';
 
@@ -31,23 +32,14 @@ const DEF: Record<string, string> = {
   'scheduled-maintenances/upcoming.json': 'maintenancesDoc', 'scheduled-maintenances/active.json': 'maintenancesDoc',
 };
 
-const ajv = new Ajv({ allErrors: true });
-// The three formats the schema uses, checked as the public format writes them.
-ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
-ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
-ajv.addFormat('uri', (s: string) => URL.canParse(s));
-ajv.addSchema(JSON.parse(fs.readFileSync(path.join(HERE, 'statuspage-v2.schema.json'), 'utf8')) as object, 'sp');
-function valid(def: string, doc: unknown): string {
-  const v = ajv.getSchema(`sp#/definitions/${def}`)!;
-  return v(doc) ? 'valid' : ajv.errorsText(v.errors);
-}
-
 
 let db = { up: true };
 let vendor = { indicator: 'none', status: 'operational' };
 const servers: http.Server[] = [];
 let svc: Service;
 let pub: string;
+/** The partners page, mounted on the internal listener. */
+let mounted: string;
 let dir: string;
 
 async function serve(handler: http.RequestListener): Promise<string> {
@@ -82,9 +74,16 @@ pages:
     components:
       - { name: Checkout, group: Shop, description: Paying for an order, internal: [billing-svc] }
       - { name: Email, internal: [mailer-vendor] }
+  - id: partners
+    title: Partner status
+    path: /partners
+    auto_publish: true
+    components:
+      - { name: Billing API, internal: [billing-svc] }
 `);
   svc = await startService({ configFile: file, logger: pino({ level: 'silent' }), staticDir: path.resolve(HERE, '../../static') });
   pub = svc.pageUrls.get('public')!;
+  mounted = svc.pageUrls.get('partners')!;
 });
 
 afterAll(async () => {
@@ -100,13 +99,24 @@ const write = (p: string, body: unknown) => fetch(`${svc.url}${p}`, {
 });
 
 describe('the schema of the public format', () => {
-  it('accepts every fixture, and refuses a component with an unknown status', () => {
+  it('accepts every fixture, and refuses what the fixtures never have', () => {
+    const fixture = (f: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')) as Record<string, Record<string, unknown>[]>;
     for (const f of fs.readdirSync(FIXTURES).filter((n) => n.endsWith('.json'))) {
-      expect([f, valid('summary', JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')))]).toEqual([f, 'valid']);
+      expect([f, valid('summary', fixture(f))]).toEqual([f, 'valid']);
     }
-    const bad = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'operational.json'), 'utf8')) as Summary;
-    bad.components[1]!.status = 'down';
-    expect(valid('summary', bad)).not.toBe('valid');
+    const refused = (f: string, change: (d: Record<string, Record<string, unknown>[]>) => void) => {
+      const d = fixture(f);
+      change(d);
+      return valid('summary', d);
+    };
+    // A status outside the format, a field the format has not (something internal would go there), a field it always has missing.
+    expect(refused('operational.json', (d) => { d.components![1]!.status = 'down'; })).toMatch(/must be equal to one of the allowed values/);
+    expect(refused('operational.json', (d) => { d.components![1]!.internal = ['pg-main']; })).toMatch(/must NOT have additional properties/);
+    expect(refused('operational.json', (d) => { delete d.components![1]!.start_date; })).toMatch(/must have required property 'start_date'/);
+    // An incident's update with a maintenance's status, and a group without members.
+    expect(refused('major-outage.json', (d) => { (d.incidents![0]!.incident_updates as { status: string }[])[0]!.status = 'scheduled'; })).not.toBe('valid');
+    expect(refused('major-outage.json', (d) => { d.components![0]!.components = []; })).not.toBe('valid');
+    expect(refused('maintenance.json', (d) => { delete d.scheduled_maintenances![0]!.scheduled_until; })).toMatch(/scheduled_until/);
   });
 });
 
@@ -119,16 +129,29 @@ describe('a public page beside the internal one', () => {
     expect(s.components.map((c) => [c.id, c.name, c.group_id])).toEqual([['group-shop', 'Shop', null], ['checkout', 'Checkout', 'group-shop'], ['email', 'Email', null]]);
     expect(s.status).toEqual({ indicator: 'none', description: 'All Systems Operational' });
     for (const d of DOCS) expect([d, valid(DEF[d]!, await getJson(d))]).toEqual([d, 'valid']);
+    for (const d of DOCS) expect([`partners ${d}`, valid(DEF[d]!, await (await fetch(`${mounted}/api/v2/${d}`)).json())]).toEqual([`partners ${d}`, 'valid']);
   });
 
   it('refuses anonymous reads internally while the public listener answers, and never takes a write', async () => {
     expect((await fetch(`${svc.url}/api/v1/components`)).status).toBe(401);
     expect((await fetch(`${pub}/api/v2/summary.json`)).status).toBe(200);
-    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
-      const r = await fetch(`${pub}/api/v2/summary.json`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
-      expect([method, r.status, r.headers.get('allow')]).toEqual([method, 405, 'GET, HEAD']);
-      expect(await r.json()).toEqual({ error: 'method not allowed: public pages are read-only (GET, HEAD)' });
+    // The mounted page has its own access rule on the internal listener: public, read-only.
+    expect(mounted).toBe(`${svc.url}/partners`);
+    expect((await fetch(`${mounted}/api/v2/summary.json`)).status).toBe(200);
+    expect((await fetch(`${svc.url}/api/v1/components`)).status).toBe(401);
+    // Every route of both pages, with every writing method, even with the write token.
+    const taken: string[] = [];
+    for (const base of [pub, mounted]) {
+      for (const p of PAGE_PATHS) {
+        expect([p, (await fetch(`${base}${p}`)).status]).toEqual([p, 200]);
+        for (const method of WRITE_METHODS) {
+          const r = await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+          const body = await r.text();
+          if (r.status !== 405 || r.headers.get('allow') !== 'GET, HEAD' || body !== '{"error":"method not allowed: public pages are read-only (GET, HEAD)"}') taken.push(`${method} ${base}${p}: ${r.status}`);
+        }
+      }
     }
+    expect(taken).toEqual([]);
     expect((await fetch(`${pub}/api/v1/incidents/INC-1/publish`, { method: 'POST' })).status).toBe(405);
     // Nothing internal is routed on the public listener.
     for (const p of ['/metrics', '/api/v1/components', '/api/v1/incidents', '/-/reload']) expect([p, (await fetch(`${pub}${p}`)).status]).toEqual([p, 404]);
@@ -162,7 +185,17 @@ describe('a public page beside the internal one', () => {
     const html = await (await fetch(`${pub}/`)).text();
     expect(html).toContain('Major System Outage');
     expect(Buffer.byteLength(html)).toBeLessThan(100_000);
+    // Automatic notices: the partners page enables them and says so in plain words; the public page, by default, does not.
+    type Incidents = { incidents: { id: string; name: string; status: string; incident_updates: { body: string }[]; components: { id: string }[] }[] };
+    const notices = async () => ((await (await fetch(`${mounted}/api/v2/incidents.json`)).json()) as Incidents).incidents;
+    // The open one: a probe timing out on a loaded machine may have made (and resolved) another before.
+    const notice = await until('the automatic notice', async () => (await notices()).find((x) => x.status !== 'resolved'));
+    expect([notice.name, notice.status, notice.incident_updates.map((u) => u.body), notice.components.map((c) => c.id)])
+      .toEqual(['Outage: Billing API', 'investigating', ['We are investigating an outage affecting Billing API.'], ['billing-api']]);
+    expect((await getJson('incidents.json')).incidents).toEqual([]);
     db.up = true;
+    const done = await until('the notice resolved', async () => (await notices()).find((x) => x.id === notice.id && x.status === 'resolved'));
+    expect(done.incident_updates.map((u) => u.body)).toEqual(['Billing API is working normally again.', 'We are investigating an outage affecting Billing API.']);
   });
 
   it('classifies a public component under maintenance as maintenance through the probe', async () => {
@@ -186,6 +219,12 @@ describe('a public page beside the internal one', () => {
     const p = await pubRes.json() as { id: string; incident: string; url: string };
     expect(p.incident).toBe(inc.id);
     expect(p.url).toBe(`${pub}/#incident-${p.id}`);
+    // While it is open, it is in the summary and the unresolved list, both in the public format.
+    for (const [d, list] of [['summary.json', 'incidents'], ['incidents/unresolved.json', 'incidents']] as const) {
+      const open = await getJson(d);
+      expect([d, valid(DEF[d]!, open)]).toEqual([d, 'valid']);
+      expect((open[list] as { id: string; status: string }[]).map((x) => [x.id, x.status])).toEqual([[p.id, 'investigating']]);
+    }
     for (const [status, body] of [['identified', 'We found the cause.'], ['monitoring', 'A fix is deployed.'], ['resolved', 'Payments work again.']]) {
       expect((await write(`/api/v1/public-incidents/${p.id}/updates`, { status, body })).status).toBe(200);
     }
@@ -209,14 +248,13 @@ describe('a public page beside the internal one', () => {
     const positions = want.map((b) => section.indexOf(b));
     expect(positions.every((n, i) => n > 0 && (i === 0 || n > positions[i - 1]!))).toBe(true);
 
-    const atom = parseAtomFeed(await (await fetch(`${pub}/history.atom`)).text());
-    const rss = parseRssFeed(await (await fetch(`${pub}/history.rss`)).text());
-    const text = (v: unknown) => (typeof v === 'object' && v !== null ? String((v as { value?: unknown }).value) : String(v));
-    const atomEntry = atom.entries!.find((e) => text(e.title) === 'Checkout failures')!;
-    const rssItem = rss.items!.find((e) => e.title === 'Checkout failures')!;
-    for (const content of [text(atomEntry.content), String(rssItem.description)]) {
-      const at = want.map((b) => content.indexOf(b));
+    const feeds = await readFeeds(pub);
+    for (const entries of [feeds.atom, feeds.rss]) {
+      const entry = entries.find((e) => e.title === 'Checkout failures')!;
+      expect([entry.link, entry.id]).toEqual([p.url, p.url]);
+      const at = want.map((b) => entry.content.indexOf(b));
       expect(at.every((n, i) => n >= 0 && (i === 0 || n > at[i - 1]!))).toBe(true);
+      expect(entry.content).not.toContain(inc.id);
     }
 
     // The internal API shows what customers were told.
@@ -231,7 +269,10 @@ describe('a public page beside the internal one', () => {
     const all = (await (await fetch(`${svc.url}/api/v1/public-incidents`, auth)).json()) as { public_incidents: { id: string; incident: string | null }[] };
     expect(all.public_incidents.find((x) => x.id === p.id)?.incident).toBe(inc.id);
     expect(await (await fetch(`${svc.url}/api/v1/pages`, auth)).json()).toEqual({
-      pages: [{ id: 'public', title: 'Example status', url: pub, components: [{ id: 'checkout', name: 'Checkout' }, { id: 'email', name: 'Email' }] }],
+      pages: [
+        { id: 'public', title: 'Example status', url: pub, components: [{ id: 'checkout', name: 'Checkout' }, { id: 'email', name: 'Email' }] },
+        { id: 'partners', title: 'Partner status', url: mounted, components: [{ id: 'billing-api', name: 'Billing API' }] },
+      ],
     });
     for (const path of ['/api/v1/public-incidents', '/api/v1/pages']) expect((await fetch(`${svc.url}${path}`)).status).toBe(401);
     expect((await fetch(`${svc.url}/api/v1/public-incidents?limit=0`, auth)).status).toBe(400);

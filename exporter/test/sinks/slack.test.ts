@@ -51,6 +51,33 @@ describe('slack sink', () => {
     expect(down).toEqual({ outcome: 'retry', error: 'timed out' });
   });
 
+  // Issue 15 item 4: a severity change is a reply of its own, and the top message shows the new
+  // severity (the end-to-end thread test covers updates, a joining dependent and the resolution).
+  it('a severity raise is one thread reply, and the edited top message shows the new severity', async () => {
+    const posts: Record<string, unknown>[] = [];
+    const edits: Record<string, unknown>[] = [];
+    const api: SlackApi = {
+      ...fakeApi(),
+      async postMessage(a) { posts.push(a as unknown as Record<string, unknown>); return { ts: '1.000002' }; },
+      async update(a) { edits.push(a as unknown as Record<string, unknown>); },
+    };
+    const raised: Incident = { ...incident, severity: 'critical' };
+    const change: IncidentChange = {
+      seq: 9, incidentId: 7, kind: 'updated', at: 2,
+      entries: [{ at: 2, kind: 'severity', author: 'statusgraph', component: 'db', text: 'Severity raised to critical: db is in major outage' }],
+    };
+    const r = await slackSink(api, { channel: 'C1', logger: silentLogger }).deliver(change, raised, ctx({ remote: { ref: '1.000001', sentAt: 1 } }));
+    expect(r).toEqual({ outcome: 'delivered', ref: '1.000001' });
+    expect(posts).toEqual([expect.objectContaining({
+      channel: 'C1', thread_ts: '1.000001',
+      text: ':arrow_up: *Severity*: Severity raised to critical: db is in major outage',
+      metadata: { event_type: 'statusgraph_incident_change', event_payload: { incident: 'INC-7', started: incident.startedAt, seq: 9 } },
+    })]);
+    expect(edits).toHaveLength(1);
+    expect(edits[0]).toMatchObject({ channel: 'C1', ts: '1.000001', text: expect.stringContaining('INC-7 [critical] db down: investigating') });
+    expect(JSON.stringify(edits[0]!.blocks)).toContain('*Severity*\\ncritical');
+  });
+
   it('a reply whose post went unanswered is found in the thread, not posted again', async () => {
     const api = fakeApi();
     const c = ctx({ remote: { ref: '1.000001', sentAt: 1 }, sentAt: 2 });

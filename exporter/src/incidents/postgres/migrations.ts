@@ -12,6 +12,7 @@
  * sinks' tables without carrying it over: there is no PostgreSQL install from before the sinks.
  */
 import type pg from 'pg';
+import { withConnection } from '../../pg-connection.js';
 import { LOCK_CLASS, LOCKS } from './pool.js';
 
 export interface PgMigration {
@@ -235,43 +236,46 @@ export interface MigrationResult {
 }
 
 /** Brings the database to the latest version under the migration lock; refuses a newer schema untouched. */
-export async function migratePostgres(pool: pg.Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<MigrationResult> {
-  const db = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    // Session lock, held across the steps' own transactions; a crashed holder's lock goes with its connection.
-    await db.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, LOCKS.migrate]);
+export function migratePostgres(pool: pg.Pool, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<MigrationResult> {
+  return withConnection(pool, async (db, broke) => {
     try {
-      await db.query('CREATE TABLE IF NOT EXISTS statusgraph_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-      const applied = new Set((await db.query<{ version: number }>('SELECT version FROM statusgraph_migrations')).rows.map((r) => Number(r.version)));
-      const from = Math.max(0, ...applied);
-      const latest = migrations[migrations.length - 1]?.version ?? 0;
-      if (from > latest) {
-        throw new Error(`incident database schema version ${from} is newer than this statusgraph supports (${latest}); refusing to touch it`);
+      // Session lock, held across the steps' own transactions; a crashed holder's lock goes with its connection.
+      await db.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS, LOCKS.migrate]);
+      try {
+        return await applyPending(db, migrations);
+      } finally {
+        await db.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, LOCKS.migrate]);
       }
-      // Every version not recorded yet, in order: numbers are reserved per feature (4 before 5
-      // ships, docs above), so a lower one may arrive after a higher one was applied.
-      for (const m of migrations) {
-        if (applied.has(m.version)) continue;
-        await db.query('BEGIN');
-        try {
-          await db.query(m.sql);
-          await db.query('INSERT INTO statusgraph_migrations (version) VALUES ($1)', [m.version]);
-          await db.query('COMMIT');
-        } catch (e) {
-          await db.query('ROLLBACK');
-          throw e;
-        }
-      }
-      return { from, to: Math.max(from, latest) };
-    } finally {
-      await db.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, LOCKS.migrate]);
+    } catch (e) {
+      // The connection may be broken mid-step: do not hand it back to the pool.
+      broke(e as Error);
+      throw e;
     }
-  } catch (e) {
-    // The connection may be broken mid-step: do not hand it back to the pool.
-    broken = e as Error;
-    throw e;
-  } finally {
-    db.release(broken);
+  });
+}
+
+/** Every version not recorded yet, in order, each in its own transaction (under the caller's lock). */
+async function applyPending(db: pg.PoolClient, migrations: readonly PgMigration[]): Promise<MigrationResult> {
+  await db.query('CREATE TABLE IF NOT EXISTS statusgraph_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+  const applied = new Set((await db.query<{ version: number }>('SELECT version FROM statusgraph_migrations')).rows.map((r) => Number(r.version)));
+  const from = Math.max(0, ...applied);
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  if (from > latest) {
+    throw new Error(`incident database schema version ${from} is newer than this statusgraph supports (${latest}); refusing to touch it`);
   }
+  // Numbers are reserved per feature (4 before 5 ships, docs above), so a lower one may arrive
+  // after a higher one was applied.
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    await db.query('BEGIN');
+    try {
+      await db.query(m.sql);
+      await db.query('INSERT INTO statusgraph_migrations (version) VALUES ($1)', [m.version]);
+      await db.query('COMMIT');
+    } catch (e) {
+      await db.query('ROLLBACK');
+      throw e;
+    }
+  }
+  return { from, to: Math.max(from, latest) };
 }

@@ -9,6 +9,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { withConnection } from '../../pg-connection.js';
 
 const INT8 = 20;
 
@@ -48,20 +49,18 @@ export function createPool(opts: PoolOptions): pg.Pool {
 export type Db = pg.PoolClient;
 
 /** Runs `fn` in one transaction on one connection; a broken connection is thrown away, not reused. */
-export async function transaction<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await db.query('BEGIN');
-    const out = await fn(db);
-    await db.query('COMMIT');
-    return out;
-  } catch (e) {
-    await db.query('ROLLBACK').catch((rollbackErr: unknown) => { broken = rollbackErr as Error; });
-    throw e;
-  } finally {
-    db.release(broken);
-  }
+export function transaction<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Promise<T> {
+  return withConnection(pool, async (db, broke) => {
+    try {
+      await db.query('BEGIN');
+      const out = await fn(db);
+      await db.query('COMMIT');
+      return out;
+    } catch (e) {
+      await db.query('ROLLBACK').catch((rollbackErr: unknown) => broke(rollbackErr as Error));
+      throw e;
+    }
+  });
 }
 
 /** Serializes every incident write across processes: a change's timeline range (entries_after..last) holds only its own rows. */

@@ -1,28 +1,34 @@
-// Builds the plugin the way Grafana loads it (the @grafana/create-plugin conventions, and its
-// .config/webpack/ place): one AMD module.js exporting `plugin`, plus plugin.json, the images, the
-// README, CHANGELOG and LICENSE, in dist/.
-const path = require('node:path');
-const CopyWebpackPlugin = require('copy-webpack-plugin');
-const { EsbuildPlugin } = require('esbuild-loader');
+/*
+ * The build config in the place and language @grafana/create-plugin scaffolds it
+ * (.config/webpack/webpack.config.ts; the plugin validator's buildtools check looks for this file
+ * and for create-plugin in it). Builds the plugin the way Grafana loads it: one AMD module.js
+ * exporting `plugin`, with its source map, plus plugin.json, the images, the README, CHANGELOG
+ * and LICENSE, in dist/. ../../webpack.config.js (the scaffold's extension point) loads it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import CopyWebpackPlugin from 'copy-webpack-plugin';
+import { EsbuildPlugin } from 'esbuild-loader';
+import type { Configuration } from 'webpack';
 
 /** The plugin's own folder (grafana-panel/), two levels above this file. */
-const ROOT = path.resolve(__dirname, '../..');
-const pkg = require(path.join(ROOT, 'package.json'));
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
 // Everything Grafana provides to plugins at runtime (create-plugin's list). Bundling any of these
 // would ship a second copy that does not share state (theme, React) with Grafana.
-const EXTERNALS = [
+const EXTERNALS: Array<string | RegExp> = [
   'lodash', 'jquery', 'moment', 'slate', 'emotion', '@emotion/react', '@emotion/css', 'prismjs',
   'slate-plain-serializer', '@grafana/slate-react', 'react', 'react-dom', 'react-redux', 'redux',
   'rxjs', 'i18next', 'react-router', 'd3', 'angular', /^@grafana\/ui/i, /^@grafana\/runtime/i, /^@grafana\/data/i,
 ];
 
-function today() {
+function today(): string {
   const epoch = process.env.SOURCE_DATE_EPOCH;
   return new Date(epoch ? Number(epoch) * 1000 : Date.now()).toISOString().slice(0, 10);
 }
 
-module.exports = (_env, argv) => {
+export default function config(_env: unknown, argv: { mode?: string }): Configuration {
   const production = argv.mode !== 'development';
   return {
     mode: production ? 'production' : 'development',
@@ -65,13 +71,13 @@ module.exports = (_env, argv) => {
           {
             from: 'plugin.json',
             to: '.',
-            transform: (content) => content.toString().replace('%VERSION%', pkg.version).replace('%TODAY%', today()),
+            transform: (content: Buffer) => content.toString().replace('%VERSION%', pkg.version).replace('%TODAY%', today()),
           },
           { from: 'img/**/*', to: '.' },
           // Each screenshot once, under img/ (plugin.json names img/screenshot.png); the README,
           // which Grafana renders on the plugin's page, points there instead of docs/.
           { from: '../docs/*.png', to: 'img/[name][ext]' },
-          { from: '../README.md', to: '.', transform: (content) => content.toString().replace(/\]\(docs\/([\w-]+\.png)\)/g, '](img/$1)') },
+          { from: '../README.md', to: '.', transform: (content: Buffer) => content.toString().replace(/\]\(docs\/([\w-]+\.png)\)/g, '](img/$1)') },
           { from: '../CHANGELOG.md', to: '.' },
           // The plugin validator requires a LICENSE in the archive; the repository's own applies.
           { from: path.join(ROOT, '..', 'LICENSE'), to: 'LICENSE', toType: 'file' },
@@ -79,4 +85,4 @@ module.exports = (_env, argv) => {
       }),
     ],
   };
-};
+}
