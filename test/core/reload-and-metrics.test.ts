@@ -91,6 +91,30 @@ describe('reload and /metrics', () => {
     expect((await fetch(`${exp.url}/-/ready`)).status).toBe(200);
   });
 
+  it('keeps the SLO round counters monotonic across a reload (issue 21): every series carries on from its value', async () => {
+    // Some unavailable rounds of svc-0's own first, so that every counter family has a value to keep.
+    a.set({ status: 503 });
+    await until('svc-0 unavailable for 3 rounds', async () => (metricValue(await exp.metrics(), 'statusgraph_component_unavailable_rounds_total', { component: 'svc-0', cause: 'own' }) ?? 0) >= 3);
+    a.set({ status: 200 });
+    await until('svc-0 operational again', async () => (await exp.components())[0].state === 'operational');
+    // Far more rounds than a fresh process could make by the time it answers: a reset would show.
+    await until('8 rounds of svc-0', async () => (metricValue(await exp.metrics(), 'statusgraph_component_rounds_total', { component: 'svc-0' }) ?? 0) >= 8);
+    const counters = (text: string) => new Map(text.split('\n')
+      .filter((l) => /^statusgraph_component_(available_|unavailable_)?rounds_total\{/.test(l))
+      .map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+    const before = counters(await exp.metrics());
+    expect(before.get('statusgraph_component_unavailable_rounds_total{component="svc-0",cause="own",root_cause="svc-0"}')).toBeGreaterThanOrEqual(3);
+    exp.writeConfig(config([a, b]).replace('runbook: https://wiki.example/runbooks/svc-1', 'runbook: https://wiki.example/runbooks/svc-1-moved'));
+    const res = await fetch(`${exp.url}/-/reload`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const after = counters(await exp.metrics());
+    expect([...before.keys()].filter((k) => !after.has(k))).toEqual([]);
+    for (const [k, v] of before) expect(after.get(k), k).toBeGreaterThanOrEqual(v);
+    // And they go on counting from there.
+    const rounds = before.get('statusgraph_component_rounds_total{component="svc-0"}')!;
+    await until('a round of the reloaded monitor', async () => (metricValue(await exp.metrics(), 'statusgraph_component_rounds_total', { component: 'svc-0' }) ?? 0) > rounds);
+  });
+
   it('answers liveness, and JSON 404 for unknown API paths', async () => {
     expect((await fetch(`${exp.url}/-/healthy`)).status).toBe(200);
     const r = await fetch(`${exp.url}/api/v1/nope`);

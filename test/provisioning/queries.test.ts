@@ -20,6 +20,7 @@ import { METRICS } from '@statusgraph/core';
 import { parseConfig } from '../../exporter/src/config/load.js';
 import { PROBE_KINDS } from '../../exporter/src/probes/registry.js';
 import { sloRuleFile } from '../../exporter/src/slo/rules.js';
+import { firingStarts } from '../../provisioning/grafana/dashboards/src/noise.js';
 
 const SCRAPE_SECONDS = 1;
 // Grafana asks for about one point per pixel of a panel's width; 1000 is a wide panel.
@@ -141,7 +142,9 @@ beforeAll(async () => {
     const available = await prom.query('component:statusgraph_available:bool');
     const ratio = await prom.query('component:statusgraph_uptime:ratio_90d');
     const burn = await prom.query('component:statusgraph_slo_burn_rate:ratio_rate1h');
-    return scrapes.length > 0 && available.length > 0 && ratio.length > 0 && burn.length > 0;
+    // The noise row counts a firing at the first whole minute it is seen firing (db's outage pages).
+    const firing = await prom.query(firingStarts('alertname="StatusgraphMajorOutage", component="db"').replace('$__range', '1h'));
+    return scrapes.length > 0 && available.length > 0 && ratio.length > 0 && burn.length > 0 && firing.length > 0;
   }, 90_000, 250);
 });
 
@@ -350,6 +353,22 @@ describe('the dashboard against a real Prometheus scraping a real exporter', () 
     } finally {
       await grafana.close();
     }
+  });
+
+  it('the noise row counts db\'s outage page in #engineering and for db, and not the maintenance window on the cache', async () => {
+    const vars = { tier: '.+', component: '.+', environment: '.+', __range: '3600s' };
+    const targets = (title: string) => allPanels(dashboard).find((p) => p.title === title)!.targets!;
+    const byComponent = async (title: string) => new Map((await prom.query(substitute(targets(title)[0]!.expr, vars))).map((r) => [r.metric.component!, Number(r.value[1])]));
+    const [engineering] = await Promise.all(targets('Alert firings per channel').map(async (t) => Number((await prom.query(substitute(t.expr, vars)))[0]!.value[1])));
+    // db's outage pages (and each restart of the backfill ends and begins it again): at least one firing.
+    expect(engineering).toBeGreaterThanOrEqual(1);
+    const firings = await byComponent('Alert firings per component');
+    expect(firings.get('db')).toBeGreaterThanOrEqual(1);
+    // The cache's window alert fires all along, and reaches no channel: not counted.
+    expect(await prom.query('ALERTS{alertname="StatusgraphMaintenance", component="cache", alertstate="firing"}')).toHaveLength(1);
+    expect(firings.has('cache')).toBe(false);
+    // db's incident (its blast radius api and frontend joined it): one each.
+    expect(Object.fromEntries(await byComponent('Incidents per component'))).toMatchObject({ db: 1 });
   });
 
   it('an expression that does not parse is refused by this Prometheus (the parse check is real)', async () => {

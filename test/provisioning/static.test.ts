@@ -10,6 +10,7 @@ import { grafanaAnnotationTags, metricNames, multiValue, parseLabelValues, parse
 import {
   COMPOSE_EXPORTER_CONFIG, COMPOSE_FILE, DASHBOARD_DIR, DASHBOARD_FILE, DATASOURCES_FILE, ENV_EXAMPLE, PROVIDER_FILE, REPO, repoPath,
 } from './lib/paths.js';
+import { CHANNEL_MATCHERS, firingStarts } from '../../provisioning/grafana/dashboards/src/noise.js';
 
 const require = createRequire(import.meta.url);
 const dashboard = loadDashboard(DASHBOARD_FILE);
@@ -153,6 +154,27 @@ describe('grafana provisioning', () => {
     expect(list?.options).toMatchObject({ tags: ['incident'], onlyFromThisDashboard: false });
     const regions = dashboard.annotations.list.find((a) => a.enable && a.target?.type === 'tags');
     expect(regions).toMatchObject({ datasource: { type: 'grafana' }, target: { tags: ['incident'] } });
+  });
+
+  it('counts alert firings per Slack channel as alertmanager.yml routes them: every routing case amtool checks (issue 21, noise)', () => {
+    const cases = (parse(fs.readFileSync(repoPath('alertmanager/tests/routes.yml'), 'utf8')) as { cases: { name: string; labels: Record<string, string>; receiver: string }[] }).cases;
+    // The matchers used here: name="v" and name!="v" (a missing label is the empty string, as in PromQL).
+    const matches = (matchers: string, labels: Record<string, string>) => matchers.split(/,\s*/).every((m) => {
+      const [, name, op, value] = /^(\w+)(!=|=)"([^"]*)"$/.exec(m) ?? [];
+      if (!name) throw new Error(`unsupported matcher ${m}`);
+      return op === '=' ? (labels[name] ?? '') === value : (labels[name] ?? '') !== value;
+    });
+    const channelOf: Record<string, string | undefined> = { engineering: '#engineering', 'on-call': '#on-call' };
+    expect(cases.length).toBeGreaterThan(5);
+    for (const c of cases) {
+      for (const [channel, m] of Object.entries(CHANNEL_MATCHERS)) expect(matches(m, c.labels), `${c.name}: counted in ${channel}?`).toBe(channelOf[c.receiver] === channel);
+    }
+    // The noise row's channel and component panels count firings with exactly these matchers.
+    const exprs = panels.filter((p) => p.title?.startsWith('Alert firings per')).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+    for (const m of Object.values(CHANNEL_MATCHERS)) {
+      expect(exprs.some((e) => e.includes(firingStarts(m))), m).toBe(true);
+      expect(exprs.some((e) => e.includes(firingStarts(`${m}, component=~"$component"`))), m).toBe(true);
+    }
   });
 
   it('filters incident annotations by every selected component, not only the first (issue 16)', () => {

@@ -2,7 +2,7 @@
  * What happened to one component during one day, from its state changes: the periods spent in
  * anything but operational, and the times the exporter was not running. Pure.
  */
-import type { State } from '@statusgraph/core';
+import { stateValue, type State } from '@statusgraph/core';
 import { normaliseSpans, type Span, type StateRecord } from './uptime.js';
 
 export interface Period {
@@ -13,6 +13,8 @@ export interface Period {
   readonly ongoing: boolean;
   readonly reason?: string;
   readonly rootCauses: readonly string[];
+  /** An outage that was planned work (a maintenance window, issue 19): counted apart on the bars. */
+  readonly planned?: true;
 }
 
 /** The parts of [from, to) outside every span: when nothing was observed. */
@@ -46,6 +48,7 @@ export function problemPeriods(records: readonly StateRecord[], spans: readonly 
       out.push({
         state: r.state, from: a, to: b, ongoing: i === records.length - 1 && b >= now,
         ...(r.reason ? { reason: r.reason } : {}), rootCauses: r.rootCauses ?? [],
+        ...(r.planned && stateValue(r.state) >= 2 ? { planned: true as const } : {}),
       });
     }
   }

@@ -148,15 +148,16 @@ export class HistoryStore {
   /** One component's changes over [from, to) with their reasons, plus the one in force at `from`. */
   changes(component: string, from: number, to: number): { records: StateRecord[]; spans: readonly Span[] } {
     const rows = this.db.prepare(`
-      SELECT at, state, reason, root_causes FROM (
-        SELECT at, state, reason, root_causes, rowid AS seq FROM state_changes WHERE component = @component AND at < @from
+      SELECT at, state, reason, root_causes, planned FROM (
+        SELECT at, state, reason, root_causes, planned, rowid AS seq FROM state_changes WHERE component = @component AND at < @from
         ORDER BY at DESC, rowid DESC LIMIT 1)
       UNION ALL
-      SELECT at, state, reason, root_causes FROM (
-        SELECT at, state, reason, root_causes, rowid AS seq FROM state_changes WHERE component = @component AND at >= @from AND at < @to ORDER BY at, rowid)
-    `).all({ component, from, to }) as { at: number; state: State; reason: string | null; root_causes: string | null }[];
+      SELECT at, state, reason, root_causes, planned FROM (
+        SELECT at, state, reason, root_causes, planned, rowid AS seq FROM state_changes WHERE component = @component AND at >= @from AND at < @to ORDER BY at, rowid)
+    `).all({ component, from, to }) as { at: number; state: State; reason: string | null; root_causes: string | null; planned: number }[];
     const records = rows.map((r) => ({
       at: r.at, state: r.state, ...(r.reason ? { reason: r.reason } : {}), rootCauses: r.root_causes ? r.root_causes.split(',') : [],
+      ...(r.planned === 1 ? { planned: true } : {}),
     }));
     return { records, spans: this.runs(from).spans };
   }

@@ -48,7 +48,7 @@ export function dayView(component: string, day: string, r: DayReport, incidents:
     /** Outages and degradations, observed time only. */
     periods: r.periods.map((p) => ({
       state: p.state, from: iso(p.from), to: iso(p.to), durationSeconds: (p.to - p.from) / 1000, ongoing: p.ongoing,
-      reason: p.reason ?? null, rootCauses: p.rootCauses,
+      reason: p.reason ?? null, rootCauses: p.rootCauses, planned: p.planned === true,
     })),
     /** When the exporter was not running: nothing is known about those times. */
     gaps: r.gaps.map((g) => ({ from: iso(g.start), to: iso(g.end), durationSeconds: (g.end - g.start) / 1000 })),

@@ -54,6 +54,19 @@ function rootsOf(c: ComponentStatus): readonly string[] {
   return [c.name];
 }
 
+/**
+ * The roots whose incident `c` opens or joins: its root causes less the planned ones (issue 19).
+ * A component down for a root cause under maintenance and another one is an outage of the other
+ * one; planned work is never an incident's root cause, whatever order the snapshots come in.
+ */
+function incidentRootsOf(c: ComponentStatus): readonly string[] {
+  const roots = rootsOf(c);
+  const planned = c.plannedRootCauses ?? [];
+  if (planned.length === 0) return roots;
+  const unplanned = roots.filter((r) => !planned.includes(r));
+  return unplanned.length ? unplanned : roots;
+}
+
 /** 0 for a component that is its own root cause, else how many roots it has: roots sort first. */
 function rootRank(c: ComponentStatus): number {
   const roots = rootsOf(c);
@@ -186,7 +199,7 @@ export function decide({ open, snapshot, changes, previous, recorded }: DecideIn
     .sort((a, b) => rootRank(a) - rootRank(b));
 
   for (const c of entered) {
-    const roots = rootsOf(c);
+    const roots = incidentRootsOf(c);
     const existing = roots.map((r) => byRoot.get(r)).find((w) => w !== undefined);
     const reportedByChange = changes.some((ch) => ch.component === c.name && ch.to === c.state);
     if (existing) {

@@ -19,11 +19,13 @@ export type Channel = '#engineering' | '#on-call';
 
 /**
  * Where alertmanager/alertmanager.yml sends an alert: a critical alert of an impacted dependent
- * nowhere (its root cause's message lists it), other critical ones to #engineering, everything
- * else (warnings, and the root route) to #on-call.
+ * nowhere (its root cause's message lists it), a maintenance window's own alert nowhere (context
+ * only, issue 19), other critical ones to #engineering, everything else (warnings, and the root
+ * route) to #on-call. Checked against every case of alertmanager/tests/routes.yml.
  */
 export function channelOf(labels: Readonly<Record<string, string>>): Channel | undefined {
   if (labels.severity === 'critical') return labels.impacted === 'true' ? undefined : '#engineering';
+  if (labels.alertname === 'StatusgraphMaintenance' && labels.severity === 'info') return undefined;
   return '#on-call';
 }
 

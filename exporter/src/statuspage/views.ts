@@ -15,12 +15,16 @@ export function uptimeView(r: UptimeReport) {
     from: new Date(r.from).toISOString(),
     to: new Date(r.to).toISOString(),
     days: r.days,
-    /** Order of the seconds in each day row, after the date and the observed seconds. */
-    columns: ['day', 'observed', 'operational', 'degraded', 'partial_outage', 'major_outage'],
+    /**
+     * Order of the seconds in each day row, after the date and the observed seconds. planned
+     * (outage seconds that were planned work, part of observed, in no state column) ends a row
+     * only when above 0, so rows of days without maintenance stay as small as before.
+     */
+    columns: ['day', 'observed', 'operational', 'degraded', 'partial_outage', 'major_outage', 'planned'],
     components: r.components.map((c) => ({
       name: c.name,
       availability: c.availability === null ? null : Math.round(c.availability * 1e6) / 1e6,
-      days: c.days.map((d) => [d.day, round3(d.observed), ...d.seconds.map(round3)]),
+      days: c.days.map((d) => [d.day, round3(d.observed), ...d.seconds.map(round3), ...(d.planned > 0 ? [round3(d.planned)] : [])]),
     })),
   };
 }

@@ -9,7 +9,7 @@ import { STATE_LABELS, formatDuration, type State } from './model.js';
 export interface DayView {
   readonly component: string;
   readonly day: string;
-  readonly periods: readonly { state: State; from: string; to: string; durationSeconds: number; ongoing: boolean; reason: string | null; rootCauses: readonly string[] }[];
+  readonly periods: readonly { state: State; from: string; to: string; durationSeconds: number; ongoing: boolean; reason: string | null; rootCauses: readonly string[]; planned?: boolean }[];
   readonly gaps: readonly { from: string; to: string; durationSeconds: number }[];
   readonly probes: readonly { probe: string; count: number; failures: number; avg: number | null; max: number | null; firstReason: string | null; lastReason: string | null }[];
   readonly incidents: readonly { id: string; title: string; severity: string; status: string; rootCause: string | null; startedAt: string; resolvedAt: string | null }[];
@@ -19,8 +19,9 @@ const time = (iso: string) => h('time', { datetime: iso }, new Date(iso).toLocal
 
 export function dayPanel(v: DayView, onClose: () => void): HTMLElement {
   const periods = v.periods.length
-    ? h('ul', { class: 'periods' }, ...v.periods.map((p) => h('li', { class: `s-${p.state}`, 'data-state': p.state },
-      h('span', { class: 'dot', 'aria-hidden': 'true' }), h('strong', {}, STATE_LABELS[p.state]), ' ', time(p.from), '–', p.ongoing ? 'now' : time(p.to),
+    ? h('ul', { class: 'periods' }, ...v.periods.map((p) => h('li', { class: `s-${p.state}${p.planned ? ' planned' : ''}`, 'data-state': p.state },
+      h('span', { class: 'dot', 'aria-hidden': 'true' }), h('strong', {}, STATE_LABELS[p.state]), p.planned ? h('span', { class: 'plan' }, ' (planned maintenance, not counted)') : null,
+      ' ', time(p.from), '–', p.ongoing ? 'now' : time(p.to),
       ` (${formatDuration(p.durationSeconds)})`,
       p.reason ? h('span', { class: 'why' }, ` · ${p.reason}`) : null,
       p.rootCauses.length ? h('span', { class: 'root' }, ` · root cause ${p.rootCauses.join(', ')}`) : null)))

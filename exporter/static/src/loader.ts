@@ -55,7 +55,8 @@ export interface LatencyAnswer {
 }
 export interface UptimeAnswer {
   readonly from: string;
-  readonly components: { name: string; days: [string, number, number, number, number, number][] }[];
+  /** Day rows: [day, observed, operational, degraded, partial_outage, major_outage, planned (only when above 0)]. */
+  readonly components: { name: string; days: [string, number, number, number, number, number, number?][] }[];
 }
 
 export const latencyOf = (names: readonly string[]) => getJson<LatencyAnswer>(`api/v1/latency?components=${names.map(encodeURIComponent).join(',')}`);

@@ -350,7 +350,7 @@ function extendUptime(atIso: string): void {
     for (const [name, rows] of uptime) {
       const c = byName.get(name);
       if (!c || c.checked === false) continue;
-      uptime.set(name, addToDay(rows, at, c.state, dt));
+      uptime.set(name, addToDay(rows, at, c.state, dt, c.planned === true));
     }
   }
   lastSnapshotAt = at;

@@ -96,17 +96,26 @@ export function upsertIncident(list: readonly IncidentView[], inc: IncidentView)
   return out;
 }
 
-/** [day, observed, operational, degraded, partial_outage, major_outage] from /api/v1/uptime. */
-export type DayRow = [string, number, number, number, number, number];
+/**
+ * [day, observed, operational, degraded, partial_outage, major_outage, planned?] from
+ * /api/v1/uptime. planned (seconds of outage that were planned work, issue 19) is there only when
+ * above 0; it is part of observed and of none of the state columns.
+ */
+export type DayRow = [string, number, number, number, number, number, number?];
 
 export interface DaySlot {
   readonly day: string;
-  /** null: no data that day. */
+  /** null: no data that day. The worst unplanned state. */
   readonly worst: State | null;
+  /** Up time over observed time minus planned time; null without data or when all of it was planned. */
   readonly availability: number | null;
+  /** Seconds of planned outage (maintenance windows), shown apart. */
+  readonly planned: number;
 }
 
 const DAY_MS = 86_400_000;
+
+const plannedOf = (r: DayRow): number => r[6] ?? 0;
 
 export function daySlots(rows: readonly DayRow[], endMs: number, days: number): DaySlot[] {
   const byDay = new Map(rows.map((r) => [r[0], r]));
@@ -116,18 +125,22 @@ export function daySlots(rows: readonly DayRow[], endMs: number, days: number): 
     const day = new Date(end - i * DAY_MS).toISOString().slice(0, 10);
     const r = byDay.get(day);
     if (!r || r[1] <= 0) {
-      out.push({ day, worst: null, availability: null });
+      out.push({ day, worst: null, availability: null, planned: 0 });
       continue;
     }
     let worst: State = 'operational';
     for (let k = 0; k < 4; k++) if ((r[2 + k] as number) > 0) worst = STATES[k]!;
-    out.push({ day, worst, availability: (r[2] + r[3]) / r[1] });
+    const measured = r[1] - plannedOf(r);
+    out.push({ day, worst, availability: measured > 0 ? (r[2] + r[3]) / measured : null, planned: plannedOf(r) });
   }
   return out;
 }
 
-/** Adds `seconds` in `state` to the row of the UTC day of `atMs` (live extension of the bars). */
-export function addToDay(rows: DayRow[], atMs: number, state: State, seconds: number): DayRow[] {
+/**
+ * Adds `seconds` in `state` to the row of the UTC day of `atMs` (live extension of the bars); an
+ * outage that is planned work goes to the planned column, as the server counts it.
+ */
+export function addToDay(rows: DayRow[], atMs: number, state: State, seconds: number, planned = false): DayRow[] {
   if (!(seconds > 0)) return rows;
   const day = new Date(atMs).toISOString().slice(0, 10);
   const out = rows.map((r) => [...r] as DayRow);
@@ -137,18 +150,20 @@ export function addToDay(rows: DayRow[], atMs: number, state: State, seconds: nu
     out.push(row);
   }
   row[1] += seconds;
-  row[2 + stateValue(state)] = (row[2 + stateValue(state)] as number) + seconds;
+  if (planned && stateValue(state) >= 2) row[6] = plannedOf(row) + seconds;
+  else row[2 + stateValue(state)] = (row[2 + stateValue(state)] as number) + seconds;
   return out;
 }
 
+/** Up time over observed time minus planned time (planned work is neither up nor down). */
 export function availabilityOf(rows: readonly DayRow[]): number | null {
-  let obs = 0;
+  let measured = 0;
   let up = 0;
   for (const r of rows) {
-    obs += r[1];
+    measured += r[1] - plannedOf(r);
     up += r[2] + r[3];
   }
-  return obs > 0 ? up / obs : null;
+  return measured > 0 ? up / measured : null;
 }
 
 /**

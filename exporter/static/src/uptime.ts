@@ -6,7 +6,7 @@
 import { getJson } from './api.js';
 import { dayPanel, type DayView } from './day.js';
 import { h, s } from './dom.js';
-import { STATE_LABELS, availabilityOf, budgetLeft, daySlots, formatPercent, type ComponentView, type DayRow, type DaySlot } from './model.js';
+import { STATE_LABELS, availabilityOf, budgetLeft, daySlots, formatDuration, formatPercent, type ComponentView, type DayRow, type DaySlot } from './model.js';
 import { createVirtualList, type ListItem } from './vlist.js';
 
 export const UPTIME_DAYS = 90;
@@ -62,8 +62,8 @@ export function createUptime(container: HTMLElement, deps: UptimeDeps): UptimeVi
       'aria-label': `${name} daily uptime; arrow keys choose a day (${slots[focus]?.day ?? ''}), Enter opens it`,
     }, ...slots.map((d, i) => s('rect', {
       x: i * (w + gap), y: 0, width: w, height: 20, 'data-day': d.day,
-      class: `${d.worst ? `s-${d.worst}` : 'nodata'}${i === focus && dayFocus.has(name) ? ' sel' : ''}`,
-    }, s('title', {}, `${d.day}: ${d.worst ? `${formatPercent(d.availability)} available, worst ${STATE_LABELS[d.worst]}` : 'no data'}`))));
+      class: `${d.worst ? `s-${d.worst}` : 'nodata'}${d.planned > 0 ? ' planned' : ''}${i === focus && dayFocus.has(name) ? ' sel' : ''}`,
+    }, s('title', {}, `${d.day}: ${d.worst ? `${formatPercent(d.availability)} available, worst ${STATE_LABELS[d.worst]}${d.planned > 0 ? `, ${formatDuration(d.planned)} planned maintenance (not counted)` : ''}` : 'no data'}`))));
     svg.addEventListener('click', (e) => {
       const day = (e.target as Element).getAttribute('data-day');
       if (day) openDayOf(name, day);

@@ -8,17 +8,20 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../src/app.js';
+import { until } from '../pages/support.js';
 
 const TOKEN = 'maintenance-api-token-5c1f';
 const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
 let svc: Service;
 let dir: string;
+let file: string;
+let configText: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'statusgraph-maint-api-'));
-  const file = path.join(dir, 'statusgraph.yml');
-  fs.writeFileSync(file, `
+  file = path.join(dir, 'statusgraph.yml');
+  fs.writeFileSync(file, configText = `
 interval: 1s
 timeout: 500ms
 listen: 127.0.0.1:0
@@ -93,5 +96,41 @@ describe('maintenance API', () => {
     expect(await missing.json()).toEqual({ error: 'no maintenance window mw-000000000000' });
     const after = await (await fetch(`${svc.url}/metrics`, { headers: auth })).text();
     expect(after).not.toContain('statusgraph_component_under_maintenance{');
+  });
+
+  it('config windows follow a reload; a refused one names FILE:LINE:COL and the running windows stay', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = Date.now();
+    const withWindow = (components: string) => configText.replace('maintenance:\n  max_duration: 2h\n', `maintenance:
+  max_duration: 2h
+  windows:
+    - id: cfg-upgrade
+      title: Upgrade from the config
+      components: [${components}]
+      start: ${iso(now - 60_000)}
+      end: ${iso(now + 30 * 60_000)}
+`);
+    const api = async () => ((await (await fetch(`${svc.url}/api/v1/components`, { headers: auth })).json()) as { components: { name: string; underMaintenance: boolean; maintenanceWindow: { id: string } | null }[] }).components.find((c) => c.name === 'api')!;
+    // The reloaded monitor's next snapshot carries the new cover.
+    const covered = (want: boolean) => until(`api ${want ? 'under' : 'out of'} maintenance`, async () => {
+      const c = await api();
+      return c.underMaintenance === want ? c : undefined;
+    });
+    expect(withWindow('api')).not.toBe(configText);
+
+    fs.writeFileSync(file, withWindow('api'));
+    await svc.reload();
+    expect(await covered(true)).toMatchObject({ maintenanceWindow: { id: 'cfg-upgrade' } });
+    expect((await list()).find((w) => w.id === 'cfg-upgrade')).toMatchObject({ status: 'active', source: 'config' });
+
+    // A refused config (an unknown component) changes nothing: the window stays in force.
+    fs.writeFileSync(file, withWindow('api, nope'));
+    await expect(svc.reload()).rejects.toThrow(/statusgraph\.yml:\d+:\d+: maintenance\.windows\.0\.components\.1: unknown component "nope"/);
+    expect(await api()).toMatchObject({ underMaintenance: true, maintenanceWindow: { id: 'cfg-upgrade' } });
+
+    fs.writeFileSync(file, configText);
+    await svc.reload();
+    expect(await covered(false)).toMatchObject({ maintenanceWindow: null });
+    expect((await list()).map((w) => w.id)).not.toContain('cfg-upgrade');
   });
 });

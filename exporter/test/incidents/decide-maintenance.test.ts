@@ -57,6 +57,18 @@ describe('automatic incidents and maintenance windows (issue 19)', () => {
     ])).toEqual([[], [], ['open postgresql-primary', 'join', 'join', 'join'], []]);
   });
 
+  it('a dependent down for a planned and an unplanned root cause opens its incident under the unplanned one, never under planned work', () => {
+    // The cache is not in outage yet (partial: no incident of its own), orders already is, for both.
+    // Under load the real run had orders decided in a snapshot before the cache's incident opened:
+    // the incident took orders' first root cause, the primary under maintenance.
+    const steps = run([
+      { states: {}, windows: WORK },
+      { states: DOWN, windows: WORK },
+      { states: { ...DOWN, 'redis-cache': 'partial_outage' }, windows: WORK },
+    ]);
+    expect(steps).toEqual([[], [], ['open redis-cache']]);
+  });
+
   it('a dependent of the planned primary whose cache fails later joins the cache\'s incident', () => {
     expect(run([
       { states: {}, windows: WORK },

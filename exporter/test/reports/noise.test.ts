@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { channelOf, countFirings } from '../../src/reports/noise.js';
 
 const MIN = 60_000;
@@ -13,6 +16,15 @@ describe('noise: alert firings per channel and component', () => {
     expect(channelOf({ severity: 'critical' })).toBe('#engineering');
     expect(channelOf({ severity: 'warning', impacted: 'true' })).toBe('#on-call');
     expect(channelOf({})).toBe('#on-call');
+  });
+
+  it('agrees with every routing case amtool checks on the committed alertmanager.yml (a maintenance window is no alert firing)', () => {
+    // test/alerting/alertmanager-config.test.ts runs these cases through amtool: receiver -> channel.
+    const file = path.resolve(import.meta.dirname, '../../../alertmanager/tests/routes.yml');
+    const cases = (YAML.parse(fs.readFileSync(file, 'utf8')) as { cases: { name: string; labels: Record<string, string>; receiver: string }[] }).cases;
+    const channel: Record<string, string | undefined> = { engineering: '#engineering', 'on-call': '#on-call', 'blast-radius': undefined, maintenance: undefined };
+    expect(new Set(cases.map((c) => c.receiver))).toEqual(new Set(Object.keys(channel)));
+    for (const c of cases) expect(channelOf(c.labels), c.name).toBe(channel[c.receiver]);
   });
 
   it('counts each start of a firing inside the window once, not one already firing at its start', () => {

@@ -45,9 +45,9 @@ describe('page model', () => {
     const rows: DayRow[] = [['2026-11-20', 100, 90, 0, 0, 10], ['2026-11-21', 50, 40, 10, 0, 0]];
     const slots = daySlots(rows, end, 90);
     expect(slots).toHaveLength(90);
-    expect(slots[89]).toEqual({ day: '2026-11-21', worst: 'degraded', availability: 1 });
-    expect(slots[88]).toEqual({ day: '2026-11-20', worst: 'major_outage', availability: 0.9 });
-    expect(slots[0]).toEqual({ day: '2026-08-24', worst: null, availability: null });
+    expect(slots[89]).toEqual({ day: '2026-11-21', worst: 'degraded', availability: 1, planned: 0 });
+    expect(slots[88]).toEqual({ day: '2026-11-20', worst: 'major_outage', availability: 0.9, planned: 0 });
+    expect(slots[0]).toEqual({ day: '2026-08-24', worst: null, availability: null, planned: 0 });
     expect(availabilityOf(rows)).toBeCloseTo(140 / 150);
   });
 

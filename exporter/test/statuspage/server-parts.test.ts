@@ -45,6 +45,13 @@ describe('status page server parts', () => {
       components: [{ name: 'a', availability: 0.9876543, days: [{ day: '2026-11-20', observed: 86400, seconds: [86000, 0, 0, 400.12345], planned: 0, worst: 'major_outage' }] }],
     });
     expect(u.components[0]).toEqual({ name: 'a', availability: 0.987654, days: [['2026-11-20', 86400, 86000, 0, 0, 400.123]] });
+    // Planned outage time (issue 19) ends a row only when there was some.
+    const p = uptimeView({
+      from: Date.UTC(2026, 10, 20), to: Date.UTC(2026, 10, 21, 1), days: 90,
+      components: [{ name: 'a', availability: 1, days: [{ day: '2026-11-20', observed: 86400, seconds: [84600, 0, 0, 0], planned: 1800.0004, worst: 'operational' }] }],
+    });
+    expect(p.columns.at(-1)).toBe('planned');
+    expect(p.components[0]!.days).toEqual([['2026-11-20', 86400, 84600, 0, 0, 0, 1800]]);
     const l = latencyView([{ component: 'a', probe: 'http', widthMs: 1000, buckets: [
       { start: 0, count: 2, sum: 0.3, max: 0.2, failures: 0 }, { start: 1000, count: 0, sum: 0, max: -Infinity, failures: 1 },
     ] }], 5000);

@@ -18,6 +18,7 @@ import {
   byThresholds, DATASOURCE_VARIABLE, fieldLink, grafanaBuiltIn, hideNothing, INFO_LABELS, instant, instantTable, lastNotNull, legend, prometheus,
   oneSeries, PROVISIONED_PROMETHEUS_UID, range, runbookLinks, SEL, stateMappings, stateThresholds, tagsTarget, thresholds, tooltip, uptimeThresholds, valueMappings, withInfo,
 } from './parts.js';
+import { noiseRow } from './noise.js';
 
 export const DASHBOARD_UID = 'statusgraph-overview';
 /** The panel plugin of grafana-panel/ (its plugin.json id). */
@@ -325,6 +326,7 @@ export function overviewDashboard(): dashboard.Dashboard {
   b.withRow(expandedRow('Components and runbooks', withoutFooter(componentsTable())));
   b.withRow(exporterRow());
   b.withRow(sloRow());
+  b.withRow(noiseRow());
   return numbered(expandedRowsFlat(b.build()));
 }
 
