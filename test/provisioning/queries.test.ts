@@ -35,9 +35,10 @@ const CONDITIONAL_FAMILIES = [METRICS.componentAffected, METRICS.dependencyEdgeI
 /*
  * Families only a replica of a cluster exports (docs/cluster.md); this test's exporter is one
  * process, so the dependency panel's `checkers` query is its one query allowed to be empty here
- * (its metric name still has to be the contract's).
+ * (its metric name still has to be the contract's), and the cluster alerts (checker unhealthy,
+ * no leader) read families it does not have.
  */
-const CLUSTER_FAMILIES = [METRICS.replicaCheckerHealthy];
+const CLUSTER_FAMILIES = [METRICS.replicaCheckerHealthy, METRICS.replicaUp, METRICS.replicaLeader];
 const CLUSTER_ONLY_QUERIES = new Set(['checkers']);
 const PROMETHEUS_SERIES = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added', 'ALERTS', 'ALERTS_FOR_STATE'];
 const dashboard = loadDashboard(DASHBOARD_FILE);
