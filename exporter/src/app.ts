@@ -206,7 +206,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       let next: Config;
       try {
         logger.info({ event: 'reload_started' }, 'reloading the config');
-        next = withOverrides(await loadConfigOffThread(opts.configFile, env), opts);
+        next = withOverrides(await loadConfigOffThread(opts.configFile, env, windows.runTimeWindows()), opts);
         logger.info({ event: 'reload_parsed', components: next.components.length }, 'config read and checked');
       } catch (err) {
         reloadOk = false;

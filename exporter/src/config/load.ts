@@ -201,6 +201,12 @@ export interface LoadOptions {
   probeKinds: ReadonlyMap<string, ProbeKindSchema>;
   /** Epoch ms: from when maintenance windows are checked for overlaps and crons that fire (a year). */
   now?: () => number;
+  /**
+   * Maintenance windows created at run time, in force or to come: a reload refuses a config
+   * window that overlaps one. Not at start: the config is read before the store, and a start
+   * refused for a window only the running process could cancel would lock the operator out.
+   */
+  runTimeWindows?: readonly WindowConfig[];
 }
 
 /**
@@ -491,6 +497,7 @@ function windowChecks(b: BuildInput, input: Record<string, unknown>, view: Cross
     components: new Set(view.components.map((c) => c.name)),
     maxDurationMs: fc?.maintenance.max_duration ?? MAINTENANCE_DEFAULTS.maxDurationMs,
     now: (b.opts.now ?? Date.now)(),
+    ...(b.opts.runTimeWindows ? { runTime: b.opts.runTimeWindows } : {}),
   });
 }
 

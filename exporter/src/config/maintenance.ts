@@ -70,6 +70,8 @@ export interface WindowCheckInput {
   readonly maxDurationMs: number;
   /** Epoch ms: the start of the year over which overlaps and crons are checked. */
   readonly now: number;
+  /** Windows created at run time, in force or to come (a reload only): a config window may not overlap them either. */
+  readonly runTime?: readonly WindowConfig[];
 }
 
 /** The schedule of a parsed window, or the problem with its keys. */
@@ -125,6 +127,12 @@ export function checkWindows(windows: readonly (readonly [number, FileWindow])[]
       const [j, b] = good[y]!;
       const o = overlap(a, b, input.now);
       if (o) push(['maintenance', 'windows', j], `overlaps maintenance.windows.${i} ("${a.id}") on ${a.components.filter((c) => b.components.includes(c)).join(', ')} at ${new Date(o.startMs).toISOString()}`);
+    }
+    // As the API refuses a run-time window over a config one, a reload refuses the reverse.
+    const [j, b] = good[x]!;
+    for (const r of input.runTime ?? []) {
+      const o = overlap(b, r, input.now);
+      if (o) push(['maintenance', 'windows', j], `overlaps the run-time maintenance window ${r.id} ("${r.title}") on ${b.components.filter((c) => r.components.includes(c)).join(', ')} at ${new Date(o.startMs).toISOString()}: cancel it (POST /api/v1/maintenance/${r.id}/cancel) or move this one`);
     }
   }
   return good.map(([, w]) => w);

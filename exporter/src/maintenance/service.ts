@@ -50,6 +50,11 @@ export interface Maintenance {
   create(input: CreateWindowBody, author: string): Promise<MaintenanceWindowView>;
   cancel(id: string, author: string): Promise<MaintenanceWindowView>;
   onSnapshot(s: Snapshot): void;
+  /**
+   * The windows created at run time that are in force or still to come (not ended, not
+   * cancelled): a reloaded config may not overlap them (config/maintenance.ts).
+   */
+  runTimeWindows(): WindowConfig[];
   /** After a reload: the config's windows follow. */
   setConfig(): void;
   close(): Promise<void>;
@@ -201,6 +206,11 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
           .then(() => logger.info({ event: 'maintenance_recovered', window: a.ref.id, rounds: n }, 'maintenance window ended early: every component healthy'))
           .catch((err: unknown) => logger.error({ event: 'maintenance_end_failed', window: a.ref.id, err: String(err) }, 'could not record the early end of a maintenance window'));
       }
+    },
+    runTimeWindows() {
+      const t = now();
+      return stored.filter((a) => a.window.schedule.kind === 'once' && a.window.schedule.endMs > t && !endingsCover(endings, a.window.id, a.window.schedule.startMs, t))
+        .map((a) => a.window);
     },
     setConfig() { void changed(); },
     async close() {

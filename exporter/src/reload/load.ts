@@ -11,6 +11,7 @@ import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import type { Env } from '../config/interpolate.js';
 import { deepFreeze } from '../config/load.js';
 import type { Config } from '../config/types.js';
+import type { WindowConfig } from '../config/windows.js';
 
 export type WorkerAnswer =
   | { readonly ok: true; readonly config: Config }
@@ -23,11 +24,14 @@ function workerUrl(): URL {
   return fs.existsSync(here) ? here : new URL('../../dist/reload/worker.js', import.meta.url);
 }
 
-/** Reads and checks `file` in a worker thread; rejects with a ConfigError as loadConfigFile does. */
-export function loadConfigOffThread(file: string, env: Env): Promise<Config> {
+/**
+ * Reads and checks `file` in a worker thread; rejects with a ConfigError as loadConfigFile does.
+ * `runTimeWindows`: the maintenance windows created at run time that the config may not overlap.
+ */
+export function loadConfigOffThread(file: string, env: Env, runTimeWindows: readonly WindowConfig[] = []): Promise<Config> {
   return new Promise((resolve, reject) => {
     // process.env is a host object: copied to plain data for the clone.
-    const worker = new Worker(workerUrl(), { workerData: { file, env: { ...env } } });
+    const worker = new Worker(workerUrl(), { workerData: { file, env: { ...env }, runTimeWindows } });
     let settled = false;
     const settle = (f: () => void) => {
       if (settled) return;

@@ -7,13 +7,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ConfigError } from '../config/errors.js';
 import type { Env } from '../config/interpolate.js';
 import { loadConfigFile } from '../config/load.js';
+import type { WindowConfig } from '../config/windows.js';
 import { PROBE_KINDS } from '../probes/registry.js';
 import type { WorkerAnswer } from './load.js';
 
-const { file, env } = workerData as { file: string; env: Env };
+const { file, env, runTimeWindows } = workerData as { file: string; env: Env; runTimeWindows: WindowConfig[] };
 let answer: WorkerAnswer;
 try {
-  answer = { ok: true, config: loadConfigFile(file, { env, probeKinds: PROBE_KINDS }) };
+  answer = { ok: true, config: loadConfigFile(file, { env, probeKinds: PROBE_KINDS, runTimeWindows }) };
 } catch (e) {
   answer = e instanceof ConfigError ? { ok: false, issues: e.issues } : { ok: false, message: (e as Error).message ?? String(e) };
 }

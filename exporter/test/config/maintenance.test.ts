@@ -112,6 +112,33 @@ describe('config: maintenance windows', () => {
     ]);
   });
 
+  it('on a reload, refuses a window over a run-time one that is in force or to come, and only that', () => {
+    const runTime = (id: string, components: string[], startMs: number, endMs: number) =>
+      ({ id, title: `Ad hoc ${id}`, components, schedule: { kind: 'once' as const, startMs, endMs } });
+    const text = cfg(`  windows:
+    - id: nightly
+      title: Nightly
+      components: [postgresql-primary]
+      cron: "0 2 * * *"
+      duration: 1h
+    - id: upgrade
+      title: Upgrade
+      components: [orders]
+      start: 2026-12-03T02:30:00Z
+      end: 2026-12-03T04:00:00Z
+`);
+    const reload = (windows: ReturnType<typeof runTime>[]) => issuesOfConfig((t) => parseConfig(t, 'sg.yml', { env: {}, probeKinds: PROBE_KINDS, now: () => NOW, runTimeWindows: windows }), text);
+    expect(reload([
+      runTime('mw-a', ['postgresql-primary'], Date.parse('2026-12-01T02:30:00Z'), Date.parse('2026-12-01T03:30:00Z')),
+      runTime('mw-b', ['payments'], Date.parse('2026-12-03T03:00:00Z'), Date.parse('2026-12-03T03:10:00Z')),
+      runTime('mw-c', ['orders'], Date.parse('2026-12-03T04:00:00Z'), Date.parse('2026-12-03T05:00:00Z')),
+    ])).toEqual([
+      'sg.yml:11:7: maintenance.windows.0: overlaps the run-time maintenance window mw-a ("Ad hoc mw-a") on postgresql-primary at 2026-12-01T02:30:00.000Z: cancel it (POST /api/v1/maintenance/mw-a/cancel) or move this one',
+    ]);
+    // At start (no run-time windows given) the same config loads.
+    expect(parse(text).maintenance?.windows.map((w) => w.id)).toEqual(['nightly', 'upgrade']);
+  });
+
   it('refuses a bad cron, a zone that does not exist, both forms at once, and a half one-off', () => {
     const issues = issuesOf(cfg(`  windows:
     - { id: a, title: A, components: [orders], cron: "61 * * * *", duration: 5m }

@@ -133,4 +133,29 @@ describe('maintenance API', () => {
     expect(await covered(false)).toMatchObject({ maintenanceWindow: null });
     expect((await list()).map((w) => w.id)).not.toContain('cfg-upgrade');
   });
+
+  it('a reload that brings a config window over a run-time one is refused at FILE:LINE:COL, and accepted once that one is cancelled', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = Date.now();
+    const adhoc = (await (await post('/api/v1/maintenance', { components: ['db'], duration: '30m', title: 'Ad hoc db work' })).json()) as { id: string };
+    const overlapping = configText.replace('maintenance:\n  max_duration: 2h\n', `maintenance:
+  max_duration: 2h
+  windows:
+    - id: cfg-db
+      title: Planned db work
+      components: [api, db]
+      start: ${iso(now + 10 * 60_000)}
+      end: ${iso(now + 20 * 60_000)}
+`);
+    fs.writeFileSync(file, overlapping);
+    await expect(svc.reload()).rejects.toThrow(new RegExp(`statusgraph\\.yml:\\d+:\\d+: maintenance\\.windows\\.0: overlaps the run-time maintenance window ${adhoc.id} \\("Ad hoc db work"\\) on db at `));
+    // Nothing changed: the run-time window alone is listed, the config one is not.
+    expect((await list()).filter((w) => w.status !== 'cancelled').map((w) => w.id)).toEqual([adhoc.id]);
+
+    expect((await post(`/api/v1/maintenance/${adhoc.id}/cancel`, {})).status).toBe(200);
+    await svc.reload();
+    expect((await list()).find((w) => w.id === 'cfg-db')).toMatchObject({ status: 'upcoming', source: 'config' });
+    fs.writeFileSync(file, configText);
+    await svc.reload();
+  });
 });
