@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { duration } from './duration.js';
 import type { ConfigIssue } from './errors.js';
-import { MAINTENANCE_DEFAULTS, overlap, scheduleProblem, type MaintenanceConfig, type WindowConfig, type WindowSchedule } from './windows.js';
+import { MAINTENANCE_DEFAULTS, meetingText, overlap, scheduleProblem, type MaintenanceConfig, type WindowConfig, type WindowSchedule } from './windows.js';
 
 type PathKey = string | number;
 type Where = (p: readonly PathKey[], key?: string) => { line: number; col: number };
@@ -126,13 +126,13 @@ export function checkWindows(windows: readonly (readonly [number, FileWindow])[]
       const [i, a] = good[x]!;
       const [j, b] = good[y]!;
       const o = overlap(a, b, input.now);
-      if (o) push(['maintenance', 'windows', j], `overlaps maintenance.windows.${i} ("${a.id}") on ${a.components.filter((c) => b.components.includes(c)).join(', ')} at ${new Date(o.startMs).toISOString()}`);
+      if (o) push(['maintenance', 'windows', j], `overlaps maintenance.windows.${i} ("${a.id}") ${meetingText(a, b, o)}`);
     }
     // As the API refuses a run-time window over a config one, a reload refuses the reverse.
     const [j, b] = good[x]!;
     for (const r of input.runTime ?? []) {
       const o = overlap(b, r, input.now);
-      if (o) push(['maintenance', 'windows', j], `overlaps the run-time maintenance window ${r.id} ("${r.title}") on ${b.components.filter((c) => r.components.includes(c)).join(', ')} at ${new Date(o.startMs).toISOString()}: cancel it (POST /api/v1/maintenance/${r.id}/cancel) or move this one`);
+      if (o) push(['maintenance', 'windows', j], `overlaps the run-time maintenance window ${r.id} ("${r.title}") ${meetingText(b, r, o)}: cancel it (POST /api/v1/maintenance/${r.id}/cancel) or move this one`);
     }
   }
   return good.map(([, w]) => w);

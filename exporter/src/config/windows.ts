@@ -98,6 +98,14 @@ export function scheduleProblem(s: WindowSchedule, now: number): string | undefi
 }
 
 /**
+ * Where and when two windows meet, "on db, orders at 2026-12-03T02:30:00.000Z", for every overlap
+ * error (config, reload, API). Components are sorted in both, so either order gives the same text.
+ */
+export function meetingText(a: WindowConfig, b: WindowConfig, o: Occurrence): string {
+  return `on ${a.components.filter((c) => b.components.includes(c)).join(', ')} at ${new Date(o.startMs).toISOString()}`;
+}
+
+/**
  * The first overlap of two windows that share a component, over the coming year (1,000 occurrences
  * each at most): the occurrence of `b` that meets one of `a`, or undefined.
  */

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { isUnhealthy, type MaintenanceWindowView } from '@statusgraph/core';
 import { BadRequestError, ConflictError, NotFoundError } from '../errors.js';
 import type { Config } from '../config/types.js';
-import { MAINTENANCE_DEFAULTS, overlap, type WindowConfig } from '../config/windows.js';
+import { MAINTENANCE_DEFAULTS, meetingText, overlap, type WindowConfig } from '../config/windows.js';
 import { windowProblem } from '../config/maintenance.js';
 import type { Snapshot, WindowRef } from '../engine/snapshot.js';
 import type { MaintenanceStore, WindowEnding } from './store.js';
@@ -156,7 +156,7 @@ export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintena
       for (const other of all()) {
         const o = overlap(w, other.window, t);
         if (o && !endingsCover(endings, other.window.id, o.startMs, t)) {
-          throw new BadRequestError(`overlaps maintenance window ${other.window.id} ("${other.window.title}") on ${w.components.filter((c) => other.window.components.includes(c)).join(', ')} at ${new Date(o.startMs).toISOString()}`);
+          throw new BadRequestError(`overlaps maintenance window ${other.window.id} ("${other.window.title}") ${meetingText(w, other.window, o)}`);
         }
       }
       const s = w.schedule as { startMs: number; endMs: number };
