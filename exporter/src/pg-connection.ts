@@ -23,3 +23,22 @@ export async function withConnection<T>(pool: pg.Pool, fn: (c: pg.PoolClient, br
     c.release(broken);
   }
 }
+
+/**
+ * Runs `fn` in one transaction on a connection of `pool` (`begin`: the statement that opens it):
+ * COMMIT when it returns, ROLLBACK when it throws, and a connection whose ROLLBACK failed is
+ * discarded, not reused. For the PostgreSQL store's writes and the cluster's lease and exchange.
+ */
+export function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  return withConnection(pool, async (c, broke) => {
+    try {
+      await c.query(begin);
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(broke);
+      throw e;
+    }
+  });
+}

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { withConnection } from '../pg-connection.js';
+import { withTransaction } from '../pg-connection.js';
 import type { Report } from './merge.js';
 
 /**
@@ -53,25 +53,20 @@ export class Exchange {
    * Every round written since the last read (some again), all replicas' including this one's,
    * each with its age by the database's clock (the first read also returns rows written long ago).
    */
-  read(): Promise<(Report & { readonly ageMs: number })[]> {
-    return withConnection(this.pool, async (c, broke) => {
-      try {
-        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const x = await c.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
-        const { rows } = await c.query<{ component: string; replica: string; at: string; started_at: string; results: Report['results']; age_ms: number }>(
-          `SELECT component, replica, at::text, started_at::text, results,
-             greatest(0, extract(epoch FROM clock_timestamp() - written_at) * 1000)::float8 AS age_ms
-           FROM cluster_results WHERE xid >= $1::xid8`,
-          [this.from],
-        );
-        await c.query('COMMIT');
-        this.from = x.rows[0]!.xmin;
-        return rows.map((r) => ({ component: r.component, replica: r.replica, at: Number(r.at), startedAt: Number(r.started_at), results: r.results, ageMs: r.age_ms }));
-      } catch (err) {
-        await c.query('ROLLBACK').catch(broke);
-        throw err;
-      }
-    });
+  async read(): Promise<(Report & { readonly ageMs: number })[]> {
+    const { xmin, rows } = await withTransaction(this.pool, async (c) => {
+      const x = await c.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
+      const r = await c.query<{ component: string; replica: string; at: string; started_at: string; results: Report['results']; age_ms: number }>(
+        `SELECT component, replica, at::text, started_at::text, results,
+           greatest(0, extract(epoch FROM clock_timestamp() - written_at) * 1000)::float8 AS age_ms
+         FROM cluster_results WHERE xid >= $1::xid8`,
+        [this.from],
+      );
+      return { xmin: x.rows[0]!.xmin, rows: r.rows };
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Moved on only once committed: a read that failed is read again.
+    this.from = xmin;
+    return rows.map((r) => ({ component: r.component, replica: r.replica, at: Number(r.at), startedAt: Number(r.started_at), results: r.results, ageMs: r.age_ms }));
   }
 
   /**

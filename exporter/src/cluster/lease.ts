@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { withConnection } from '../pg-connection.js';
+import { withTransaction } from '../pg-connection.js';
 
 /**
  * The fencing check, for a transaction on another pool (the PostgreSQL store): run it first with
@@ -93,18 +93,7 @@ export class Lease {
    * that the write was refused, when the token is no longer the current one.
    */
   fenced<T>(what: string, write: (c: pg.PoolClient, token: string) => Promise<T>): Promise<T> {
-    return withConnection(this.deps.pool, async (c, broke) => {
-      try {
-        await c.query('BEGIN');
-        const token = await this.check(c, what);
-        const out = await write(c, token);
-        await c.query('COMMIT');
-        return out;
-      } catch (err) {
-        await c.query('ROLLBACK').catch(broke);
-        throw err;
-      }
-    });
+    return withTransaction(this.deps.pool, async (c) => write(c, await this.check(c, what)));
   }
 
   /**

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { withConnection } from '../../pg-connection.js';
+import { withTransaction } from '../../pg-connection.js';
 
 const INT8 = 20;
 
@@ -50,17 +50,7 @@ export type Db = pg.PoolClient;
 
 /** Runs `fn` in one transaction on one connection; a broken connection is thrown away, not reused. */
 export function transaction<T>(pool: pg.Pool, fn: (db: Db) => Promise<T>): Promise<T> {
-  return withConnection(pool, async (db, broke) => {
-    try {
-      await db.query('BEGIN');
-      const out = await fn(db);
-      await db.query('COMMIT');
-      return out;
-    } catch (e) {
-      await db.query('ROLLBACK').catch((rollbackErr: unknown) => broke(rollbackErr as Error));
-      throw e;
-    }
-  });
+  return withTransaction(pool, fn);
 }
 
 /** Serializes every incident write across processes: a change's timeline range (entries_after..last) holds only its own rows. */
